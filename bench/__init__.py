@@ -1,0 +1,1 @@
+"""Benchmarks: slow measurements kept out of the test suite. `make bench` runs them all."""

@@ -1,0 +1,20 @@
+"""Run every benchmark in turn (`make bench`); each writes its section of BENCHMARKS.md."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+BENCHMARKS = ["ingest", "latency", "pubmedqa"]
+
+
+def main() -> int:
+    names = sys.argv[1:] or BENCHMARKS
+    for name in names:
+        print(f"== bench.{name}", flush=True)
+        importlib.import_module(f"bench.{name}").main()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

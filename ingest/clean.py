@@ -1,0 +1,93 @@
+"""Normalise extracted text into the form that is stored, shown and quoted.
+
+What it does: Unicode NFKC (ligatures, non-breaking spaces), drops control and zero-width
+characters, collapses runs of spaces, turns bullet glyphs into "- ", re-joins hard-wrapped lines,
+drops lines that are only a page number, and removes trailing web-page chrome.
+
+The chrome rule: the last lines of a document are removed while they form a run of at least
+`CHROME_MIN_RUN` short lines (at most `CHROME_MAX_WORDS` words, no sentence punctuation) — comment
+widgets, share buttons, "View all comments". A single short closing line goes only when it names a
+typical widget (comment, share, subscribe, ...). Real documents seldom end on several bare
+heading-like lines, and a lone closing heading is kept.
+What it does not: split sentences or parse references.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+BULLET_GLYPHS = re.compile(
+    r"^[ \t]*(?:[\u2022\u2023\u2043\u25aa\u25ab\u25cf\u25cb\u25a0\u25a1\u25e6\u27a2\u25ba\u25b8][ \t]*|[\u2013\u2014*+][ \t]+)(?=\S)",
+    re.M,
+)
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
+SPACES = re.compile(r"[ \t]+")
+PAGE_NUMBER_LINE = re.compile(r"^\s*(?:page\s+)?\d{1,4}(?:\s*(?:/|of)\s*\d{1,4})?\s*$", re.I)
+SENTENCE_PUNCTUATION = re.compile(r"[.!?:;]")
+WIDGET_WORDS = re.compile(r"\b(comments?|share|subscribe|notify|feedbacks?|reply|log ?in|sign ?up|cookies?)\b", re.I)
+CHROME_MIN_RUN = 2
+CHROME_MAX_WORDS = 4
+
+
+def clean_text(text: str) -> str:
+    """The stored form of `text`; idempotent (`clean_text(clean_text(t)) == clean_text(t)`)."""
+    text = unicodedata.normalize("NFKC", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = text.replace("\t", " ")
+    text = CONTROL.sub("", text)
+    text = BULLET_GLYPHS.sub("- ", text)
+    lines = [SPACES.sub(" ", line).strip() for line in text.split("\n")]
+    lines = [line for line in lines if not PAGE_NUMBER_LINE.match(line)]
+    lines = _drop_trailing_chrome(_unwrap(lines))
+    text = "\n".join(lines)
+    text = re.sub(r"\n{3,}", "\n\n", text)
+    return text.strip()
+
+
+def _unwrap(lines: list[str]) -> list[str]:
+    """Join a line to the previous one when the paragraph was hard-wrapped mid-sentence."""
+    out: list[str] = []
+    for line in lines:
+        if out and out[-1] and line and line[0].islower() and not out[-1].endswith((".", "!", "?", ":")):
+            if out[-1].endswith("-") and not out[-1].endswith(" -"):
+                out[-1] = out[-1] + line  # a word hyphenated across lines keeps its hyphen
+            else:
+                out[-1] = out[-1] + " " + line
+        else:
+            out.append(line)
+    return out
+
+
+def _is_short_bare_line(line: str) -> bool:
+    return bool(line) and len(line.split()) <= CHROME_MAX_WORDS and not SENTENCE_PUNCTUATION.search(line)
+
+
+def _drop_trailing_chrome(lines: list[str]) -> list[str]:
+    while lines and not lines[-1]:
+        lines = lines[:-1]
+    run = 0
+    for line in reversed(lines):
+        if not line:
+            continue
+        if not _is_short_bare_line(line):
+            break
+        run += 1
+    if run == 0:
+        return lines
+    trailing = [line for line in lines[-_span_of_last(lines, run):] if line]
+    if run >= CHROME_MIN_RUN or (run == 1 and WIDGET_WORDS.search(trailing[-1])):
+        if run == len([line for line in lines if line]):
+            return lines  # the whole document is short lines: keep it, it is content
+        return lines[: len(lines) - _span_of_last(lines, run)]
+    return lines
+
+
+def _span_of_last(lines: list[str], count: int) -> int:
+    """How many lines from the end hold the last `count` non-empty lines."""
+    seen = 0
+    for index in range(len(lines) - 1, -1, -1):
+        if lines[index]:
+            seen += 1
+            if seen == count:
+                return len(lines) - index
+    return len(lines)

@@ -1,0 +1,228 @@
+"""Bring the index in line with a set of files: add new ones, replace changed ones, drop removed ones.
+
+What it does: finds the files under the given paths, skips unchanged ones by content hash (no
+re-embedding), loads, splits and chunks the rest, embeds their chunks in large batches (the encoder
+is the cost; everything else is kept out of its way) and stores them. The manifest is saved only
+after a file's chunks are stored, and a run that dies half-way leaves `dirty` set so the next run
+sweeps chunks no file owns. A file that cannot be read is reported in `skipped` and, if an earlier
+version is indexed, that version is kept.
+What it does not: parse formats (see `load`) or print anything but a progress bar (see `__main__`).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from ingest.chunk import Chunk, chunk_sentences
+from ingest.embed import EMBEDDER_NAME, Embedder, get_embedder
+from ingest.load import Document, SkipFile, file_hash, load_document
+from ingest.manifest import FileEntry, Manifest
+from ingest.references import cited_numbers, parse_references
+from ingest.sentences import split_sentences
+from ingest.settings import IngestSettings
+from ingest.store import IndexMismatch, IndexStore, chunk_id, delete_index
+
+TEXT_RULES_VERSION = 1  # bump when cleaning, splitting or chunking rules change stored text
+EMBED_GROUP_CHUNKS = 512  # chunks embedded and stored between manifest checkpoints
+
+
+@dataclass
+class IngestReport:
+    """What a run did; `to_dict()` is the `--json` output."""
+
+    files: int = 0
+    chunks: int = 0
+    added: int = 0
+    updated: int = 0
+    removed: int = 0
+    unchanged: int = 0
+    skipped: list[dict] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    def summary(self) -> str:
+        line = (
+            f"{self.files} files, {self.chunks} chunks in the index: {self.added} added, {self.updated} updated, "
+            f"{self.removed} removed, {self.unchanged} unchanged, {len(self.skipped)} skipped ({self.seconds:.1f} s)"
+        )
+        return line + "".join(f"\n  skipped {item['path']}: {item['reason']}" for item in self.skipped)
+
+
+@dataclass
+class _Prepared:
+    document: Document
+    chunks: list[Chunk]
+    root: str
+    is_update: bool
+
+
+def signature(settings: IngestSettings) -> dict:
+    """Everything that changes the vectors or the stored text; the index must match it."""
+    return {
+        "embedder": EMBEDDER_NAME,
+        "chunk_chars": settings.chunk_chars,
+        "chunk_overlap": settings.chunk_overlap,
+        "text_rules": TEXT_RULES_VERSION,
+    }
+
+
+def collect_files(paths: list[Path]) -> tuple[list[tuple[Path, Path]], list[Path]]:
+    """(file, corpus root) pairs under `paths`, and the folders that were scanned whole.
+
+    Raises FileNotFoundError for a path that does not exist. Hidden files and folders are ignored.
+    """
+    found: list[tuple[Path, Path]] = []
+    folders: list[Path] = []
+    for path in paths:
+        path = Path(path).expanduser()
+        if not path.exists():
+            raise FileNotFoundError(f"no such file or folder: {path}")
+        path = path.resolve()
+        if path.is_dir():
+            folders.append(path)
+            for file in sorted(path.rglob("*")):
+                relative = file.relative_to(path)
+                if file.is_file() and not any(part.startswith(".") for part in relative.parts):
+                    found.append((file, path))
+        else:
+            found.append((path, path.parent))
+    return found, folders
+
+
+def run_ingest(
+    paths: list[Path],
+    settings: IngestSettings | None = None,
+    rebuild: bool = False,
+    progress: bool = True,
+    embedder: Embedder | None = None,
+) -> IngestReport:
+    settings = settings or IngestSettings()
+    began = time.perf_counter()
+    files, folders = collect_files(paths)
+    index_dir = Path(settings.index)
+    if rebuild:
+        delete_index(index_dir, settings.chroma_url)
+    manifest = Manifest.load(index_dir)
+    store = IndexStore(index_dir, signature(settings), settings.chroma_url, create=True)
+    if manifest.signature and manifest.signature != store.signature:
+        raise IndexMismatch(
+            f"the manifest in {index_dir} was written with other settings; run `python -m ingest --rebuild`"
+        )
+    if manifest.dirty:  # an earlier run died: drop chunks that no manifest entry owns
+        for source in store.chunk_sources() - set(manifest.files):
+            store.delete_source(source)
+    manifest.signature, manifest.dirty = store.signature, True
+    manifest.save(index_dir)
+
+    report = IngestReport()
+    prepared: list[_Prepared] = []
+    seen: set[str] = set()
+    for path, root in _progress(files, progress, "Reading", "file"):
+        source = path.relative_to(root).as_posix()
+        seen.add(source)
+        entry = manifest.files.get(source)
+        try:
+            if entry and entry.content_hash == file_hash(path.read_bytes()):
+                report.unchanged += 1
+                continue
+            document = load_document(path, root)
+        except (SkipFile, OSError) as error:
+            reason = str(error) if isinstance(error, SkipFile) else f"cannot read the file: {error.strerror or error}"
+            if entry:
+                reason += "; the previously indexed version is kept"
+            report.skipped.append({"path": str(path), "reason": reason})
+            continue
+        chunks = chunk_sentences(split_sentences(document.text), settings.chunk_chars, settings.chunk_overlap)
+        prepared.append(_Prepared(document, chunks, str(root), is_update=entry is not None))
+
+    if prepared:
+        _embed_and_store(prepared, store, manifest, settings, embedder, progress, report)
+
+    scanned = {str(folder) for folder in folders}
+    for source, entry in list(manifest.files.items()):
+        if entry.root in scanned and source not in seen:
+            store.delete_source(source)
+            del manifest.files[source]
+            report.removed += 1
+    manifest.dirty = False
+    manifest.save(index_dir)
+    report.files = report.added + report.updated + report.unchanged
+    report.chunks = store.count()
+    report.seconds = round(time.perf_counter() - began, 3)
+    return report
+
+
+def _embed_and_store(prepared, store, manifest, settings, embedder, progress, report) -> None:
+    embedder = embedder or get_embedder()
+    total = sum(len(item.chunks) for item in prepared)
+    bar = _bar(total, progress, "Embedding", "chunk")
+    group: list[_Prepared] = []
+    for index, item in enumerate(prepared):
+        group.append(item)
+        if sum(len(g.chunks) for g in group) >= EMBED_GROUP_CHUNKS or index == len(prepared) - 1:
+            rows = [row for g in group for row in _chunk_rows(g)]
+            vectors = embedder.encode([row["text"] for row in rows], batch_size=settings.embed_batch_size)
+            cursor = 0
+            for g in group:
+                doc = g.document
+                store.delete_source(doc.source)
+                store.add_chunks(rows[cursor : cursor + len(g.chunks)], vectors[cursor : cursor + len(g.chunks)])
+                cursor += len(g.chunks)
+                references = {n: ref.to_dict() for n, ref in parse_references(doc.text).items()}
+                store.put_document(doc.source, doc.title, doc.text, doc.content_hash, references, doc.page_starts)
+                manifest.files[doc.source] = FileEntry(doc.content_hash, g.root, len(g.chunks), doc.title)
+                if g.is_update:
+                    report.updated += 1
+                else:
+                    report.added += 1
+            manifest.save(store.index_dir)
+            if bar is not None:
+                bar.update(len(rows))
+            group = []
+    if bar is not None:
+        bar.close()
+
+
+def _chunk_rows(item: _Prepared) -> list[dict]:
+    doc = item.document
+    rows = []
+    for chunk in item.chunks:
+        text = chunk.text_in(doc.text)
+        page = doc.page_at(chunk.start)
+        rows.append(
+            {
+                "id": chunk_id(doc.source, chunk.start, chunk.end, text),
+                "text": text,
+                "metadata": {
+                    "source": doc.source,
+                    "title": doc.title,
+                    "start": chunk.start,
+                    "end": chunk.end,
+                    "sentences": json.dumps([[s.start, s.end, s.kind] for s in chunk.sentences]),
+                    "references": json.dumps(cited_numbers(text)),
+                    "page": page if page is not None else -1,
+                },
+            }
+        )
+    return rows
+
+
+def _bar(total: int, enabled: bool, description: str, unit: str):
+    if not enabled:
+        return None
+    from tqdm import tqdm
+
+    return tqdm(total=total, desc=description, unit=unit, leave=False)
+
+
+def _progress(items, enabled: bool, description: str, unit: str):
+    if not enabled or len(items) < 50:
+        return items
+    from tqdm import tqdm
+
+    return tqdm(items, desc=description, unit=unit, leave=False)

@@ -1,0 +1,74 @@
+"""The answer a caller gets back: `Answer`, `Citation` and the `REFUSAL` sentence.
+
+What it does: plain dataclasses whose `to_dict()` is the JSON contract of `python -m qa --json`, the
+Gradio `/ask` endpoint and the evaluation tools.
+What it does not: build answers (see `extractive` and `chain`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# Shown, alone and without sources, whenever the documents do not answer. Tests assert on it.
+REFUSAL = "I can't answer that from the documents: none of their passages addresses this question."
+
+
+@dataclass
+class Citation:
+    """One verbatim quote: `stored_text(source)[start:end] == quote` always holds.
+
+    `n` numbers the passage the quote comes from (quotes from one passage share it);
+    `passage_start`/`passage_end` span that passage in the same stored text; `references` are
+    the bibliography entries of markers such as `[5]` inside the quote.
+    """
+
+    n: int
+    source: str
+    title: str
+    quote: str
+    start: int
+    end: int
+    score: float
+    passage_start: int = 0
+    passage_end: int = 0
+    references: list[dict] = field(default_factory=list)
+    page: int | None = None
+
+    def to_dict(self) -> dict:
+        return {
+            "n": self.n,
+            "source": self.source,
+            "title": self.title,
+            "quote": self.quote,
+            "start": self.start,
+            "end": self.end,
+            "score": round(float(self.score), 4),
+            "passage_start": self.passage_start,
+            "passage_end": self.passage_end,
+            "references": self.references,
+            "page": self.page,
+        }
+
+
+@dataclass
+class Answer:
+    """The answer text (quotes followed by `[n]`), its citations, and where the time went."""
+
+    question: str
+    standalone_question: str
+    answer: str
+    refused: bool
+    citations: list[Citation] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+    notices: list[str] = field(default_factory=list)  # e.g. a back end that fell back
+
+    def to_dict(self) -> dict:
+        return {
+            "question": self.question,
+            "standalone_question": self.standalone_question,
+            "answer": self.answer,
+            "refused": self.refused,
+            "citations": [citation.to_dict() for citation in self.citations],
+            "timings": {key: round(value, 2) for key, value in self.timings.items()},
+            "notices": list(self.notices),
+        }
