@@ -1,0 +1,69 @@
+"""Command line: `python -m qa "question" [--history FILE] [--index DIR] [--json]`.
+
+What it does: asks one question (with an optional chat history: a JSON list of {"role",
+"content"}) and prints the answer with its numbered quotes and sources, or `Answer.to_dict()` as
+JSON. Exit code 0 on an answer or a refusal, 2 on bad input or a missing index.
+What it does not: any answering logic of its own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import textwrap
+from pathlib import Path
+
+from ingest.manifest import ManifestError
+from ingest.offline import ModelNotInstalled
+from ingest.store import IndexMismatch, IndexMissing
+
+
+def _read_history(path: Path) -> list[dict]:
+    try:
+        history = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise ValueError(f"cannot read the history file {path}: {error}") from None
+    if not isinstance(history, list) or not all(isinstance(turn, dict) for turn in history):
+        raise ValueError(f"the history file {path} must hold a JSON list of {{\"role\", \"content\"}} objects")
+    return history
+
+
+def render(answer) -> str:
+    """The answer for a terminal: text, then one line per quote with its source."""
+    lines = [textwrap.fill(line, 100) if not line.startswith("- ") else line for line in answer.answer.split("\n")]
+    lines += [f"({notice})" for notice in answer.notices]
+    if answer.citations:
+        lines.append("")
+        lines.append("Sources:")
+        for citation in answer.citations:
+            where = f"{citation.source}, characters {citation.start}-{citation.end}"
+            lines.append(f"[{citation.n}] {citation.title} — {where}")
+            lines.append(textwrap.indent(textwrap.fill(f"“{citation.quote}”", 96), "    "))
+            for reference in citation.references:
+                lines.append(textwrap.indent(textwrap.fill(reference["text"], 96), "    ↳ "))
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m qa", description="Answer a question from the indexed documents.")
+    parser.add_argument("question", help="the question (quote it)")
+    parser.add_argument("--history", type=Path, help="JSON file: a list of {role, content} chat turns")
+    parser.add_argument("--index", type=Path, help="index folder (default: $QUOTEQA_INDEX or .index)")
+    parser.add_argument("--json", action="store_true", help="print Answer.to_dict() as JSON")
+    args = parser.parse_args(argv)
+    try:
+        history = _read_history(args.history) if args.history else None
+        from qa import ask
+
+        overrides = {"index": args.index} if args.index else {}
+        answer = ask(args.question, history, **overrides)
+    except (ValueError, IndexMissing, IndexMismatch, ManifestError, ModelNotInstalled) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=1) if args.json else render(answer))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

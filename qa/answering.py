@@ -1,0 +1,213 @@
+"""The answering chain: condense → retrieve → rerank → gate → answer, as a LangChain Runnable.
+
+What it does: `QAChain` (the object `qa.chain`) runs the steps as an LCEL sequence over a state
+dict and returns an `Answer`; `stream` yields growing `Answer`s, one more sentence each time, the
+last one complete; `batch` comes from `Runnable`. `ask(question, history=None, **overrides)` is
+the plain-function face. Models and the index load once per process, on first use.
+What it does not: render anything (see `app.py` and `qa.__main__`).
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterator
+from typing import Any
+
+from langchain_core.runnables import Runnable, RunnableConfig, RunnableLambda
+
+from ingest.embed import get_embedder
+from qa.answer import REFUSAL, Answer
+from qa.condense import condense
+from qa.extractive import (
+    build_citations,
+    candidate_sentences,
+    complete,
+    passage_scores,
+    reading_order,
+    scoring_text,
+    select_quotes,
+)
+from qa.gate import passes_gate, uncovered_focus_terms
+from qa.index import get_index
+from qa.policy import screen
+from qa.rerank import get_cross_encoder
+from qa.retrieve import DenseRetriever, HybridRetriever, KeywordRetriever
+from qa.settings import Settings
+
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+
+
+def clean_question(question: Any, max_chars: int) -> str:
+    """The question with control characters removed; ValueError when it cannot be asked."""
+    if not isinstance(question, str):
+        raise ValueError("the question must be text")
+    question = CONTROL_CHARACTERS.sub(" ", question).strip()
+    question = re.sub(r"\s+", " ", question)
+    if not question:
+        raise ValueError("the question is empty: type a question about the documents")
+    if len(question) > max_chars:
+        raise ValueError(f"the question is too long ({len(question)} characters; the limit is {max_chars})")
+    return question
+
+
+def _settings_for(overrides: dict) -> Settings:
+    return Settings(**overrides) if overrides else Settings()
+
+
+def _ms(since: float) -> float:
+    return (time.perf_counter() - since) * 1000.0
+
+
+def _prepare(state: dict) -> dict:
+    settings = _settings_for(state.get("settings") or {})
+    state["settings"] = settings
+    state["question"] = clean_question(state.get("question"), settings.max_question_chars)
+    state["history"] = _clean_history(state.get("history"))
+    state["timings"] = {}
+    state["started"] = time.perf_counter()
+    return state
+
+
+def _clean_history(history) -> list[dict]:
+    turns = []
+    for turn in history or []:
+        if isinstance(turn, dict) and turn.get("role") in ("user", "assistant") and isinstance(turn.get("content"), str):
+            turns.append({"role": turn["role"], "content": CONTROL_CHARACTERS.sub(" ", turn["content"])[:4000]})
+    return turns
+
+
+def _condense(state: dict) -> dict:
+    began = time.perf_counter()
+    index = get_index(state["settings"])
+    state["index"] = index
+    embedder = get_embedder()
+    state["standalone"] = condense(state["question"], state["history"], embedder.encode, index.bm25.document_frequency)
+    state["timings"]["condense_ms"] = _ms(began)
+    return state
+
+
+def _retrieve(state: dict) -> dict:
+    began = time.perf_counter()
+    settings, index = state["settings"], state["index"]
+    state["notice"] = screen(state["question"])
+    if state["notice"]:
+        state["candidates"] = []
+    else:
+        embedder = get_embedder()
+        dense = DenseRetriever(index=index, embedder=embedder, k=settings.dense_k)
+        keyword = KeywordRetriever(index=index, k=settings.keyword_k)
+        hybrid = HybridRetriever(index=index, dense=dense, keyword=keyword, k=settings.rerank_depth, rrf_k=settings.rrf_k)
+        state["candidates"] = [index.chunks[doc.metadata["position"]] for doc in hybrid.invoke(state["standalone"])]
+    state["timings"]["retrieve_ms"] = _ms(began)
+    return state
+
+
+def _rerank(state: dict) -> dict:
+    """Score every quotable sentence of the retrieved passages; a passage scores its best sentence."""
+    began = time.perf_counter()
+    passages, index = state["candidates"], state["index"]
+    sentences = candidate_sentences(passages, index.section_heading)
+    scores = get_cross_encoder().score(state["standalone"], [scoring_text(c) for c in sentences]) if sentences else []
+    state["sentences"], state["sentence_scores"] = sentences, scores
+    state["passages"] = passage_scores(passages, sentences, scores)
+    state["timings"]["rerank_ms"] = _ms(began)
+    return state
+
+
+def _answer(state: dict) -> Answer:
+    began = time.perf_counter()
+    settings, index = state["settings"], state["index"]
+    passages = state["passages"]
+    answer = Answer(question=state["question"], standalone_question=state["standalone"], answer=REFUSAL, refused=True)
+    if state["notice"]:
+        answer.notices.append(state["notice"])
+    elif passes_gate([score for _, score in passages], settings.relevance_threshold) and not _ignores_focus(state):
+        allowed = {chunk.id for chunk, _ in passages[: settings.answer_passages]}
+        quotes = select_quotes(state["sentences"], state["sentence_scores"], allowed, settings)
+        quotes = reading_order(complete(quotes, state["standalone"], index))
+        if quotes:
+            answer.answer, answer.citations = build_citations(quotes, index.document)
+            answer.refused = False
+    state["timings"]["answer_ms"] = _ms(began)
+    state["timings"]["total_ms"] = _ms(state["started"])
+    answer.timings = state["timings"]
+    return answer
+
+
+def _ignores_focus(state: dict) -> bool:
+    """True when the best sentence ignores a word the question turns on (see `gate`)."""
+    sentences, scores = state["sentences"], state["sentence_scores"]
+    best = max(range(len(sentences)), key=lambda i: scores[i])
+    cross_encoder = get_cross_encoder()
+    uncovered = uncovered_focus_terms(
+        state["standalone"],
+        scoring_text(sentences[best]),
+        float(scores[best]),
+        state["index"].bm25.document_frequency,
+        lambda questions, sentence: cross_encoder.score_pairs([(q, sentence) for q in questions]),
+        state["settings"].focus_term_margin,
+    )
+    state["uncovered"] = uncovered
+    return bool(uncovered)
+
+
+def _as_state(value: Any) -> dict:
+    if isinstance(value, str):
+        return {"question": value}
+    if isinstance(value, dict):
+        return {
+            "question": value.get("question"),
+            "history": value.get("history"),
+            "settings": dict(value.get("settings") or {}),
+        }
+    raise ValueError("the chain takes a question string or a dict with 'question', 'history', 'settings'")
+
+
+class QAChain(Runnable[Any, Answer]):
+    """Input: a question string, or {"question", "history", "settings": {overrides}}. Output: `Answer`."""
+
+    def __init__(self) -> None:
+        self._pipeline = (
+            RunnableLambda(_prepare, name="prepare")
+            | RunnableLambda(_condense, name="condense")
+            | RunnableLambda(_retrieve, name="retrieve")
+            | RunnableLambda(_rerank, name="rerank")
+            | RunnableLambda(_answer, name="answer")
+        ).with_config(run_name="quoteqa")
+
+    def invoke(self, input: Any, config: RunnableConfig | None = None, **kwargs: Any) -> Answer:
+        return self._pipeline.invoke(_as_state(input), config)
+
+    def stream(self, input: Any, config: RunnableConfig | None = None, **kwargs: Any) -> Iterator[Answer]:
+        """Growing answers: each adds one quoted sentence; the last is the whole `Answer`."""
+        answer = self.invoke(input, config)
+        if answer.refused:
+            yield answer
+            return
+        shown = []
+        for index, citation in enumerate(answer.citations):
+            shown.append(f"{citation.quote} [{citation.n}]")
+            partial = index < len(answer.citations) - 1
+            yield answer if not partial else Answer(
+                question=answer.question,
+                standalone_question=answer.standalone_question,
+                answer=" ".join(shown),
+                refused=False,
+                citations=answer.citations[: index + 1],
+                timings=answer.timings,
+                notices=answer.notices,
+            )
+
+
+chain = QAChain()
+
+
+def ask(question: str, history: list[dict] | None = None, **overrides: Any) -> Answer:
+    """Answer `question` from the documents; `history` is a list of {"role", "content"} turns.
+
+    Keyword arguments override `Settings` fields for this call (e.g. `index=".index"`,
+    `max_quotes=2`). Raises ValueError for an empty or over-long question, and
+    `ingest.store.IndexMissing` / `IndexMismatch` when the index must be (re)built.
+    """
+    return chain.invoke({"question": question, "history": history, "settings": overrides})

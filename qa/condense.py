@@ -1,0 +1,110 @@
+"""Turn a follow-up question into one that stands alone, without an LLM.
+
+What it does: replays the user turns of the history, keeping each turn's standalone form, and
+rewrites the new question only when it leans on that context:
+- "What about cocaine?" / "And for opioids?" / "How about heroin?" → the previous standalone
+  question with its most similar *telling* phrase replaced by the new subject ("What dose ... in
+  the alcohol use disorder trial?" → "... in the cocaine trial?"). Telling phrases are runs of
+  content words that are not everywhere in the corpus (document frequency below
+  `COMMON_TERM_SHARE`), so the corpus's common subject ("ketamine") is never the one replaced;
+  similarity is the embedder's cosine.
+- a question with a pronoun or "the study"-style reference and few content words of its own
+  ("In which journal was it published?") → the question followed by the previous question's
+  content words in parentheses.
+A question that stands alone is returned unchanged.
+What it does not: call a language model (the LLM back end may do that) or retrieve anything.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+
+import numpy as np
+
+from qa.bm25 import STOP_WORDS, tokenize
+
+WHAT_ABOUT = re.compile(
+    r"^\s*(?:and\s+)?(?:what|how)\s+about\s+(?P<subject>.+?)\s*[?.!]*\s*$|^\s*and\s+(?:for|in|with|of)?\s*(?P<subject2>.+?)\s*[?.!]*\s*$",
+    re.I,
+)
+LEADING_PREPOSITION = re.compile(r"^(?:for|in|with|of|on|about|the)\s+", re.I)
+ANAPHORA = re.compile(
+    r"\b(it|its|they|them|their|this|that|these|those|there|he|she|his|her|the same|the (?:study|trial|review|drug|treatment|paper|dose|results?))\b",
+    re.I,
+)
+QUESTION_WORDS = {"what", "which", "who", "whom", "how", "when", "where", "why", "whose", "many", "much", "did", "does", "do", "was", "were", "is", "are"}
+WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'./-]*")
+COMMON_TERM_SHARE = 0.5  # a term in over half the chunks is the corpus's subject, not a slot to swap
+MAX_OWN_CONTENT_WORDS = 3  # a question with more content words of its own is taken to stand alone
+MIN_SLOT_SIMILARITY = 0.15
+
+Encoder = Callable[[list[str]], np.ndarray]
+DocumentFrequency = Callable[[str], float]
+
+
+def condense(
+    question: str,
+    history: Sequence[dict] | None,
+    encode: Encoder,
+    document_frequency: DocumentFrequency,
+) -> str:
+    """The standalone form of `question` given the chat `history` (role/content dicts)."""
+    previous = None
+    for turn in history or []:
+        if turn.get("role") == "user" and str(turn.get("content", "")).strip():
+            previous = _condense_one(str(turn["content"]).strip(), previous, encode, document_frequency)
+    return _condense_one(question, previous, encode, document_frequency)
+
+
+def _condense_one(question: str, previous: str | None, encode: Encoder, document_frequency: DocumentFrequency) -> str:
+    if not previous:
+        return question
+    match = WHAT_ABOUT.match(question)
+    if match:
+        subject = LEADING_PREPOSITION.sub("", (match.group("subject") or match.group("subject2") or "").strip())
+        if subject and len(subject.split()) <= 8:
+            return _swap_subject(previous, subject, encode, document_frequency)
+    own_words = [w for w in tokenize(question) if w not in QUESTION_WORDS]
+    if ANAPHORA.search(question) and len(own_words) <= MAX_OWN_CONTENT_WORDS or not own_words:
+        context = " ".join(w for w in WORD.findall(previous) if w.lower() not in STOP_WORDS and w.lower() not in QUESTION_WORDS)
+        return f"{question.rstrip()} ({context})" if context else question
+    return question
+
+
+def _swap_subject(previous: str, subject: str, encode: Encoder, document_frequency: DocumentFrequency) -> str:
+    spans = _candidate_spans(previous, document_frequency)
+    if not spans:
+        return f"{previous.rstrip(' ?')} {subject}?"
+    vectors = encode([subject] + [previous[start:end] for start, end in spans])
+    similarities = vectors[1:] @ vectors[0]
+    best = int(np.argmax(similarities))
+    if similarities[best] < MIN_SLOT_SIMILARITY:
+        return f"{previous.rstrip(' ?')} {subject}?"
+    start, end = spans[best]
+    return previous[:start] + subject + previous[end:]
+
+
+def _candidate_spans(text: str, document_frequency: DocumentFrequency) -> list[tuple[int, int]]:
+    """Runs of 1-3 telling content words, as character spans of `text`."""
+    words = [(m.start(), m.end(), m.group()) for m in WORD.finditer(text)]
+    runs: list[list[tuple[int, int, str]]] = [[]]
+    for start, end, word in words:
+        lowered = word.lower()
+        tokens = tokenize(word)
+        telling = (
+            lowered not in STOP_WORDS
+            and lowered not in QUESTION_WORDS
+            and tokens
+            and all(document_frequency(token) <= COMMON_TERM_SHARE for token in tokens)
+        )
+        if telling:
+            runs[-1].append((start, end, word))
+        elif runs[-1]:
+            runs.append([])
+    spans = []
+    for run in runs:
+        for size in (1, 2, 3):
+            for first in range(0, len(run) - size + 1):
+                spans.append((run[first][0], run[first + size - 1][1]))
+    return spans

@@ -1,0 +1,169 @@
+"""Build an answer out of verbatim sentences of the best passages.
+
+What it does: collects the quotable sentences of the retrieved passages (each once), which the
+chain scores against the question with the cross-encoder — a sentence is read together with the
+heading of its section, so "a single ketamine infusion..." under "Cocaine Use Disorder" is known
+to be about cocaine. A passage's score is its best sentence's (max-passage reranking). The answer
+keeps the best few sentences within `quote_margin` of the best and above `min_quote_score`, drops
+near-duplicates, completes a list whose lead-in ends with a colon, adds the bibliography entry of a
+marker such as `[4]` when the question asks for a source, and orders quotes for reading: the best
+document first, each document's quotes in document order. Every quote is an exact span of the
+stored text; quotes from one passage share a citation number.
+What it does not: decide whether to answer at all (see `gate`) or generate text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ingest.references import cited_numbers
+from ingest.store import StoredChunk
+from qa.answer import Citation
+from qa.bm25 import tokenize
+from qa.settings import Settings
+
+NEAR_DUPLICATE = 0.8  # Jaccard overlap of content words above which a sentence repeats another
+QUOTABLE_KINDS = ("text", "bullet", "reference")
+MAX_LIST_ITEMS = 8
+ASKS_FOR_SOURCE = re.compile(
+    r"\b(cite[sd]?|citations?|references?|sources?|papers?|journals?|authors?|published|publications?|wrote|written)\b", re.I
+)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A sentence that may be quoted; `chunk` is the best-retrieved passage holding it."""
+
+    chunk: StoredChunk
+    start: int
+    end: int
+    kind: str
+    text: str
+    heading: str | None
+
+
+def candidate_sentences(passages: list[StoredChunk], section_heading) -> list[Candidate]:
+    """Quotable sentences of `passages` (in retrieval order), each once, with its section heading."""
+    seen: set[tuple[str, int]] = set()
+    candidates = []
+    for chunk in passages:
+        for start, end, kind in chunk.sentences:
+            if kind not in QUOTABLE_KINDS or (chunk.source, start) in seen:
+                continue
+            seen.add((chunk.source, start))
+            text = chunk.text[start - chunk.start : end - chunk.start]
+            candidates.append(Candidate(chunk, start, end, kind, text, section_heading(chunk.source, start)))
+    return candidates
+
+
+def scoring_text(candidate: Candidate) -> str:
+    """What the cross-encoder reads for a sentence: its section heading, then the sentence."""
+    return f"{candidate.heading}: {candidate.text}" if candidate.heading else candidate.text
+
+
+def passage_scores(passages: list[StoredChunk], candidates: list[Candidate], scores) -> list[tuple[StoredChunk, float]]:
+    """Passages ranked by their best sentence's score (a passage with no quotable sentence last)."""
+    by_span = {(c.chunk.source, c.start): float(s) for c, s in zip(candidates, scores)}
+    ranked = []
+    for chunk in passages:
+        own = [by_span[(chunk.source, start)] for start, _, _ in chunk.sentences if (chunk.source, start) in by_span]
+        ranked.append((chunk, max(own) if own else float("-inf")))
+    return sorted(ranked, key=lambda pair: -pair[1])
+
+
+def select_quotes(
+    candidates: list[Candidate], scores, allowed_chunks: set[str], settings: Settings
+) -> list[tuple[Candidate, float]]:
+    """The best sentences of the allowed passages, best first."""
+    ranked = sorted(
+        ((c, float(s)) for c, s in zip(candidates, scores) if c.chunk.id in allowed_chunks), key=lambda pair: -pair[1]
+    )
+    if not ranked:
+        return []
+    floor = max(settings.min_quote_score, ranked[0][1] - settings.quote_margin)
+    chosen: list[tuple[Candidate, float]] = []
+    for candidate, score in ranked:
+        if score < floor or len(chosen) >= settings.max_quotes:
+            break
+        words = set(tokenize(candidate.text))
+        if any(_jaccard(words, set(tokenize(other.text))) > NEAR_DUPLICATE for other, _ in chosen):
+            continue
+        chosen.append((candidate, score))
+    return chosen
+
+
+def complete(quotes: list[tuple[Candidate, float]], question: str, index) -> list[tuple[Candidate, float]]:
+    """Add the items of a quoted list lead-in and, for source questions, cited bibliography lines."""
+    have = {(c.chunk.source, c.start) for c, _ in quotes}
+    extra: list[tuple[Candidate, float]] = []
+
+    def add(candidate: Candidate, score: float) -> None:
+        if (candidate.chunk.source, candidate.start) not in have:
+            have.add((candidate.chunk.source, candidate.start))
+            extra.append((candidate, score))
+
+    for candidate, score in quotes:
+        if candidate.text.rstrip().endswith(":"):
+            for start, end, kind, text in index.sentences_after(candidate.chunk.source, candidate.start, MAX_LIST_ITEMS):
+                if kind != "bullet":
+                    break
+                add(_sibling(candidate, start, end, kind, text, index), score)
+    if ASKS_FOR_SOURCE.search(question):
+        for candidate, score in quotes + extra:
+            for number in cited_numbers(candidate.text):
+                span = index.reference_sentence(candidate.chunk.source, number)
+                if span:
+                    add(_sibling(candidate, *span, index), score)
+    return quotes + extra
+
+
+def _sibling(candidate: Candidate, start: int, end: int, kind: str, text: str, index) -> Candidate:
+    """A sentence of the same document, cited to the passage that holds it."""
+    chunk = index.chunk_containing(candidate.chunk.source, start, end) or candidate.chunk
+    return Candidate(chunk, start, end, kind, text, candidate.heading)
+
+
+def reading_order(quotes: list[tuple[Candidate, float]]) -> list[tuple[Candidate, float]]:
+    """Best document first (by its best quote), then document order within each document."""
+    best: dict[str, float] = {}
+    for candidate, score in quotes:
+        best[candidate.chunk.source] = max(score, best.get(candidate.chunk.source, float("-inf")))
+    return sorted(quotes, key=lambda pair: (-best[pair[0].chunk.source], pair[0].chunk.source, pair[0].start))
+
+
+def build_citations(quotes: list[tuple[Candidate, float]], document) -> tuple[str, list[Citation]]:
+    """The answer text (each quote followed by `[n]`; list items on their own lines) and its citations."""
+    numbers: dict[str, int] = {}
+    citations, text, previous_kind = [], "", None
+    for candidate, score in quotes:
+        chunk = candidate.chunk
+        n = numbers.setdefault(chunk.id, len(numbers) + 1)
+        bibliography = (document(chunk.source) or {}).get("references", {})
+        references = [bibliography[k] for k in cited_numbers(candidate.text) if k in bibliography]
+        citations.append(
+            Citation(
+                n=n,
+                source=chunk.source,
+                title=chunk.title,
+                quote=candidate.text,
+                start=candidate.start,
+                end=candidate.end,
+                score=score,
+                passage_start=chunk.start,
+                passage_end=chunk.end,
+                references=references,
+                page=chunk.page,
+            )
+        )
+        piece = f"{candidate.text} [{n}]"
+        if candidate.kind == "bullet":
+            text += f"\n- {piece}"
+        else:
+            text += ("\n" if previous_kind == "bullet" else " ") + piece
+        previous_kind = candidate.kind
+    return text.strip(), citations
+
+
+def _jaccard(a: set, b: set) -> float:
+    return len(a & b) / len(a | b) if a and b else 0.0

@@ -1,0 +1,46 @@
+"""The relevance gate: refuse before answering when the passages do not address the question.
+
+What it does: two checks, kept apart so they can be tested and calibrated on their own.
+1. `passes_gate`: the best cross-encoder score among the reranked passages must reach
+   `relevance_threshold` (calibrated by `bench/calibrate_gate.py` on the golden set).
+2. `uncovered_focus_terms`: a word of the question that occurs nowhere in the corpus is its *focus*
+   when dropping it from the question raises the best passage sentence's score by at least
+   `focus_term_margin` — the sentence matches the question better without it, so it does not
+   speak of it ("...for cannabis use disorder?" against a sentence about cocaine). Words that
+   name the documents themselves ("paper", "overview", ...) are never a focus.
+What it does not: score passages (see `rerank`) or write the refusal (see `answer.REFUSAL`).
+"""
+
+from __future__ import annotations
+
+import re
+
+from qa.bm25 import tokenize
+
+WORD = re.compile(r"[^\W\d_][\w'-]*", re.U)
+META_WORDS = frozenset(
+    "document documents text texts overview article articles paper papers source sources reference references "
+    "citation citations cite cited author authors study studies according say says said mention mentions".split()
+)
+
+
+def passes_gate(passage_scores, threshold: float) -> bool:
+    """True when at least one passage scores at or above `threshold`."""
+    return len(passage_scores) > 0 and float(max(passage_scores)) >= threshold
+
+
+def uncovered_focus_terms(question: str, sentence: str, best_score: float, document_frequency, score, margin: float) -> list[str]:
+    """Focus words of `question` that the corpus lacks and `sentence` (scored `best_score`) ignores.
+
+    `score(questions, sentence)` returns the cross-encoder score of each question against `sentence`.
+    """
+    absent = []
+    for word in dict.fromkeys(WORD.findall(question)):
+        tokens = tokenize(word)
+        if tokens and word.lower() not in META_WORDS and all(document_frequency(t) == 0 for t in tokens):
+            absent.append(word)
+    if not absent:
+        return []
+    reduced = [re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", " ", question) for word in absent]
+    gains = [float(value) - best_score for value in score(reduced, sentence)]
+    return [word for word, gain in zip(absent, gains) if gain >= margin]

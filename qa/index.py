@@ -1,0 +1,124 @@
+"""The index as the answering side sees it: stored chunks, their BM25 index, and the documents.
+
+What it does: opens the Chroma store read-only-in-spirit (it never writes), loads every chunk once
+to build BM25, caches stored documents, and reloads all of that when `python -m ingest` has changed
+the index since (it watches the manifest's modification time), so a running app never mixes an old
+BM25 with new vectors. One `LoadedIndex` per index folder per process (`get_index`).
+What it does not: rank (see `retrieve`) or build the index (see the `ingest` package).
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from ingest.manifest import MANIFEST_NAME
+from ingest.pipeline import signature
+from ingest.store import IndexMissing, IndexStore, StoredChunk
+from qa.bm25 import BM25
+from qa.settings import Settings
+
+NO_INDEX_HINT = "build it with `python -m ingest` (or `make index`)"
+
+
+class LoadedIndex:
+    """Chunks, BM25 and documents of one index; `refresh()` picks up a re-ingest."""
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self._lock = threading.RLock()
+        self._stamp: float | None = None
+        self._load()
+
+    def _manifest_stamp(self) -> float | None:
+        path = Path(self.settings.index) / MANIFEST_NAME
+        try:
+            return path.stat().st_mtime_ns
+        except OSError:
+            return None
+
+    def _load(self) -> None:
+        stamp = self._manifest_stamp()
+        store = IndexStore(Path(self.settings.index), signature(self.settings), self.settings.chroma_url, create=False)
+        chunks = store.all_chunks()
+        if not chunks:
+            raise IndexMissing(f"the index at {self.settings.index} is empty; {NO_INDEX_HINT}")
+        chunks.sort(key=lambda chunk: (chunk.source, chunk.start))  # a stable order for ties
+        self.store = store
+        self.chunks: list[StoredChunk] = chunks
+        self.position = {chunk.id: index for index, chunk in enumerate(chunks)}
+        self.bm25 = BM25([f"{chunk.title}\n{chunk.text}" for chunk in chunks])
+        self._documents: dict[str, dict] = {}
+        self._sentences: dict[str, dict[int, tuple[int, int, str, str]]] = {}
+        for chunk in chunks:
+            for start, end, kind in chunk.sentences:
+                text = chunk.text[start - chunk.start : end - chunk.start]
+                self._sentences.setdefault(chunk.source, {})[start] = (start, end, kind, text)
+        self._ordered = {source: sorted(spans.values()) for source, spans in self._sentences.items()}
+        self._headings = {
+            source: [(start, text) for start, _, kind, text in spans if kind == "heading"]
+            for source, spans in self._ordered.items()
+        }
+        self._stamp = stamp
+
+    def refresh(self) -> None:
+        """Reload when the manifest changed since the last load (cheap: one stat)."""
+        if self._manifest_stamp() != self._stamp:
+            with self._lock:
+                if self._manifest_stamp() != self._stamp:
+                    self._load()
+
+    def document(self, source: str) -> dict | None:
+        """The stored document (`text`, `title`, `references`, ...) or None."""
+        with self._lock:
+            if source not in self._documents:
+                self._documents[source] = self.store.document(source)
+            return self._documents[source]
+
+    def section_heading(self, source: str, offset: int) -> str | None:
+        """The last heading of `source` that starts before `offset`, if any."""
+        heading = None
+        for start, text in self._headings.get(source, ()):
+            if start >= offset:
+                break
+            heading = text
+        return heading
+
+    def sentences_after(self, source: str, offset: int, limit: int) -> list[tuple[int, int, str, str]]:
+        """Up to `limit` (start, end, kind, text) sentences of `source` starting after `offset`."""
+        following = [span for span in self._ordered.get(source, ()) if span[0] > offset]
+        return following[:limit]
+
+    def reference_sentence(self, source: str, number: int) -> tuple[int, int, str, str] | None:
+        """The bibliography line `[number] ...` of `source` as a sentence span, if present."""
+        for span in self._ordered.get(source, ()):
+            if span[2] == "reference" and span[3].startswith(f"[{number}]"):
+                return span
+        return None
+
+    def chunk_containing(self, source: str, start: int, end: int) -> StoredChunk | None:
+        """The first stored chunk of `source` whose span holds [start, end)."""
+        for chunk in self.chunks:
+            if chunk.source == source and chunk.start <= start and end <= chunk.end:
+                return chunk
+        return None
+
+    def dense(self, vector, k: int) -> list[tuple[int, float]]:
+        """(chunk position, cosine similarity) of the `k` nearest chunks."""
+        hits = self.store.query(vector, k)
+        return [(self.position[chunk.id], score) for chunk, score in hits if chunk.id in self.position]
+
+
+_INDEXES: dict[tuple, LoadedIndex] = {}
+_INDEXES_LOCK = threading.Lock()
+
+
+def get_index(settings: Settings) -> LoadedIndex:
+    """The loaded index for these settings, shared by every caller in the process."""
+    key = (str(Path(settings.index).resolve()), settings.chroma_url, settings.chunk_chars, settings.chunk_overlap)
+    with _INDEXES_LOCK:
+        index = _INDEXES.get(key)
+        if index is None:
+            index = _INDEXES[key] = LoadedIndex(settings)
+    index.refresh()
+    return index

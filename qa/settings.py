@@ -1,0 +1,41 @@
+"""Typed settings for answering, read from `QUOTEQA_*` environment variables.
+
+What it does: extends the ingest settings (index location, chunking) with the knobs of retrieval,
+reranking, the relevance gate and the extractive answer. Every field has a default and a
+description; `Settings(field=value)` overrides one for a call.
+What it does not: read anything else from the environment; no module reads `os.environ` for these.
+"""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from ingest.settings import IngestSettings
+
+
+class Settings(IngestSettings):
+    """Everything `ask()` can be tuned with."""
+
+    dense_k: int = Field(20, ge=1, le=500, description="Chunks taken from the vector search.")
+    keyword_k: int = Field(20, ge=1, le=500, description="Chunks taken from BM25.")
+    rrf_k: int = Field(60, ge=1, le=1000, description="Reciprocal-rank-fusion constant: score = sum 1/(rrf_k + rank).")
+    rerank_depth: int = Field(10, ge=1, le=100, description="Fused chunks rescored by the cross-encoder.")
+    relevance_threshold: float = Field(
+        -2.0,
+        description="Refuse when the best cross-encoder score (a logit) of a passage is below this; "
+        "calibrated by bench/calibrate_gate.py on the golden set.",
+    )
+    focus_term_margin: float = Field(
+        2.0,
+        description="Refuse when dropping a question word absent from the corpus raises the best sentence's "
+        "score by this much (the passages ignore what the question is about); calibrated by bench/calibrate_gate.py.",
+    )
+    answer_passages: int = Field(3, ge=1, le=10, description="Top reranked passages whose sentences may be quoted.")
+    max_quotes: int = Field(3, ge=1, le=10, description="Most sentences quoted in one answer.")
+    quote_margin: float = Field(
+        4.0, ge=0.0, description="A sentence is quoted only if its score is within this of the best sentence's."
+    )
+    min_quote_score: float = Field(-3.0, description="A sentence scoring below this (logit) is never quoted.")
+    max_question_chars: int = Field(2000, ge=10, description="Longer questions are rejected with a clear error.")
+    rerank_max_tokens: int = Field(320, ge=64, le=512, description="Token limit of a (question, passage) pair.")
+    llm: str = Field("none", description="Answer back end: none (extractive), hf-gguf:PATH, ollama:MODEL[@URL], openai:MODEL@URL.")
