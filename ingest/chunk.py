@@ -42,7 +42,9 @@ def chunk_sentences(sentences: list[Sentence], chunk_chars: int, overlap: int) -
             emitted, held = _hold_back_headings(current)
             if len(emitted) > carried:
                 chunks.append(Chunk(tuple(emitted)))
-                tail = [s for s in emitted[len(emitted) - overlap :] if s.kind != "heading"] if overlap else []
+                tail = emitted[len(emitted) - overlap :] if overlap else []
+                headings = [i for i, s in enumerate(tail) if s.kind == "heading"]
+                tail = tail[headings[-1] + 1 :] if headings else tail  # no heading carried; no gaps
                 tail = tail if len(tail) < len(emitted) else []
                 current, carried = tail + held, len(tail)
         current.append(sentence)

@@ -4,11 +4,12 @@ What it does: Unicode NFKC (ligatures, non-breaking spaces), drops control and z
 characters, collapses runs of spaces, turns bullet glyphs into "- ", re-joins hard-wrapped lines,
 drops lines that are only a page number, and removes trailing web-page chrome.
 
-The chrome rule: the last lines of a document are removed while they form a run of at least
-`CHROME_MIN_RUN` short lines (at most `CHROME_MAX_WORDS` words, no sentence punctuation) — comment
-widgets, share buttons, "View all comments". A single short closing line goes only when it names a
-typical widget (comment, share, subscribe, ...). Real documents seldom end on several bare
-heading-like lines, and a lone closing heading is kept.
+The chrome rule: take the run of short lines at the end of the document (at most
+`CHROME_MAX_WORDS` words, no sentence punctuation); if one of them names a typical widget
+(`WIDGET_WORDS`: comment, share, subscribe, notify, ...), that line and every line after it are
+removed — "Notify of / Inline Feedbacks / View all comments", "Share this / Like / Follow us". Short
+lines above the first widget line stay, so a document that ends on a short bullet list or on a
+closing heading keeps it; a document made only of such lines is kept whole.
 What it does not: split sentences or parse references.
 """
 
@@ -26,7 +27,6 @@ SPACES = re.compile(r"[ \t]+")
 PAGE_NUMBER_LINE = re.compile(r"^\s*(?:page\s+)?\d{1,4}(?:\s*(?:/|of)\s*\d{1,4})?\s*$", re.I)
 SENTENCE_PUNCTUATION = re.compile(r"[.!?:;]")
 WIDGET_WORDS = re.compile(r"\b(comments?|share|subscribe|notify|feedbacks?|reply|log ?in|sign ?up|cookies?)\b", re.I)
-CHROME_MIN_RUN = 2
 CHROME_MAX_WORDS = 4
 
 
@@ -65,29 +65,15 @@ def _is_short_bare_line(line: str) -> bool:
 def _drop_trailing_chrome(lines: list[str]) -> list[str]:
     while lines and not lines[-1]:
         lines = lines[:-1]
-    run = 0
-    for line in reversed(lines):
+    cut = None  # index of the first widget line in the trailing run of short bare lines
+    for index in range(len(lines) - 1, -1, -1):
+        line = lines[index]
         if not line:
             continue
         if not _is_short_bare_line(line):
             break
-        run += 1
-    if run == 0:
-        return lines
-    trailing = [line for line in lines[-_span_of_last(lines, run):] if line]
-    if run >= CHROME_MIN_RUN or (run == 1 and WIDGET_WORDS.search(trailing[-1])):
-        if run == len([line for line in lines if line]):
-            return lines  # the whole document is short lines: keep it, it is content
-        return lines[: len(lines) - _span_of_last(lines, run)]
-    return lines
-
-
-def _span_of_last(lines: list[str], count: int) -> int:
-    """How many lines from the end hold the last `count` non-empty lines."""
-    seen = 0
-    for index in range(len(lines) - 1, -1, -1):
-        if lines[index]:
-            seen += 1
-            if seen == count:
-                return len(lines) - index
-    return len(lines)
+        if WIDGET_WORDS.search(line):
+            cut = index
+    if cut is None or not any(lines[:cut]):
+        return lines  # no widget, or the whole document is short lines: keep it, it is content
+    return lines[:cut]

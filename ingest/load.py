@@ -28,6 +28,8 @@ HTML_BLOCKS = [
 MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 MD_HEADING = re.compile(r"^#{1,6}[ \t]+", re.M)
 MD_EMPHASIS = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
+MD_SINGLE_EMPHASIS = re.compile(r"(?<![\w*])([*_])(?=[^\s*_])(.+?)(?<=[^\s*_])\1(?![\w*])")
+HTML_SPACE = re.compile(r"\s+")
 
 
 class SkipFile(Exception):
@@ -104,13 +106,19 @@ def _decode(data: bytes) -> str:
 
 
 def _html_text(markup: str) -> tuple[str, str | None]:
-    from bs4 import BeautifulSoup
+    from bs4 import BeautifulSoup, NavigableString
 
     soup = BeautifulSoup(markup, "html.parser")
     title = soup.title.get_text(" ", strip=True) if soup.title else None
     heading = soup.find("h1")
     for tag in soup.find_all(HTML_DROP + ["head"]):
         tag.decompose()
+    # Line breaks in the markup are spaces to a reader: only block tags (below) break lines.
+    for node in soup.find_all(string=True):
+        if type(node) is NavigableString and node.find_parent("pre") is None:
+            collapsed = HTML_SPACE.sub(" ", node)
+            if collapsed != node:
+                node.replace_with(collapsed)
     for item in soup.find_all("li"):
         item.insert(0, "- ")
     for tag in soup.find_all(HTML_BLOCKS):
@@ -126,7 +134,7 @@ def _markdown_text(text: str) -> str:
     """Markdown to the plain text a reader sees: no heading hashes, emphasis marks or link targets."""
     text = MD_LINK.sub(r"\1", text)
     text = MD_HEADING.sub("", text)
-    return MD_EMPHASIS.sub(r"\2", text)
+    return MD_SINGLE_EMPHASIS.sub(r"\2", MD_EMPHASIS.sub(r"\2", text))
 
 
 def _pdf_pages(data: bytes) -> list[str]:

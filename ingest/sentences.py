@@ -25,8 +25,8 @@ CITATION_YEAR = re.compile(r"\d{4}\s*[;:(]")
 ABBREVIATIONS = {
     "e.g", "i.e", "vs", "cf", "approx", "dr", "mr", "mrs", "ms", "prof", "fig", "figs", "no",
     "nos", "vol", "pp", "st", "jr", "sr", "inc", "ltd", "co", "dept", "univ", "ca", "resp", "ref",
-    "refs", "eq", "al.,", "u.s", "u.k", "e.u", "p", "min", "max", "approx", "est", "mg", "ml",
-}
+    "refs", "eq", "al.,", "u.s", "u.k", "e.u", "p", "approx", "est",
+}  # not units: "7.5 mg. Furthermore" and "30 min. Sensitivity" end sentences
 HEADING_MAX_CHARS = 90
 
 

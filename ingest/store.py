@@ -126,24 +126,37 @@ class IndexStore:
             )
 
     def put_document(self, source: str, title: str, text: str, content_hash: str, references: dict, page_starts) -> None:
-        self.documents.upsert(
-            ids=[document_id(source)],
-            documents=[text],
-            embeddings=[[0.0]],
-            metadatas=[
-                {
-                    "source": source,
-                    "title": title,
-                    "content_hash": content_hash,
-                    "references": json.dumps(references),
-                    "page_starts": json.dumps(list(page_starts)),
-                }
-            ],
-        )
+        self.put_documents([(source, title, text, content_hash, references, page_starts)])
+
+    def put_documents(self, documents: list[tuple]) -> None:
+        """Store many documents in one write: tuples of `put_document`'s arguments."""
+        for begin in range(0, len(documents), PAGE_SIZE):
+            part = documents[begin : begin + PAGE_SIZE]
+            self.documents.upsert(
+                ids=[document_id(source) for source, *_ in part],
+                documents=[text for _, _, text, *_ in part],
+                embeddings=[[0.0]] * len(part),
+                metadatas=[
+                    {
+                        "source": source,
+                        "title": title,
+                        "content_hash": content_hash,
+                        "references": json.dumps(references),
+                        "page_starts": json.dumps(list(page_starts)),
+                    }
+                    for source, title, _, content_hash, references, page_starts in part
+                ],
+            )
 
     def delete_source(self, source: str) -> None:
-        self.chunks.delete(where={"source": source})
-        self.documents.delete(ids=[document_id(source)])
+        self.delete_sources([source])
+
+    def delete_sources(self, sources: list[str]) -> None:
+        """Remove the chunks and documents of many sources in a few writes (each write is a commit)."""
+        for begin in range(0, len(sources), PAGE_SIZE):
+            part = list(sources[begin : begin + PAGE_SIZE])
+            self.chunks.delete(where={"source": part[0]} if len(part) == 1 else {"source": {"$in": part}})
+            self.documents.delete(ids=[document_id(source) for source in part])
 
     def chunk_sources(self) -> set[str]:
         return {meta["source"] for meta in self._all(self.chunks, ["metadatas"])["metadatas"]}
