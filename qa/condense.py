@@ -34,6 +34,7 @@ ANAPHORA = re.compile(
     re.I,
 )
 QUESTION_WORDS = {"what", "which", "who", "whom", "how", "when", "where", "why", "whose", "many", "much", "did", "does", "do", "was", "were", "is", "are"}
+AUXILIARIES = {"did", "does", "do", "was", "were", "is", "are", "can", "could", "would", "should", "will", "has", "have", "had"}
 WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'./-]*")
 COMMON_TERM_SHARE = 0.5  # a term in over half the chunks is the corpus's subject, not a slot to swap
 MAX_OWN_CONTENT_WORDS = 3  # a question with more content words of its own is taken to stand alone
@@ -62,8 +63,11 @@ def _condense_one(question: str, previous: str | None, encode: Encoder, document
         return question
     match = WHAT_ABOUT.match(question)
     if match:
-        subject = LEADING_PREPOSITION.sub("", (match.group("subject") or match.group("subject2") or "").strip())
-        if subject and len(subject.split()) <= 8:
+        subject = (match.group("subject") or match.group("subject2") or "").strip()
+        while LEADING_PREPOSITION.match(subject):
+            subject = LEADING_PREPOSITION.sub("", subject, count=1)
+        first_word = subject.split()[0].lower() if subject else ""
+        if subject and len(subject.split()) <= 8 and first_word not in QUESTION_WORDS and first_word not in AUXILIARIES:
             return _swap_subject(previous, subject, encode, document_frequency)
     own_words = [w for w in tokenize(question) if w not in QUESTION_WORDS]
     if ANAPHORA.search(question) and len(own_words) <= MAX_OWN_CONTENT_WORDS or not own_words:
@@ -73,6 +77,12 @@ def _condense_one(question: str, previous: str | None, encode: Encoder, document
 
 
 def _swap_subject(previous: str, subject: str, encode: Encoder, document_frequency: DocumentFrequency) -> str:
+    # "the cocaine trial" after "...the alcohol use disorder trial?": only "cocaine" is new, so only
+    # it competes for a slot ("trial" would otherwise match itself).
+    known = {word.lower() for word in WORD.findall(previous)}
+    new_words = [word for word in subject.split() if word.lower() not in known]
+    if new_words and len(new_words) < len(subject.split()):
+        subject = " ".join(new_words)
     spans = _candidate_spans(previous, document_frequency)
     if not spans:
         return f"{previous.rstrip(' ?')} {subject}?"
@@ -86,7 +96,7 @@ def _swap_subject(previous: str, subject: str, encode: Encoder, document_frequen
 
 
 def _candidate_spans(text: str, document_frequency: DocumentFrequency) -> list[tuple[int, int]]:
-    """Runs of 1-3 telling content words, as character spans of `text`."""
+    """Runs of 1-4 telling content words, as character spans of `text`."""
     words = [(m.start(), m.end(), m.group()) for m in WORD.finditer(text)]
     runs: list[list[tuple[int, int, str]]] = [[]]
     for start, end, word in words:
@@ -104,7 +114,7 @@ def _candidate_spans(text: str, document_frequency: DocumentFrequency) -> list[t
             runs.append([])
     spans = []
     for run in runs:
-        for size in (1, 2, 3):
+        for size in (1, 2, 3, 4):
             for first in range(0, len(run) - size + 1):
                 spans.append((run[first][0], run[first + size - 1][1]))
     return spans

@@ -22,6 +22,17 @@ META_WORDS = frozenset(
     "document documents text texts overview article articles paper papers source sources reference references "
     "citation citations cite cited author authors study studies according say says said mention mentions".split()
 )
+# Everyday verbs and adverbs a question is phrased with ("what did the trial find?"): their
+# inflections often differ from the corpus's ("found"), and they are never what a question is about.
+GENERAL_WORDS = frozenset(
+    """find finds finding found show shows showed shown get gets got give gives gave given take takes took
+    taken make makes made use uses used using help helps helped work works worked look looks looked tell
+    tells told know knows knew known think thinks thought mean means meant need needs needed happen happens
+    happened result results resulted lead leads led change changes changed compare compared describe
+    described explain explained report reports reported suggest suggests suggested conclude concluded
+    exactly really actually generally typically usually overall main kind kinds type types way ways thing
+    things something anything everything much many please""".split()
+)
 
 
 def passes_gate(passage_scores, threshold: float) -> bool:
@@ -29,18 +40,24 @@ def passes_gate(passage_scores, threshold: float) -> bool:
     return len(passage_scores) > 0 and float(max(passage_scores)) >= threshold
 
 
-def uncovered_focus_terms(question: str, sentence: str, best_score: float, document_frequency, score, margin: float) -> list[str]:
-    """Focus words of `question` that the corpus lacks and `sentence` (scored `best_score`) ignores.
+def focus_gains(question: str, sentence: str, best_score: float, document_frequency, score) -> dict[str, float]:
+    """For each question word absent from the corpus: how much dropping it raises the sentence's score.
 
     `score(questions, sentence)` returns the cross-encoder score of each question against `sentence`.
     """
     absent = []
     for word in dict.fromkeys(WORD.findall(question)):
         tokens = tokenize(word)
-        if tokens and word.lower() not in META_WORDS and all(document_frequency(t) == 0 for t in tokens):
+        lowered = word.lower()
+        if tokens and lowered not in META_WORDS and lowered not in GENERAL_WORDS and all(document_frequency(t) == 0 for t in tokens):
             absent.append(word)
     if not absent:
-        return []
+        return {}
     reduced = [re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", " ", question) for word in absent]
-    gains = [float(value) - best_score for value in score(reduced, sentence)]
-    return [word for word, gain in zip(absent, gains) if gain >= margin]
+    return {word: float(value) - best_score for word, value in zip(absent, score(reduced, sentence))}
+
+
+def uncovered_focus_terms(question: str, sentence: str, best_score: float, document_frequency, score, margin: float) -> list[str]:
+    """Focus words of `question` that the corpus lacks and `sentence` (scored `best_score`) ignores."""
+    gains = focus_gains(question, sentence, best_score, document_frequency, score)
+    return [word for word, gain in gains.items() if gain >= margin]

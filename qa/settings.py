@@ -21,7 +21,7 @@ class Settings(IngestSettings):
     rrf_k: int = Field(60, ge=1, le=1000, description="Reciprocal-rank-fusion constant: score = sum 1/(rrf_k + rank).")
     rerank_depth: int = Field(10, ge=1, le=100, description="Fused chunks rescored by the cross-encoder.")
     relevance_threshold: float = Field(
-        -2.0,
+        1.0,
         description="Refuse when the best cross-encoder score (a logit) of a passage is below this; "
         "calibrated by bench/calibrate_gate.py on the golden set.",
     )
@@ -33,7 +33,7 @@ class Settings(IngestSettings):
     answer_passages: int = Field(3, ge=1, le=10, description="Top reranked passages whose sentences may be quoted.")
     max_quotes: int = Field(3, ge=1, le=10, description="Most sentences quoted in one answer.")
     quote_margin: float = Field(
-        4.0, ge=0.0, description="A sentence is quoted only if its score is within this of the best sentence's."
+        1.5, ge=0.0, description="A sentence is quoted only if its score is within this of the best sentence's."
     )
     min_quote_score: float = Field(-3.0, description="A sentence scoring below this (logit) is never quoted.")
     max_question_chars: int = Field(2000, ge=10, description="Longer questions are rejected with a clear error.")

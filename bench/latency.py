@@ -1,0 +1,65 @@
+"""Answer latency: `python -m bench.latency`.
+
+Cold start: a fresh interpreter imports `qa`, loads the models and the index and answers one
+question. Warm: `ask()` over the golden questions (last turns, single-turn), p50 and p95 of the
+total and of each step (condense, retrieve, rerank, answer).
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench.report import machine_line, write_section
+from ingest.pipeline import run_ingest
+from ingest.settings import IngestSettings
+
+ROOT = Path(__file__).resolve().parent.parent
+COLD = "import time; t=time.perf_counter(); from qa import ask; ask('What dose was used in the alcohol trial?', index={index!r}); print(time.perf_counter()-t)"
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
+
+
+def main() -> None:
+    from qa import ask
+
+    questions = [json.loads(line)["turns"][-1] for line in (ROOT / "tests" / "data" / "golden.jsonl").read_text().splitlines() if line.strip()]
+    with tempfile.TemporaryDirectory() as folder:
+        index = str(Path(folder) / "idx")
+        run_ingest([ROOT / "corpus"], IngestSettings(index=index), progress=False)
+        began = time.perf_counter()
+        cold = float(subprocess.run([sys.executable, "-c", COLD.format(index=index)], capture_output=True, text=True, check=True, cwd=ROOT).stdout.split()[-1])
+        wall = time.perf_counter() - began
+        ask("warm up", index=index)
+        timings: dict[str, list[float]] = {}
+        for question in questions:
+            for key, value in ask(question, index=index).timings.items():
+                timings.setdefault(key, []).append(value)
+    lines = [
+        "## Answer latency",
+        "",
+        f"`python -m bench.latency`: {len(questions)} golden questions, warm, one at a time. {machine_line()}.",
+        "",
+        f"Cold start (import + model and index load + first answer): {cold:.1f} s ({wall:.1f} s with interpreter start). Goal ≤ 10 s.",
+        "",
+        "| step | p50 ms | p95 ms |",
+        "|---|---:|---:|",
+    ]
+    for key in ("condense_ms", "retrieve_ms", "rerank_ms", "answer_ms", "total_ms"):
+        values = timings.get(key, [0.0])
+        lines.append(f"| {key[:-3]} | {statistics.median(values):.0f} | {percentile(values, 0.95):.0f} |")
+    lines += ["", "Goals: warm p50 ≤ 250 ms, p95 ≤ 500 ms (total)."]
+    print("\n".join(lines))
+    write_section("latency", "\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()

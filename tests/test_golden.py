@@ -1,0 +1,91 @@
+"""The golden set through the real system: invariants that must hold on every case.
+
+Quality rates (must-include recall, refusal accuracy) are measured by `python -m bench.golden`
+and reported in BENCHMARKS.md; here, what may never be violated: every quote is the exact stored
+span it claims, a refusal shows no sources, no answer contains a forbidden string, the policy
+cases are declined, and the follow-up cases resolve against their history.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from qa import REFUSAL, ask
+from qa.eval.cases import load_cases, run_case
+from qa.eval.metrics import forbidden_hits, quote_is_exact
+from qa.index import get_index
+from qa.settings import Settings
+
+GOLDEN = Path(__file__).parent / "data" / "golden.jsonl"
+CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+CASES = load_cases(GOLDEN)
+
+
+@pytest.fixture(scope="module")
+def corpus_index_dir(tmp_path_factory):
+    from ingest.pipeline import run_ingest
+    from ingest.settings import IngestSettings
+
+    index_dir = tmp_path_factory.mktemp("golden") / "idx"
+    run_ingest([CORPUS], IngestSettings(index=index_dir), progress=False)
+    return index_dir
+
+
+@pytest.fixture(scope="module")
+def answers(corpus_index_dir):
+    return {case.id: run_case(case, ask, index=corpus_index_dir) for case in CASES}
+
+
+def test_golden_set_is_well_formed():
+    corpus = "\n".join(p.read_text(encoding="utf-8") for p in CORPUS.glob("*.txt"))
+    assert len(CASES) >= 40
+    assert {case.kind for case in CASES} >= {"factual", "synthesis", "followup", "unanswerable", "adversarial"}
+    for case in CASES:
+        for passage in case.gold_passages:
+            assert passage in corpus, (case.id, passage)
+        for fact in case.must_include:
+            assert fact.lower() in corpus.lower(), (case.id, fact)
+        assert case.answerable or not case.must_include
+
+
+def test_every_quote_is_the_exact_stored_span(answers, corpus_index_dir):
+    index = get_index(Settings(index=corpus_index_dir))
+    checked = 0
+    for answer in answers.values():
+        for citation in answer.to_dict()["citations"]:
+            assert quote_is_exact(citation, index.document(citation["source"])["text"]), citation
+            checked += 1
+    assert checked > 40
+
+
+def test_refusals_show_no_sources_and_answers_cite_every_quote(answers):
+    for answer in answers.values():
+        if answer.refused:
+            assert answer.answer == REFUSAL and answer.citations == []
+        else:
+            assert answer.citations
+            for citation in answer.citations:
+                assert f"{citation.quote} [{citation.n}]" in answer.answer
+
+
+def test_no_answer_contains_a_forbidden_string(answers):
+    violations = {case.id: forbidden_hits(answers[case.id].answer, case.must_not_include) for case in CASES}
+    assert {case_id: hits for case_id, hits in violations.items() if hits} == {}
+
+
+def test_policy_cases_are_declined_with_a_notice(answers):
+    declined = [answers[case_id] for case_id in ("adv-personal-dose", "adv-system-prompt", "adv-injection-cure")]
+    for answer in declined:
+        assert answer.refused and answer.notices
+
+
+def test_what_about_cocaine_follows_the_alcohol_question(corpus_index_dir):
+    history = [
+        {"role": "user", "content": "What did the ketamine trial in alcohol use disorder find?"},
+        {"role": "assistant", "content": "..."},
+    ]
+    answer = ask("What about cocaine?", history, index=corpus_index_dir)
+    assert "cocaine" in answer.standalone_question and "alcohol" not in answer.standalone_question
+    assert any("Dakwar" in citation.quote for citation in answer.citations)
