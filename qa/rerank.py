@@ -45,7 +45,7 @@ class CrossEncoder:
         )
         self._inputs = {item.name for item in self._session.get_inputs()}
         self._tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
-        self._tokenizer.enable_truncation(max_length=max_tokens, strategy="only_second")
+        self._tokenizer.enable_truncation(max_length=max_tokens, strategy="longest_first")
         self._tokenizer.enable_padding()
         self._lock = threading.Lock()
 

@@ -31,7 +31,9 @@ class Settings(IngestSettings):
         "score by this much (the passages ignore what the question is about); calibrated by bench/calibrate_gate.py.",
     )
     answer_passages: int = Field(3, ge=1, le=10, description="Top reranked passages whose sentences may be quoted.")
-    max_quotes: int = Field(3, ge=1, le=10, description="Most sentences quoted in one answer.")
+    max_quotes: int = Field(
+        3, ge=1, le=10, description="Most sentences chosen by score; a chosen list lead-in also brings its items."
+    )
     quote_margin: float = Field(
         1.5, ge=0.0, description="A sentence is quoted only if its score is within this of the best sentence's."
     )

@@ -1,0 +1,59 @@
+"""Shared helpers for the `qa` tests: the project's corpus indexed once per test session.
+
+`corpus_index` (session scope) is the folder of an index built from a private copy of `corpus/`
+with the real embedder and the default chunking. Test modules import the fixture with
+`from qa_fixtures import corpus_index`; pytest registers an imported fixture once per module, so the
+build itself is cached here, at module level, and runs once per session whatever the number of
+modules using it.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import CORPUS
+
+DOSE_QUESTION = "What dose of ketamine was used in the alcohol trial?"
+DOSE_QUOTE = "0.8 mg/kg over 40 minutes"
+DAKWAR_SENTENCE = (
+    "In a randomized clinical trial (Dakwar et al., Am J Psychiatry. 2019;176(11):923-930), a single ketamine "
+    "infusion plus mindfulness-based therapy led to significantly more abstinence and lower relapse risk compared "
+    "to a control."
+)
+
+_BUILT: dict[str, Path] = {}
+
+
+def build_corpus_index(base: Path) -> Path:
+    """Index a copy of the corpus under `base` (once per process) and return the index folder."""
+    if "index" not in _BUILT:
+        from ingest.pipeline import run_ingest
+        from ingest.settings import IngestSettings
+
+        corpus = base / "corpus"
+        shutil.copytree(CORPUS, corpus)
+        index = base / "idx"
+        report = run_ingest([corpus], IngestSettings(index=index), progress=False)
+        assert report.files == 2 and report.chunks > 0 and report.skipped == []
+        _BUILT["index"] = index
+    return _BUILT["index"]
+
+
+@pytest.fixture(scope="session")
+def corpus_index(tmp_path_factory) -> Path:
+    """Folder of an index of the two corpus documents (built once per session)."""
+    if "index" in _BUILT:
+        return _BUILT["index"]
+    return build_corpus_index(tmp_path_factory.mktemp("qa_corpus"))
+
+
+@pytest.fixture(scope="session")
+def loaded_index(corpus_index):
+    """The `LoadedIndex` of `corpus_index`, as `ask()` sees it."""
+    from qa.index import get_index
+    from qa.settings import Settings
+
+    return get_index(Settings(index=corpus_index))

@@ -1,0 +1,120 @@
+"""`python -m qa`: in-process through `qa.__main__.main([...])`, and once as a real subprocess."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from conftest import ROOT
+from qa import REFUSAL
+from qa.__main__ import main
+from qa_fixtures import DAKWAR_SENTENCE, DOSE_QUESTION, DOSE_QUOTE, corpus_index  # noqa: F401  (fixture)
+
+EVIDENCE = "ketamine-sud-evidence-by-condition.txt"
+CONTRACT_KEYS = {"question", "standalone_question", "answer", "refused", "citations", "timings", "notices"}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def qa_subprocess(corpus_index):
+    """`python -m qa "…" --index DIR --json`, started before this module's first test so its cold start
+    (imports, model loads) overlaps the in-process tests; `test_python_dash_m_qa_json_in_a_subprocess`
+    collects it."""
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
+    env.pop("QUOTEQA_INDEX", None)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "qa", DOSE_QUESTION, "--index", str(corpus_index), "--json"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    yield process
+    if process.poll() is None:
+        process.kill()
+        process.communicate()
+
+
+def test_text_output_has_the_quote_and_its_source(corpus_index, capsys):
+    assert main([DOSE_QUESTION, "--index", str(corpus_index)]) == 0
+    out, err = capsys.readouterr()
+    assert DOSE_QUOTE in out
+    assert "\nSources:\n" in out
+    assert "[1] " in out and f"{EVIDENCE}, characters " in out
+    assert "“A 2022 Phase 2 trial (Grabski et al." in out
+    assert out.index("Sources:") > out.index(DOSE_QUOTE)  # the answer comes first
+    assert err == ""
+
+
+def test_json_output_with_history(corpus_index, tmp_path, capsys):
+    history = tmp_path / "history.json"
+    history.write_text(
+        json.dumps(
+            [
+                {"role": "user", "content": "What treatment did patients receive in the alcohol use disorder trial?"},
+                {"role": "assistant", "content": "Three IV ketamine infusions (0.8 mg/kg over 40 minutes) plus therapy [1]"},
+            ]
+        ),
+        encoding="utf-8",
+    )
+    assert main(["What about cocaine?", "--index", str(corpus_index), "--history", str(history), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert set(data) == CONTRACT_KEYS
+    assert data["question"] == "What about cocaine?"
+    assert data["standalone_question"] != data["question"]
+    assert "cocaine" in data["standalone_question"] and "alcohol" not in data["standalone_question"]
+    assert data["refused"] is False
+    assert DAKWAR_SENTENCE in [citation["quote"] for citation in data["citations"]]
+    for citation in data["citations"]:
+        assert {"n", "source", "title", "quote", "start", "end", "score"} <= set(citation)
+    assert {"retrieve_ms", "rerank_ms", "answer_ms", "total_ms"} <= set(data["timings"])
+
+
+@pytest.mark.parametrize("question", ["", "   "])
+def test_an_empty_question_exits_2_with_a_message(corpus_index, capsys, question):
+    assert main([question, "--index", str(corpus_index)]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.startswith("error: ") and "empty" in err
+
+
+def test_a_too_long_question_exits_2(corpus_index, capsys):
+    assert main(["x" * 2001, "--index", str(corpus_index)]) == 2
+    assert "too long" in capsys.readouterr().err
+
+
+def test_a_missing_index_exits_2_and_says_to_run_ingest(tmp_path, capsys):
+    assert main([DOSE_QUESTION, "--index", str(tmp_path / "none"), "--json"]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert "python -m ingest" in err
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [("not json", "cannot read the history file"), ('{"role": "user"}', "must hold a JSON list")],
+)
+def test_a_bad_history_file_exits_2(corpus_index, tmp_path, capsys, content, message):
+    history = tmp_path / "history.json"
+    history.write_text(content, encoding="utf-8")
+    assert main([DOSE_QUESTION, "--index", str(corpus_index), "--history", str(history)]) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_a_missing_history_file_exits_2(corpus_index, tmp_path, capsys):
+    assert main([DOSE_QUESTION, "--index", str(corpus_index), "--history", str(tmp_path / "absent.json")]) == 2
+    assert "cannot read the history file" in capsys.readouterr().err
+
+
+def test_python_dash_m_qa_json_in_a_subprocess(qa_subprocess):
+    stdout, stderr = qa_subprocess.communicate(timeout=300)
+    assert qa_subprocess.returncode == 0, stderr
+    data = json.loads(stdout)
+    assert set(data) == CONTRACT_KEYS
+    assert data["refused"] is False and data["answer"] != REFUSAL
+    assert DOSE_QUOTE in data["answer"]
+    assert data["citations"][0]["source"] == EVIDENCE
