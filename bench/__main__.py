@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import sys
 
-BENCHMARKS = ["ingest", "calibrate_gate", "golden", "latency"]
+BENCHMARKS = ["ingest", "calibrate_gate", "golden", "latency", "ui_latency"]
 
 
 def main() -> int:

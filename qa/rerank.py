@@ -18,7 +18,10 @@ import numpy as np
 from ingest.offline import ensure_offline, package_folder
 
 RERANKER_NAME = "ms-marco-MiniLM-L-12-v2 (int8 ONNX)"
-BATCH_SIZE = 32
+# One pair per run: the int8 model quantises activations per batch, so a pair's score would move
+# with its batch mates and their padding (by up to ~2.6 logits); thresholds need a score that
+# depends on the pair alone. On this CPU, single pairs cost no more than batches of short pairs.
+BATCH_SIZE = 1
 
 
 def reranker_dir() -> Path:
@@ -56,7 +59,7 @@ class CrossEncoder:
     def score_pairs(self, pairs: list[tuple[str, str]]) -> np.ndarray:
         if not pairs:
             return np.zeros(0, dtype=np.float32)
-        # Sorting by length keeps padding small inside each batch.
+        # Sorting by length keeps padding small when BATCH_SIZE > 1.
         order = sorted(range(len(pairs)), key=lambda i: len(pairs[i][0]) + len(pairs[i][1]))
         scores = np.zeros(len(pairs), dtype=np.float32)
         for begin in range(0, len(order), BATCH_SIZE):

@@ -1,0 +1,153 @@
+"""Turn an answer (the dict of `Answer.to_dict()`) into the HTML the chat window shows.
+
+What it does: pure functions from data to escaped HTML: the chat message of an answer, the list
+of numbered citations (each expandable to its passage, quote marked), and the document panel
+(the whole stored text, the clicked quote marked). Every piece of text that comes from a user or
+a document goes through `html.escape`, so `<script>` or `<img onerror=…>` shows as text.
+What it does not: answer, load documents or know about Gradio components (see `app.py`).
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+NOTICE_CLASS = "qa-notice"
+
+
+def text_html(text: str) -> str:
+    """Plain text as HTML: `<`, `>`, `&` escaped (quotes need not be, outside attributes), line breaks kept."""
+    return escape(text, quote=False).replace("\n", "<br>")
+
+
+def user_message(question: str) -> str:
+    """A user's chat message (the chat renders HTML, not Markdown)."""
+    return text_html(question)
+
+
+def answer_message(answer: dict) -> str:
+    """The assistant's chat message: the quoted answer (or the refusal, plainly), notices in italics.
+
+    When a follow-up was rewritten to stand alone, the rewritten question is shown too, so the
+    reader sees what was searched for.
+    """
+    parts = [text_html(answer["answer"])]
+    standalone = answer.get("standalone_question") or ""
+    if standalone and standalone.strip() != (answer.get("question") or "").strip():
+        parts.append(f'<em class="qa-standalone">Searched for: {text_html(standalone)}</em>')
+    parts += [f'<em class="{NOTICE_CLASS}">{text_html(notice)}</em>' for notice in answer.get("notices") or []]
+    return "<br>".join(parts)
+
+
+def error_message(message: str) -> str:
+    """A question that could not be asked (empty, too long): shown in the chat, in italics."""
+    return f'<em class="qa-error">{text_html(message)}</em>'
+
+
+def _reference_lines(citation: dict) -> str:
+    refs = citation.get("references") or []
+    if not refs:
+        return ""
+    items = "".join(f"<li>{text_html(str(ref.get('text', '')))}</li>" for ref in refs)
+    return f'<div class="qa-refs"><span>Cited in the quote:</span><ul>{items}</ul></div>'
+
+
+def passage_html(text: str, citation: dict) -> str:
+    """The passage around a quote, with the quote in <mark>; falls back to the quote alone."""
+    start, end = citation["start"], citation["end"]
+    p_start = min(citation.get("passage_start", start) or 0, start)
+    p_end = max(citation.get("passage_end", end) or end, end)
+    if not text or text[start:end] != citation["quote"]:
+        return f'<mark>{text_html(citation["quote"])}</mark>'
+    return (
+        text_html(text[p_start:start]).lstrip()
+        + f"<mark>{text_html(text[start:end])}</mark>"
+        + text_html(text[end:p_end]).rstrip()
+    )
+
+
+def citations_html(answer: dict | None, documents: dict[str, str], show_scores: bool = False) -> str:
+    """The numbered sources under an answer: `[n] title — “quote”`, each a <details> with its passage.
+
+    `documents` maps a source to its stored text. A refusal (or no answer yet) shows no sources.
+    Each summary carries `data-cite` (the citation's position) so a click can open the document.
+    """
+    if not answer or answer.get("refused") or not answer.get("citations"):
+        return ""
+    items = []
+    for i, citation in enumerate(answer["citations"]):
+        score = f' <span class="qa-score">score {citation["score"]:.2f}</span>' if show_scores else ""
+        page = f' <span class="qa-page">p. {int(citation["page"])}</span>' if citation.get("page") else ""
+        items.append(
+            f'<details class="qa-cite" data-cite="{i}">'
+            f'<summary data-cite="{i}" title="Show the passage, and the quote in its document">'
+            f'<span class="qa-n">[{int(citation["n"])}]</span> '
+            f'<span class="qa-title">{text_html(citation["title"] or citation["source"])}</span>{page} — '
+            f'<q class="qa-quote">{text_html(citation["quote"])}</q>{score}</summary>'
+            f'<div class="qa-passage">{passage_html(documents.get(citation["source"], ""), citation)}'
+            f"{_reference_lines(citation)}"
+            f'<div class="qa-source">{text_html(citation["source"])}, characters {int(citation["start"])}–{int(citation["end"])}</div>'
+            f"</div></details>"
+        )
+    return f'<div class="qa-sources"><div class="qa-heading">Sources</div>{"".join(items)}</div>'
+
+
+def document_html(document: dict | None, citation: dict | None, others: list[dict] = ()) -> str:
+    """The whole stored document with the clicked quote in <mark class="qa-hl"> (id `qa-hl`).
+
+    Other quotes of the same answer from this document are marked more lightly.
+    """
+    if not citation:
+        return '<div class="qa-doc qa-doc-empty">Click a source under an answer to see its quote highlighted in the document.</div>'
+    if not document:
+        return f'<div class="qa-doc qa-doc-empty">The document {text_html(citation["source"])} is no longer in the index.</div>'
+    text = document.get("text", "")
+    spans = [(citation["start"], citation["end"], True)]
+    for other in others:
+        if other["source"] == citation["source"] and (other["start"], other["end"]) != (citation["start"], citation["end"]):
+            spans.append((other["start"], other["end"], False))
+    spans.sort()
+    out, cursor = [], 0
+    for start, end, main in spans:
+        if start < cursor or text[start:end] == "":
+            continue  # overlapping or out-of-range spans are skipped, never half-marked
+        mark = '<mark id="qa-hl" class="qa-hl">' if main else '<mark class="qa-other">'
+        out += [text_html(text[cursor:start]), mark, text_html(text[start:end]), "</mark>"]
+        cursor = end
+    out.append(text_html(text[cursor:]))
+    title = text_html(document.get("title") or citation["source"])
+    return (
+        f'<div class="qa-doc"><div class="qa-doc-head"><div class="qa-doc-title">{title}</div>'
+        f'<div class="qa-doc-source">{text_html(citation["source"])}</div></div>'
+        f'<div class="qa-doc-text">{"".join(out)}</div></div>'
+    )
+
+
+CSS = """
+.qa-sources { display: flex; flex-direction: column; gap: 6px; }
+.qa-heading { font-weight: 600; font-size: 0.9rem; color: var(--body-text-color-subdued); }
+.qa-cite { border: 1px solid var(--border-color-primary); border-radius: 8px; padding: 6px 10px;
+  background: var(--background-fill-secondary); }
+.qa-cite summary { cursor: pointer; line-height: 1.45; }
+.qa-cite summary:hover .qa-title { text-decoration: underline; }
+.qa-n { font-weight: 700; color: var(--color-accent); }
+.qa-title { color: var(--body-text-color-subdued); }
+.qa-quote { color: var(--body-text-color); }
+.qa-quote::before { content: "\\201C"; } .qa-quote::after { content: "\\201D"; }
+.qa-score, .qa-page { font-size: 0.8rem; color: var(--body-text-color-subdued); margin-left: 4px; }
+.qa-passage { margin-top: 6px; padding: 8px 10px; border-left: 3px solid var(--color-accent);
+  background: var(--background-fill-primary); line-height: 1.5; }
+.qa-passage mark, .qa-doc mark.qa-hl { background: #fde68a; color: #111; padding: 0 2px; border-radius: 2px; }
+.qa-doc mark.qa-hl { box-shadow: 0 0 0 2px #f59e0b; }
+.qa-doc mark.qa-other { background: #fef3c7; color: inherit; }
+.qa-refs { margin-top: 6px; font-size: 0.85rem; } .qa-refs ul { margin: 2px 0 0 1.2em; }
+.qa-source, .qa-doc-source { margin-top: 4px; font-size: 0.8rem; color: var(--body-text-color-subdued); }
+.qa-doc { line-height: 1.55; }
+.qa-doc-head { position: sticky; top: -10px; padding: 6px 0; background: var(--background-fill-primary);
+  border-bottom: 1px solid var(--border-color-primary); }
+.qa-doc-title { font-weight: 700; font-size: 1.05rem; }
+.qa-doc-text { white-space: pre-wrap; margin-top: 8px; }
+.qa-doc-empty { color: var(--body-text-color-subdued); font-style: italic; }
+.qa-notice, .qa-error, .qa-standalone { color: var(--body-text-color-subdued); }
+#qa-docpanel { max-height: 75vh; overflow-y: auto !important; border: 1px solid var(--border-color-primary);
+  border-radius: 8px; padding: 10px 14px; background: var(--background-fill-primary); }
+"""

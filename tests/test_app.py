@@ -1,0 +1,144 @@
+"""The Gradio app as a program sees it: `python app.py` in a child process, called with gradio_client.
+
+Checks the `/ask` contract (citations, refusal without sources, history changing the standalone
+question), bad input giving a clear error that leaves the app running, the escaping of the HTML
+the chat shows, and the start-up failure when there is no index.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from qa_ui import render
+from qa_ui.process import ROOT, shared_app
+
+ALCOHOL_DOSE = "What dose of ketamine was used in the alcohol trial?"
+
+
+@pytest.fixture(scope="module")
+def client():
+    from gradio_client import Client
+
+    return Client(shared_app(), verbose=False)  # `python app.py`, started once for the test run
+
+
+def test_ask_returns_verbatim_citations(client):
+    result = client.predict(ALCOHOL_DOSE, "", api_name="/ask")
+    assert result["refused"] is False
+    assert result["citations"], result
+    assert any("0.8 mg/kg" in citation["quote"] for citation in result["citations"])
+    for citation in result["citations"]:
+        assert {"n", "source", "title", "quote", "start", "end", "score"} <= citation.keys()
+        assert citation["end"] - citation["start"] == len(citation["quote"])
+    assert set(result["timings"]) >= {"retrieve_ms", "rerank_ms", "answer_ms", "total_ms"}
+
+
+def test_history_is_optional(client):
+    result = client.predict(ALCOHOL_DOSE, api_name="/ask")
+    assert result["question"] == ALCOHOL_DOSE and not result["refused"]
+
+
+def test_refusal_has_no_citations(client):
+    from qa import REFUSAL
+
+    result = client.predict("What is the capital of France?", "", api_name="/ask")
+    assert result["refused"] is True
+    assert result["answer"] == REFUSAL
+    assert result["citations"] == []
+
+
+def test_history_changes_the_standalone_question(client):
+    history = json.dumps([{"role": "user", "content": ALCOHOL_DOSE}, {"role": "assistant", "content": "0.8 mg/kg [1]"}])
+    alone = client.predict("What about cocaine?", "", api_name="/ask")
+    follow_up = client.predict("What about cocaine?", history, api_name="/ask")
+    assert alone["standalone_question"] == "What about cocaine?"
+    assert follow_up["standalone_question"] != alone["standalone_question"]
+    assert "cocaine" in follow_up["standalone_question"].lower()
+    assert "dose" in follow_up["standalone_question"].lower()
+
+
+@pytest.mark.parametrize(
+    "question, history, message",
+    [
+        ("", "", "empty"),
+        ("   \n ", "", "empty"),
+        ("x" * 5000, "", "too long"),
+        ("What about cocaine?", "not json", "history"),
+        ("What about cocaine?", '{"role": "user"}', "history"),
+    ],
+)
+def test_bad_input_is_a_clear_error(client, question, history, message):
+    from gradio_client.exceptions import AppError
+
+    with pytest.raises(AppError) as error:
+        client.predict(question, history, api_name="/ask")
+    assert message in str(error.value)
+    assert "Traceback" not in str(error.value)
+
+
+def test_the_app_still_answers_after_bad_input(client):
+    from gradio_client.exceptions import AppError
+
+    with pytest.raises(AppError):
+        client.predict("", "", api_name="/ask")
+    assert client.predict(ALCOHOL_DOSE, "", api_name="/ask")["citations"]
+
+
+def test_the_only_public_endpoint_is_ask(client):
+    assert list(client.view_api(print_info=False, return_format="dict")["named_endpoints"]) == ["/ask"]
+
+
+def test_no_index_exits_2_with_the_message(tmp_path):
+    run = subprocess.run(
+        [sys.executable, "app.py", "--port", "9"],
+        cwd=ROOT, env={"QUOTEQA_INDEX": str(tmp_path / "none"), "HF_HUB_OFFLINE": "1", "PATH": "/usr/bin:/bin"},
+        capture_output=True, text=True, timeout=120,
+    )
+    assert run.returncode == 2, run.stderr
+    assert "python -m ingest" in run.stderr
+    assert "Traceback" not in run.stderr + run.stdout
+
+
+# -- the HTML the chat shows (pure functions, no server) ------------------------------------------
+
+HOSTILE = '<img src=x onerror=alert(1)> <script>alert(2)</script> **bold** & "quotes"'
+
+
+def _citation(quote_start: int, quote_end: int, text: str, **extra) -> dict:
+    return {
+        "n": 1, "source": "doc<1>.txt", "title": "T<i>", "quote": text[quote_start:quote_end],
+        "start": quote_start, "end": quote_end, "score": 1.5, "passage_start": 0, "passage_end": len(text),
+        "references": [], "page": None, **extra,
+    }
+
+
+def test_user_and_answer_text_are_escaped():
+    assert "<img" not in render.user_message(HOSTILE) and "&lt;img" in render.user_message(HOSTILE)
+    answer = {"question": HOSTILE, "standalone_question": HOSTILE + "?", "answer": HOSTILE, "notices": [HOSTILE]}
+    html = render.answer_message(answer)
+    assert "<img" not in html and "<script" not in html
+    assert '<em class="qa-notice">' in html and "Searched for:" in html
+
+
+def test_citations_mark_the_quote_in_its_passage_and_escape_documents():
+    text = "Before <b>x</b>. The quote <script>. After."
+    start = text.index("The quote")
+    citation = _citation(start, start + len("The quote <script>."), text)
+    html = render.citations_html({"refused": False, "citations": [citation]}, {"doc<1>.txt": text}, show_scores=True)
+    assert "<script" not in html and "<b>" not in html and "T&lt;i&gt;" in html
+    assert "<mark>" + "The quote &lt;script&gt;." + "</mark>" in html
+    assert 'data-cite="0"' in html and "score 1.50" in html
+    assert render.citations_html({"refused": True, "citations": [citation]}, {}) == ""
+
+
+def test_document_panel_highlights_the_clicked_quote():
+    text = "One. Two <x>. Three."
+    clicked, other = _citation(5, 13, text), _citation(14, 20, text)
+    html = render.document_html({"text": text, "title": "Doc"}, clicked, [clicked, other])
+    assert '<mark id="qa-hl" class="qa-hl">Two &lt;x&gt;.</mark>' in html
+    assert '<mark class="qa-other">Three.</mark>' in html
+    assert "Click a source" in render.document_html(None, None)
