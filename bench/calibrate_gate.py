@@ -3,9 +3,12 @@
 For every case it records the two signals the gate uses — the best passage score (a cross-encoder
 logit) and the largest focus-term gain (see `qa.gate`) — then sweeps both thresholds and reports,
 for each pair, the refusal rate on unanswerable cases and the false-refusal rate on answerable ones.
-The chosen pair maximises (refusals of unanswerable + answers to answerable), ties broken towards
-fewer false refusals, since a wrong refusal costs a reader less than an invented answer only when
-the documents really are silent. Cases declined by the policy screen are left out: the gate never
+The chosen pair has the best balanced accuracy (share of unanswerable cases refused plus share of
+answerable cases answered), ties broken towards fewer false refusals. When the two bars of issue 3
+(refuse ≥ 90% of unanswerable, falsely refuse ≤ 10% of answerable) cannot both hold, this favours
+refusing: an answer to a question the documents do not address quotes passages about something
+else (the alcohol trial's dose for a question on depression), which misleads a reader more than
+an honest refusal. Cases declined by the policy screen are left out: the gate never
 sees them. The result goes to BENCHMARKS.md; the defaults in `qa.settings` are set from it.
 """
 
@@ -16,33 +19,21 @@ from pathlib import Path
 import numpy as np
 
 from bench.report import machine_line, write_section
-from qa.answering import _condense, _prepare, _rerank, _retrieve
+from qa.answering import _condense, _prepare, _rerank, _retrieve, focus_gain_signal
 from qa.eval.cases import load_cases
-from qa.extractive import scoring_text
-from qa.gate import focus_gains
-from qa.rerank import get_cross_encoder
 
 GOLDEN = Path(__file__).resolve().parent.parent / "tests" / "data" / "golden.jsonl"
 
 
 def signals(case) -> tuple[float, float] | None:
+    """(best passage score, largest focus-term gain) as the chain computes them, or None when the
+    policy screen declines the question before the gate."""
     history = [{"role": "user", "content": turn} for turn in case.turns[:-1]]
     state = _rerank(_retrieve(_condense(_prepare({"question": case.turns[-1], "history": history}))))
     if state["notice"]:
         return None
-    sentences, scores = state["sentences"], state["sentence_scores"]
-    if not len(sentences):
-        return (-20.0, 0.0)
-    best = int(np.argmax(scores))
-    cross_encoder = get_cross_encoder()
-    gains = focus_gains(
-        state["standalone"],
-        scoring_text(sentences[best]),
-        float(scores[best]),
-        state["index"].bm25.document_frequency,
-        lambda questions, sentence: cross_encoder.score_pairs([(q, sentence) for q in questions]),
-    )
-    return float(scores[best]), max(gains.values(), default=-20.0)
+    best = max((score for _, score in state["passages"]), default=-20.0)
+    return float(best), max(focus_gain_signal(state).values(), default=-20.0)
 
 
 def main() -> None:
@@ -73,7 +64,7 @@ def main() -> None:
         "| relevance_threshold | focus_term_margin | refusal on unanswerable | false refusals |",
         "|---:|---:|---:|---:|",
     ]
-    for _, _, threshold, margin, refusal, false_refusal in results[:8]:
+    for _, _, threshold, margin, refusal, false_refusal in results[:12]:
         lines.append(f"| {threshold:.1f} | {margin:.1f} | {refusal:.2f} | {false_refusal:.2f} |")
     lines += ["", f"Chosen: relevance_threshold = {best[2]:.1f}, focus_term_margin = {best[3]:.1f}."]
     print("\n".join(lines))

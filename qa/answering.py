@@ -28,13 +28,14 @@ from qa.extractive import (
     scoring_text,
     select_quotes,
 )
-from qa.gate import passes_gate, uncovered_focus_terms
-from qa.index import get_index
+from qa.gate import focus_gains, passes_gate, word_is_covered
+from qa.index import expand_acronyms, get_index
 from qa.policy import screen
 from qa.rerank import get_cross_encoder
 from qa.retrieve import DenseRetriever, HybridRetriever, KeywordRetriever
 from qa.settings import Settings
 
+COVERAGE_SENTENCES = 5  # best sentences searched for a question word in other words
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 
 
@@ -103,14 +104,24 @@ def _retrieve(state: dict) -> dict:
     return state
 
 
+def rerank_passages(question: str, passages: list, index) -> tuple[list, list, list]:
+    """Score every quotable sentence of `passages` against `question` (section heading, leaning
+    context and spelled-out acronyms included); a passage scores its best sentence.
+
+    Returns (sentences, their scores, passages ranked with their scores). Benchmarks use this too.
+    """
+    sentences = candidate_sentences(
+        passages, index.section_heading, index.sentence_before, lambda text: expand_acronyms(text, index.acronyms)
+    )
+    scores = get_cross_encoder().score(question, [scoring_text(c) for c in sentences]) if sentences else []
+    return sentences, scores, passage_scores(passages, sentences, scores)
+
+
 def _rerank(state: dict) -> dict:
-    """Score every quotable sentence of the retrieved passages; a passage scores its best sentence."""
     began = time.perf_counter()
-    passages, index = state["candidates"], state["index"]
-    sentences = candidate_sentences(passages, index.section_heading)
-    scores = get_cross_encoder().score(state["standalone"], [scoring_text(c) for c in sentences]) if sentences else []
-    state["sentences"], state["sentence_scores"] = sentences, scores
-    state["passages"] = passage_scores(passages, sentences, scores)
+    state["sentences"], state["sentence_scores"], state["passages"] = rerank_passages(
+        state["standalone"], state["candidates"], state["index"]
+    )
     state["timings"]["rerank_ms"] = _ms(began)
     return state
 
@@ -135,21 +146,32 @@ def _answer(state: dict) -> Answer:
     return answer
 
 
-def _ignores_focus(state: dict) -> bool:
-    """True when the best sentence ignores a word the question turns on (see `gate`)."""
+def focus_gain_signal(state: dict) -> dict[str, float]:
+    """The gate's second signal: for each question word absent from the corpus that the best
+    sentence ignores and none of the next best says in other words, how much dropping it from the
+    question raises the best sentence's score (see `gate`). Calibration reads it too."""
     sentences, scores = state["sentences"], state["sentence_scores"]
-    best = max(range(len(sentences)), key=lambda i: scores[i])
+    if not len(sentences):
+        return {}
+    ranked = sorted(range(len(sentences)), key=lambda i: -scores[i])
+    best = ranked[0]
+    nearby = " ".join(sentences[i].text for i in ranked[:COVERAGE_SENTENCES])
     cross_encoder = get_cross_encoder()
-    uncovered = uncovered_focus_terms(
+    settings, encode = state["settings"], get_embedder().encode
+    return focus_gains(
         state["standalone"],
         scoring_text(sentences[best]),
         float(scores[best]),
         state["index"].bm25.document_frequency,
         lambda questions, sentence: cross_encoder.score_pairs([(q, sentence) for q in questions]),
-        state["settings"].focus_term_margin,
+        lambda word, _sentence: word_is_covered(word, nearby, encode, settings.synonym_similarity),
     )
-    state["uncovered"] = uncovered
-    return bool(uncovered)
+
+
+def _ignores_focus(state: dict) -> bool:
+    gains = focus_gain_signal(state)
+    state["uncovered"] = [word for word, gain in gains.items() if gain >= state["settings"].focus_term_margin]
+    return bool(state["uncovered"])
 
 
 def _as_state(value: Any) -> dict:

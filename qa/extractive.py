@@ -15,7 +15,7 @@ What it does not: decide whether to answer at all (see `gate`) or generate text.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ingest.references import cited_numbers
 from ingest.store import StoredChunk
@@ -26,6 +26,10 @@ from qa.settings import Settings
 NEAR_DUPLICATE = 0.8  # Jaccard overlap of content words above which a sentence repeats another
 QUOTABLE_KINDS = ("text", "bullet", "reference")
 MAX_LIST_ITEMS = 8
+SHORT_SENTENCE_WORDS = 10
+LEANING_OPENERS = frozenset(
+    "however this these those it its they their such thus therefore but yet also moreover furthermore still".split()
+)
 ASKS_FOR_SOURCE = re.compile(
     r"\b(cite[sd]?|citations?|references?|sources?|papers?|journals?|authors?|published|publications?|wrote|written)\b", re.I
 )
@@ -41,10 +45,21 @@ class Candidate:
     kind: str
     text: str
     heading: str | None
+    context: str | None = None  # the sentence before, for a sentence that leans on it
+    expanded: str | None = None  # the text as the cross-encoder reads it (acronyms spelled out)
 
 
-def candidate_sentences(passages: list[StoredChunk], section_heading) -> list[Candidate]:
-    """Quotable sentences of `passages` (in retrieval order), each once, with its section heading."""
+def leans_on_previous(text: str) -> bool:
+    """A short sentence, or one opening with a connective or pronoun, needs the one before it."""
+    words = text.split()
+    return len(words) < SHORT_SENTENCE_WORDS or words[0].lower().strip(",") in LEANING_OPENERS
+
+
+def candidate_sentences(
+    passages: list[StoredChunk], section_heading, sentence_before=None, expand=None
+) -> list[Candidate]:
+    """Quotable sentences of `passages` (in retrieval order), each once, with its section heading
+    and, when it leans on it, the sentence before it; `expand(text)` rewrites what is scored."""
     seen: set[tuple[str, int]] = set()
     candidates = []
     for chunk in passages:
@@ -53,13 +68,24 @@ def candidate_sentences(passages: list[StoredChunk], section_heading) -> list[Ca
                 continue
             seen.add((chunk.source, start))
             text = chunk.text[start - chunk.start : end - chunk.start]
-            candidates.append(Candidate(chunk, start, end, kind, text, section_heading(chunk.source, start)))
+            context = sentence_before(chunk.source, start) if sentence_before and kind == "text" and leans_on_previous(text) else None
+            heading = section_heading(chunk.source, start)
+            candidate = Candidate(chunk, start, end, kind, text, heading, context)
+            if expand is not None:
+                candidate = replace(candidate, expanded=expand(_plain_scoring_text(candidate)))
+            candidates.append(candidate)
     return candidates
 
 
 def scoring_text(candidate: Candidate) -> str:
-    """What the cross-encoder reads for a sentence: its section heading, then the sentence."""
-    return f"{candidate.heading}: {candidate.text}" if candidate.heading else candidate.text
+    """What the cross-encoder reads for a sentence: its section heading, the sentence before it
+    when it leans on it, then the sentence (with acronyms spelled out, when expanded)."""
+    return candidate.expanded or _plain_scoring_text(candidate)
+
+
+def _plain_scoring_text(candidate: Candidate) -> str:
+    body = f"{candidate.context} {candidate.text}" if candidate.context else candidate.text
+    return f"{candidate.heading}: {body}" if candidate.heading else body
 
 
 def passage_scores(passages: list[StoredChunk], candidates: list[Candidate], scores) -> list[tuple[StoredChunk, float]]:

@@ -7,7 +7,8 @@ What it does: two checks, kept apart so they can be tested and calibrated on the
    when dropping it from the question raises the best passage sentence's score by at least
    `focus_term_margin` — the sentence matches the question better without it, so it does not
    speak of it ("...for cannabis use disorder?" against a sentence about cocaine). Words that
-   name the documents themselves ("paper", "overview", ...) are never a focus.
+   name the documents themselves ("paper", "overview", ...) are never a focus, nor is a word the
+   sentence says in another form (`word_is_covered`: "difficulty" ~ "challenge").
 What it does not: score passages (see `rerank`) or write the refusal (see `answer.REFUSAL`).
 """
 
@@ -31,7 +32,8 @@ GENERAL_WORDS = frozenset(
     happened result results resulted lead leads led change changes changed compare compared describe
     described explain explained report reports reported suggest suggests suggested conclude concluded
     exactly really actually generally typically usually overall main kind kinds type types way ways thing
-    things something anything everything much many please""".split()
+    things something anything everything much many please first second last discussed discuss discusses
+    mentioned listed named called known considered regarded point points part parts""".split()
 )
 
 
@@ -40,24 +42,42 @@ def passes_gate(passage_scores, threshold: float) -> bool:
     return len(passage_scores) > 0 and float(max(passage_scores)) >= threshold
 
 
-def focus_gains(question: str, sentence: str, best_score: float, document_frequency, score) -> dict[str, float]:
+def word_is_covered(word: str, sentence: str, encode, min_similarity: float) -> bool:
+    """Whether `sentence` has `word` in another form: the same first five letters ("limitations" ~
+    "limited") or a word whose embedding is at least `min_similarity` close ("difficulty" ~
+    "challenge"). `encode(texts)` returns unit vectors."""
+    lowered = word.lower()
+    words = list(dict.fromkeys(w for w in WORD.findall(sentence) if len(w) > 2))
+    if len(lowered) >= 5 and any(w.lower()[:5] == lowered[:5] for w in words):
+        return True
+    if not words:
+        return False
+    vectors = encode([word] + words)
+    return float((vectors[1:] @ vectors[0]).max()) >= min_similarity
+
+
+def focus_gains(question: str, sentence: str, best_score: float, document_frequency, score, covered=None) -> dict[str, float]:
     """For each question word absent from the corpus: how much dropping it raises the sentence's score.
 
-    `score(questions, sentence)` returns the cross-encoder score of each question against `sentence`.
+    `score(questions, sentence)` returns the cross-encoder score of each question against `sentence`;
+    `covered(word, sentence)`, when given, exempts a word the sentence says in other words.
     """
     absent = []
     for word in dict.fromkeys(WORD.findall(question)):
         tokens = tokenize(word)
         lowered = word.lower()
         if tokens and lowered not in META_WORDS and lowered not in GENERAL_WORDS and all(document_frequency(t) == 0 for t in tokens):
-            absent.append(word)
+            if covered is None or not covered(word, sentence):
+                absent.append(word)
     if not absent:
         return {}
     reduced = [re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", " ", question) for word in absent]
     return {word: float(value) - best_score for word, value in zip(absent, score(reduced, sentence))}
 
 
-def uncovered_focus_terms(question: str, sentence: str, best_score: float, document_frequency, score, margin: float) -> list[str]:
+def uncovered_focus_terms(
+    question: str, sentence: str, best_score: float, document_frequency, score, margin: float, covered=None
+) -> list[str]:
     """Focus words of `question` that the corpus lacks and `sentence` (scored `best_score`) ignores."""
-    gains = focus_gains(question, sentence, best_score, document_frequency, score)
+    gains = focus_gains(question, sentence, best_score, document_frequency, score, covered)
     return [word for word, gain in gains.items() if gain >= margin]

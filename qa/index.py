@@ -9,6 +9,7 @@ What it does not: rank (see `retrieve`) or build the index (see the `ingest` pac
 
 from __future__ import annotations
 
+import re
 import threading
 from pathlib import Path
 
@@ -19,6 +20,32 @@ from qa.bm25 import BM25
 from qa.settings import Settings
 
 NO_INDEX_HINT = "build it with `python -m ingest` (or `make index`)"
+
+
+ACRONYM_DEFINITION = re.compile(r"((?:[A-Z][\w-]*\s+){1,5}?[A-Z][\w-]*)\s*\(([A-Z]{2,6})\)")
+
+
+def find_acronyms(text: str) -> dict[str, str]:
+    """Acronyms the corpus defines, "Alcohol Use Disorder (AUD)" → {"AUD": "Alcohol Use Disorder"}.
+
+    The long form is cut to as many capitalised words as the acronym has letters, and must start
+    with its first letter, so "Key findings (AUD)" is not taken for a definition.
+    """
+    found: dict[str, str] = {}
+    for match in ACRONYM_DEFINITION.finditer(text):
+        words, acronym = match.group(1).split(), match.group(2)
+        long_form = words[-len(acronym) :]
+        if len(long_form) == len(acronym) and all(w[0].upper() == a for w, a in zip(long_form, acronym)):
+            found.setdefault(acronym, " ".join(long_form))
+    return found
+
+
+def expand_acronyms(text: str, acronyms: dict[str, str]) -> str:
+    """`text` with each defined acronym followed by its long form, unless the long form is there."""
+    for acronym, long_form in acronyms.items():
+        if acronym in text and long_form.lower() not in text.lower():
+            text = re.sub(rf"\b{re.escape(acronym)}\b", f"{acronym} ({long_form})", text, count=1)
+    return text
 
 
 class LoadedIndex:
@@ -55,6 +82,7 @@ class LoadedIndex:
                 text = chunk.text[start - chunk.start : end - chunk.start]
                 self._sentences.setdefault(chunk.source, {})[start] = (start, end, kind, text)
         self._ordered = {source: sorted(spans.values()) for source, spans in self._sentences.items()}
+        self.acronyms = find_acronyms("\n".join(chunk.text for chunk in chunks))
         self._headings = {
             source: [(start, text) for start, _, kind, text in spans if kind == "heading"]
             for source, spans in self._ordered.items()
@@ -88,6 +116,15 @@ class LoadedIndex:
         """Up to `limit` (start, end, kind, text) sentences of `source` starting after `offset`."""
         following = [span for span in self._ordered.get(source, ()) if span[0] > offset]
         return following[:limit]
+
+    def sentence_before(self, source: str, offset: int) -> str | None:
+        """The prose sentence right before the one at `offset`, if that one is prose too."""
+        previous = None
+        for span in self._ordered.get(source, ()):
+            if span[0] >= offset:
+                break
+            previous = span
+        return previous[3] if previous and previous[2] == "text" else None
 
     def reference_sentence(self, source: str, number: int) -> tuple[int, int, str, str] | None:
         """The bibliography line `[number] ...` of `source` as a sentence span, if present."""

@@ -14,8 +14,10 @@ import re
 
 PERSONAL_ADVICE = re.compile(
     r"\b(?:should|can|could|may|do|must|shall)\s+i\s+(?:take|use|get|dose|inject|snort|try|start|stop|combine|mix|give)\b"
-    r"|\b(?:my|for me)\b.{0,30}\b(?:dose|dosage)\b|\bi(?:'m| am)? (?:taking|take|use|using)\b.{0,40}\b(?:dose|dosage|mg)\b"
-    r"|\bhow\s+(?:much|many\s+(?:mg|milligrams|infusions|doses))\b.{0,60}\b(?:i|me|my)\b"
+    r"|\b(?:my|for me)\b.{0,30}\b(?:dose|dosage)\b"
+    r"|\b(?:dose|dosage|amount)\b.{0,40}(?:\bfor (?:me|my)\b|\bi (?:can|could|should)\b|\brecommend\b)"
+    r"|\bi(?:'m| am)? (?:taking|take|use|using)\b.{0,40}\b(?:dose|dosage|mg)\b"
+    r"|\bhow\s+(?:much|many\s+(?:mg|milligrams|infusions|doses))\b.{0,60}(?:\b(?:should|can|could|do|would|must)\s+i\b|\bfor me\b|\bmy\b)"
     r"|\b(?:give|tell)\s+me\s+(?:a|my)\s+(?:dose|dosage|prescription)\b",
     re.I,
 )

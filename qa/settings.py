@@ -21,14 +21,21 @@ class Settings(IngestSettings):
     rrf_k: int = Field(60, ge=1, le=1000, description="Reciprocal-rank-fusion constant: score = sum 1/(rrf_k + rank).")
     rerank_depth: int = Field(10, ge=1, le=100, description="Fused chunks rescored by the cross-encoder.")
     relevance_threshold: float = Field(
-        1.0,
+        -2.0,
         description="Refuse when the best cross-encoder score (a logit) of a passage is below this; "
         "calibrated by bench/calibrate_gate.py on the golden set.",
     )
     focus_term_margin: float = Field(
-        2.0,
+        1.0,
         description="Refuse when dropping a question word absent from the corpus raises the best sentence's "
         "score by this much (the passages ignore what the question is about); calibrated by bench/calibrate_gate.py.",
+    )
+    synonym_similarity: float = Field(
+        0.62,
+        ge=0.0,
+        le=1.0,
+        description="A question word absent from the corpus counts as covered by a sentence holding a word "
+        "this close in embedding cosine (difficulty ~ challenge 0.66; cannabis ~ cocaine 0.59 is not).",
     )
     answer_passages: int = Field(3, ge=1, le=10, description="Top reranked passages whose sentences may be quoted.")
     max_quotes: int = Field(

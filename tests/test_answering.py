@@ -17,7 +17,7 @@ from qa_fixtures import DAKWAR_SENTENCE, DOSE_QUESTION, DOSE_QUOTE, corpus_index
 EVIDENCE = "ketamine-sud-evidence-by-condition.txt"
 OFF_TOPIC = "What is the capital of France?"
 TIMING_KEYS = {"retrieve_ms", "rerank_ms", "answer_ms", "total_ms"}
-LIMITS_QUESTION = "What are the limitations of the current evidence for ketamine in substance use disorders?"
+LIMITS_QUESTION = "What role does psychotherapy play alongside ketamine for treating addiction?"
 # A wide quote margin (the default is tuned elsewhere) so this question gets several quotes.
 WIDE = {"quote_margin": 4.0, "max_quotes": 3}
 
@@ -234,7 +234,7 @@ def test_chain_batch(batch_answers, dose_answer):
     assert [type(answer) for answer in batch_answers] == [Answer, Answer]
     assert _without_timings(batch_answers[0]) == _without_timings(dose_answer)
     assert batch_answers[1].question == LIMITS_QUESTION and batch_answers[1].refused is False
-    assert "More research is needed" in batch_answers[1].answer
+    assert "ketamine plus psychotherapy may help promote abstinence" in batch_answers[1].answer
 
 
 def test_chain_stream_yields_growing_answers(corpus_index, batch_answers):

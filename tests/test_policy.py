@@ -36,11 +36,6 @@ def test_personal_dosing_requests_are_screened(question):
         pytest.param("What's the max dosage I can handle?", id="dosage-I-can-handle"),
     ],
 )
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: PERSONAL_ADVICE only matches 'my/for me' *before* 'dose/dosage'; a dose word followed by "
-    "'for me', 'for my ...' or 'I can ...' passes the screen",
-)
 def test_personal_dosing_requests_with_the_dose_word_first_are_screened(question):
     assert screen(question) == PERSONAL_ADVICE_NOTICE
 
@@ -90,10 +85,6 @@ def test_ordinary_questions_pass(question):
     assert screen(question) is None
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: 'how much ... I' matches any question with 'how much' and a later 'I', e.g. 'the trial I read about'",
-)
 def test_how_much_about_a_study_is_not_personal_advice():
     assert screen("How much did abstinence improve in the trial I read about?") is None
 
