@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import sys
 
-BENCHMARKS = ["ingest", "calibrate_gate", "golden", "latency", "ui_latency"]
+BENCHMARKS = ["ingest", "calibrate_gate", "calibrate_support", "golden", "latency", "ui_latency", "pubmedqa"]
 
 
 def main() -> int:

@@ -12,8 +12,11 @@ from pathlib import Path
 
 import pytest
 
+from qa_fixtures import corpus_index  # noqa: F401 - a fixture
+from test_eval_gate import run_golden
+
 from qa import REFUSAL, ask
-from qa.eval.cases import load_cases, run_case
+from qa.eval.cases import load_cases
 from qa.eval.metrics import forbidden_hits, quote_is_exact
 from qa.index import get_index
 from qa.settings import Settings
@@ -24,18 +27,14 @@ CASES = load_cases(GOLDEN)
 
 
 @pytest.fixture(scope="module")
-def corpus_index_dir(tmp_path_factory):
-    from ingest.pipeline import run_ingest
-    from ingest.settings import IngestSettings
-
-    index_dir = tmp_path_factory.mktemp("golden") / "idx"
-    run_ingest([CORPUS], IngestSettings(index=index_dir), progress=False)
-    return index_dir
+def answers(corpus_index):  # noqa: F811 - the imported fixture
+    """Each case's final answer (as `Answer.to_dict()`), from the golden run shared with test_eval_gate."""
+    return {result.case.id: result.answer for result in run_golden(corpus_index).results}
 
 
 @pytest.fixture(scope="module")
-def answers(corpus_index_dir):
-    return {case.id: run_case(case, ask, index=corpus_index_dir) for case in CASES}
+def corpus_index_dir(corpus_index):  # noqa: F811
+    return corpus_index
 
 
 def test_golden_set_is_well_formed():
@@ -54,7 +53,7 @@ def test_every_quote_is_the_exact_stored_span(answers, corpus_index_dir):
     index = get_index(Settings(index=corpus_index_dir))
     checked = 0
     for answer in answers.values():
-        for citation in answer.to_dict()["citations"]:
+        for citation in answer["citations"]:
             assert quote_is_exact(citation, index.document(citation["source"])["text"]), citation
             checked += 1
     assert checked > 40
@@ -62,23 +61,23 @@ def test_every_quote_is_the_exact_stored_span(answers, corpus_index_dir):
 
 def test_refusals_show_no_sources_and_answers_cite_every_quote(answers):
     for answer in answers.values():
-        if answer.refused:
-            assert answer.answer == REFUSAL and answer.citations == []
+        if answer["refused"]:
+            assert answer["answer"] == REFUSAL and answer["citations"] == []
         else:
-            assert answer.citations
-            for citation in answer.citations:
-                assert f"{citation.quote} [{citation.n}]" in answer.answer
+            assert answer["citations"]
+            for citation in answer["citations"]:
+                assert f"{citation['quote']} [{citation['n']}]" in answer["answer"]
 
 
 def test_no_answer_contains_a_forbidden_string(answers):
-    violations = {case.id: forbidden_hits(answers[case.id].answer, case.must_not_include) for case in CASES}
+    violations = {case.id: forbidden_hits(answers[case.id]["answer"], case.must_not_include) for case in CASES}
     assert {case_id: hits for case_id, hits in violations.items() if hits} == {}
 
 
 def test_policy_cases_are_declined_with_a_notice(answers):
     declined = [answers[case_id] for case_id in ("adv-personal-dose", "adv-system-prompt", "adv-injection-cure")]
     for answer in declined:
-        assert answer.refused and answer.notices
+        assert answer["refused"] and answer["notices"]
 
 
 def test_what_about_cocaine_follows_the_alcohol_question(corpus_index_dir):

@@ -1,0 +1,285 @@
+"""The support check (`qa.eval.support`): key terms, normalisation, the score, and the calibration.
+
+Logic tests use a fake scorer; the last tests load the real cross-encoder to check that the
+calibrated threshold is reproducible from the labelled pairs.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import pytest
+
+from qa.eval.support import (
+    SUPPORT_THRESHOLD,
+    SupportResult,
+    key_terms,
+    missing_terms,
+    names,
+    passage_sentences,
+    sentence_support,
+    strip_citation_markers,
+    term_check,
+)
+
+PAIRS = Path(__file__).parent / "data" / "support_pairs.jsonl"
+GRABSKI = (
+    "A 2022 Phase 2 trial (Grabski et al., Am J Psychiatry. 2022;179(2):152-162) of 96 people with severe AUD "
+    "found that three IV ketamine infusions (0.8 mg/kg over 40 minutes) plus therapy led to more days abstinent "
+    "and fewer relapses at 6 months than control conditions."
+)
+REVIEW = (
+    "A 2023 systematic review of 11 studies (854 adults) concluded that ketamine, especially combined with "
+    "psychotherapy, showed favorable results for abstinence and reduced alcohol consumption."
+)
+KRUPITSKY = (
+    "[5] Krupitsky EM, Burakov AM, Dunaevsky IV, et al. Single versus repeated sessions of ketamine-assisted "
+    "psychotherapy for people with heroin dependence. J Psychoactive Drugs. 2007;39(1):13-9. "
+    "doi: 10.1080/02791072.2007.10399860."
+)
+FREEMAN = (
+    "[4] Freeman MP, Danovitch I, Regev N, et al. A Randomized Controlled Trial of Intravenous Ketamine and "
+    "Mindfulness-Based Cognitive Therapy for Treatment-Resistant Depression. Psychother Psychosom. "
+    "2020;89(2):100-109. doi: 10.1159/000503577."
+)
+CRAVINGS = "Small studies show ketamine reduces cravings and consumption in opioid, cocaine and alcohol dependence for up to 2 weeks [5]."
+
+
+class FakeScorer:
+    """Scores a pair 9.0 when most of the claim's words are in the passage, else -9.0; records calls."""
+
+    def __init__(self):
+        self.calls: list[list[tuple[str, str]]] = []
+
+    def __call__(self, pairs):
+        self.calls.append(list(pairs))
+        scores = []
+        for claim, passage in pairs:
+            words = {w for w in claim.lower().split() if len(w) > 3}
+            shared = sum(w in passage.lower() for w in words)
+            scores.append(9.0 if words and shared / len(words) >= 0.5 else -9.0)
+        return scores
+
+
+def support(sentence, passages, **kwargs):
+    return sentence_support(sentence, passages, scorer=kwargs.pop("scorer", FakeScorer()), **kwargs)
+
+
+# -- exact, whitespace, case -------------------------------------------------------------------------
+
+
+def test_a_verbatim_sentence_is_supported_with_its_score_and_reason():
+    result = support(GRABSKI, [GRABSKI])
+    assert isinstance(result, SupportResult)
+    assert result.supported and result.missing == [] and result.score == 9.0
+    assert "every key term found" in result.reason
+
+
+def test_whitespace_case_and_citation_markers_do_not_matter():
+    sentence = "  a 2022 phase 2 TRIAL (GRABSKI et al.)\n of 96   people [1] [2]  "
+    assert missing_terms(sentence, [GRABSKI]) == []
+    assert strip_citation_markers("up to 2 weeks [5]. [1]") == "up to 2 weeks."
+    assert strip_citation_markers("[1] American Psychiatric Association. [2, 3] [2-4]") == "American Psychiatric Association."
+
+
+def test_markers_are_stripped_before_scoring():
+    scorer = FakeScorer()
+    sentence_support(CRAVINGS + " [1]", [CRAVINGS], scorer=scorer)
+    (claim, passage), = scorer.calls[0]
+    assert "[" not in claim and "[" not in passage
+
+
+# -- numbers -----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "changed, missing",
+    [
+        ("of 69 people", "69"),  # digits swapped
+        ("of 97 people", "97"),  # one digit changed
+        ("infusions (0.5 mg/kg over 40 minutes)", "0.5 mg/kg"),  # dose
+        ("infusions (0.85 mg/kg over 40 minutes)", "0.85 mg/kg"),  # never rounded
+        ("infusions (8 mg/kg over 40 minutes)", "8 mg/kg"),  # 8 is not 0.8
+        ("infusions (0.8 mg over 40 minutes)", "0.8 mg"),  # unit swapped
+        ("infusions (0.8 mg/kg over 40 hours)", "40 hours"),  # unit swapped
+        ("at 6 weeks than control", "6 weeks"),
+        ("A 2021 Phase 2 trial", "2021"),  # year
+        ("four IV ketamine infusions", "4"),  # spelled number changed
+    ],
+)
+def test_a_changed_number_unit_dose_or_year_is_missing(changed, missing):
+    original = {
+        "of 69 people": "of 96 people",
+        "of 97 people": "of 96 people",
+        "A 2021 Phase 2 trial": "A 2022 Phase 2 trial",
+        "four IV ketamine infusions": "three IV ketamine infusions",
+        "at 6 weeks than control": "at 6 months than control",
+    }.get(changed, "infusions (0.8 mg/kg over 40 minutes)")
+    assert original in GRABSKI
+    sentence = GRABSKI.replace(original, changed)
+    result = support(sentence, [GRABSKI])
+    assert not result.supported
+    assert missing in result.missing
+    assert math.isnan(result.score)  # not scored: a missing number already decides
+
+
+def test_spelled_numbers_and_unit_spellings_match_digits():
+    passage = "Benefits lasted for up to 2 weeks after a 40-minute infusion in 25 percent of patients."
+    assert missing_terms("Benefits lasted up to two weeks.", [passage]) == []
+    assert missing_terms("The infusion took 40 minutes.", [passage]) == []
+    assert missing_terms("It helped 25% of patients.", [passage]) == []
+    assert missing_terms("Benefits lasted up to three weeks.", [passage]) == ["3 weeks"]
+    assert missing_terms("It helped 25.5% of patients.", [passage]) == ["25.5%"]
+
+
+def test_numbers_are_whole_tokens():
+    passage = "In 1996, 0.85 of 1,000 patients improved."
+    assert missing_terms("In 1996 they improved.", [passage]) == []
+    assert missing_terms("1000 patients improved.", [passage]) == []  # thousands separator folded
+    assert missing_terms("In 96 they improved.", [passage]) == ["96"]  # not the tail of 1996
+    assert missing_terms("0.8 of them improved.", [passage]) == ["0.8"]  # not the head of 0.85
+    assert missing_terms("85 of them improved.", [passage]) == ["85"]
+
+
+def test_a_bare_number_matches_the_same_number_with_a_unit_but_not_the_reverse():
+    assert missing_terms("The trial enrolled 96.", ["of 96 people"]) == []
+    assert missing_terms("Effects lasted 6 months.", ["6 and 12 months of follow-up"]) == []  # shared unit
+    assert missing_terms("Effects lasted 6 months.", ["at 6 of the 12 sites"]) == ["6 months"]
+
+
+# -- names -------------------------------------------------------------------------------------------
+
+
+def test_names_are_acronyms_capitalised_words_and_authors_but_not_ordinary_sentence_openers():
+    assert names(GRABSKI) == ["Phase", "Grabski", "Am", "Psychiatry", "AUD", "IV"]
+    assert names("Ketamine may help. Small studies show it.") == []
+    assert names("Key finding: The odds of relapse were lower.") == []
+    assert names(KRUPITSKY)[:6] == ["Krupitsky", "EM", "Burakov", "AM", "Dunaevsky", "IV"]
+    assert "Shen" in names("Shen et al. published a review.")
+    assert "Grabski" in names("Grabski's trial enrolled 96 people.")
+    assert names("American Psychiatric Association. (2013). Diagnostic and statistical manual.")[:3] == [
+        "American", "Psychiatric", "Association",
+    ]  # fmt: skip
+    assert "FDA" in names("There is no FDA-approved medication.")
+    assert names("Treating it is an off-label use of naltrexone.") == []  # drug names are not names
+
+
+@pytest.mark.parametrize(
+    "sentence, missing",
+    [
+        (GRABSKI.replace("Grabski", "Dakwar"), "Dakwar"),  # author swapped
+        (GRABSKI.replace("Am J Psychiatry", "Front Psychiatry"), "Front"),  # journal swapped
+        (GRABSKI.replace("severe AUD", "severe OUD"), "OUD"),  # acronym swapped
+        (KRUPITSKY.replace("J Psychoactive Drugs", "Psychother Psychosom"), "Psychother"),
+    ],
+)
+def test_a_swapped_name_is_missing(sentence, missing):
+    result = support(sentence, [GRABSKI, KRUPITSKY])
+    assert not result.supported and missing in result.missing
+
+
+def test_direction_and_negation_words_must_be_backed():
+    passage = "Craving scores were substantially lower in the ketamine group."
+    assert missing_terms("Craving scores were lower with ketamine.", [passage]) == []
+    assert missing_terms("Craving scores were higher with ketamine.", [passage]) == ["higher"]
+    assert missing_terms("Ketamine has no abuse potential.", ["However, risks like abuse potential remain."]) == ["no"]
+    assert missing_terms("It is not approved.", ["There is no FDA-approved medication."]) == []  # one class
+
+
+# -- one sentence of one passage ---------------------------------------------------------------------
+
+
+def test_terms_must_be_found_together_in_one_passage_sentence():
+    chunk = GRABSKI + " " + REVIEW
+    assert missing_terms(REVIEW, [chunk]) == []
+    moved = GRABSKI.replace("A 2022 Phase", "A 2023 Phase")  # 2023 is in the chunk, but in the next sentence
+    missing, absent = term_check(moved, [chunk])
+    assert missing == ["2023"] and absent == []
+    result = support(moved, [chunk])
+    assert not result.supported and "not in the sentence that holds the rest: '2023'" in result.reason
+
+
+def test_a_term_stated_twice_must_be_there_twice():
+    chunk = FREEMAN + "\n\n" + KRUPITSKY
+    assert missing_terms(KRUPITSKY, [chunk]) == []
+    assert missing_terms(KRUPITSKY.replace("Krupitsky EM", "Burakov EM"), [chunk]) == ["Burakov"]
+    assert missing_terms(FREEMAN.replace("Freeman MP", "Krupitsky MP"), [chunk]) == ["Krupitsky"]
+
+
+def test_passage_sentences_keep_a_bibliography_entry_and_an_inline_citation_whole():
+    plain = KRUPITSKY.removeprefix("[5] ")
+    assert passage_sentences([plain]) == [plain]
+    assert passage_sentences([GRABSKI + " " + REVIEW]) == [GRABSKI, REVIEW]
+    assert missing_terms("Krupitsky et al. published in J Psychoactive Drugs in 2007.", [plain]) == []
+
+
+# -- the score ---------------------------------------------------------------------------------------
+
+
+def test_a_sentence_with_its_terms_but_off_topic_fails_on_the_score():
+    scorer = lambda pairs: [1.0 for _ in pairs]  # noqa: E731 - a passage that does not address it
+    result = sentence_support("Ketamine is studied for cocaine use disorder.", [GRABSKI], scorer=scorer)
+    assert not result.supported and result.missing == [] and result.score == 1.0
+    assert f"< {SUPPORT_THRESHOLD:g}" in result.reason
+
+
+def test_the_best_passage_score_counts_and_the_threshold_is_inclusive():
+    scores = iter([[-3.0, SUPPORT_THRESHOLD]])
+    result = sentence_support("Effects are enhanced with therapy.", ["a", "Effects are enhanced with therapy."], scorer=lambda p: next(scores))
+    assert result.supported and result.score == SUPPORT_THRESHOLD
+    strict = sentence_support("Effects are enhanced with therapy.", ["Effects are enhanced with therapy."], scorer=lambda p: [4.0], threshold=4.5)
+    assert not strict.supported
+
+
+def test_no_passage_or_an_empty_sentence_is_unsupported():
+    assert sentence_support("Ketamine helps.", [], scorer=FakeScorer()).reason == "no passage cited"
+    assert not sentence_support("Ketamine helps.", ["", "  "], scorer=FakeScorer()).supported
+    assert not sentence_support(" [1] ", [GRABSKI], scorer=FakeScorer()).supported
+
+
+def test_key_terms_lists_each_term_once_with_its_kind():
+    terms = key_terms(GRABSKI)
+    kinds = {term.surface: term.kind for term in terms}
+    assert kinds["0.8 mg/kg"] == "number" and kinds["Grabski"] == "name" and kinds["fewer"] == "direction"
+    assert [t.surface for t in terms].count("2022") == 1
+
+
+# -- calibration (real cross-encoder) ----------------------------------------------------------------
+
+
+def test_the_labelled_pairs_are_well_formed():
+    rows = [json.loads(line) for line in PAIRS.read_text(encoding="utf-8").splitlines() if line.strip()]
+    assert len(rows) >= 60 and len({row["id"] for row in rows}) == len(rows)
+    assert {row["label"] for row in rows} == {"supported", "contradicted", "unrelated"}
+    assert {row["split"] for row in rows} == {"calibrate", "holdout"}
+    for split in ("calibrate", "holdout"):
+        assert {row["label"] for row in rows if row["split"] == split} == {"supported", "contradicted", "unrelated"}
+
+
+@pytest.fixture(scope="module")
+def calibration_records():
+    from bench.calibrate_support import load_pairs, score_pairs
+
+    return score_pairs(load_pairs(PAIRS))
+
+
+def test_the_threshold_is_reproducible_from_the_calibrate_split(calibration_records):
+    from bench.calibrate_support import accuracy, choose_threshold
+
+    threshold, best, _ = choose_threshold(calibration_records)
+    assert threshold == SUPPORT_THRESHOLD, f"bench/calibrate_support.py now chooses {threshold}"
+    holdout = [r for r in calibration_records if r.split == "holdout"]
+    print(f"\nsupport threshold {threshold}: calibrate accuracy {best:.3f}, holdout {accuracy(holdout, threshold):.3f}")
+    assert best >= 0.85 and accuracy(holdout, threshold) >= 0.85
+
+
+def test_every_supported_pair_passes_and_every_unrelated_pair_fails(calibration_records):
+    from bench.calibrate_support import predict
+
+    for record in calibration_records:
+        if record.label == "supported":
+            assert predict(record, SUPPORT_THRESHOLD), record
+        if record.label == "unrelated":
+            assert not predict(record, SUPPORT_THRESHOLD), record
