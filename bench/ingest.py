@@ -10,7 +10,7 @@ floor, everything else is overhead) and peak memory, into BENCHMARKS.md.
 What it does not: measure retrieval quality (see `bench.pubmedqa`) or copy the data set anywhere
 but a temporary folder.
 
-Run: `python -m bench.ingest [--data PATH] [--limit N]`.
+Run: `python -m bench.ingest [--data PATH] [--limit N] [--repeat N]`.
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ def write_abstracts(data: Path, folder: Path, limit: int | None = None) -> dict[
     return records
 
 
-def run(data: Path = DATA, limit: int | None = None) -> dict:
+def run(data: Path = DATA, limit: int | None = None, repeat: int = 1) -> dict:
     from ingest.embed import get_embedder
     from ingest.pipeline import EMBED_GROUP_CHUNKS, run_ingest, signature
     from ingest.settings import IngestSettings
@@ -55,22 +55,26 @@ def run(data: Path = DATA, limit: int | None = None) -> dict:
     embedder = get_embedder()  # loaded and warmed before any timing
     embedder.encode(["warm up the encoder", "with a few texts of different length " * 8], batch_size=4)
 
+    pairs = []  # (ingest seconds, raw seconds), one per repeat, each into a fresh index
     with tempfile.TemporaryDirectory(prefix="quoteqa-bench-ingest-") as temp:
-        corpus, index = Path(temp) / "pubmedqa", Path(temp) / "index"
+        corpus = Path(temp) / "pubmedqa"
         records = write_abstracts(data, corpus, limit)
-        settings = IngestSettings(index=index, corpus=corpus)
+        for attempt in range(repeat):
+            index = Path(temp) / f"index-{attempt}"
+            settings = IngestSettings(index=index, corpus=corpus)
 
-        began = time.perf_counter()
-        report = run_ingest([corpus], settings, progress=True)
-        ingest_seconds = time.perf_counter() - began
+            began = time.perf_counter()
+            report = run_ingest([corpus], settings, progress=True)
+            ingest_seconds = time.perf_counter() - began
 
-        texts = [chunk.text for chunk in IndexStore(index, signature(settings), create=False).all_chunks()]
-        began = time.perf_counter()
-        embedder._model.encode(
-            texts, batch_size=settings.embed_batch_size, normalize_embeddings=True, convert_to_numpy=True,
-            show_progress_bar=False,
-        )
-        raw_seconds = time.perf_counter() - began
+            texts = [chunk.text for chunk in IndexStore(index, signature(settings), create=False).all_chunks()]
+            began = time.perf_counter()
+            embedder._model.encode(
+                texts, batch_size=settings.embed_batch_size, normalize_embeddings=True, convert_to_numpy=True,
+                show_progress_bar=False,
+            )
+            pairs.append((ingest_seconds, time.perf_counter() - began))
+    ingest_seconds, raw_seconds = sorted(pairs, key=lambda pair: pair[0] / pair[1])[len(pairs) // 2]  # median ratio
 
     return {
         "documents": len(records),
@@ -83,6 +87,7 @@ def run(data: Path = DATA, limit: int | None = None) -> dict:
         "raw_encode_seconds": round(raw_seconds, 2),
         "raw_chunks_per_second": round(len(texts) / raw_seconds, 1),
         "ratio": round(ingest_seconds / raw_seconds, 3),
+        "ratios": [round(a / b, 3) for a, b in pairs],
         "peak_memory_mb": round(peak_memory_mb()),
         "load_average": [round(load_before, 1), round(os.getloadavg()[0], 1)],
         "chunk_chars": settings.chunk_chars,
@@ -108,11 +113,12 @@ embedded in groups of {result['group_chunks']} chunks between manifest checkpoin
 | {result['documents']:,} | {result['chunks']:,} | {result['ingest_seconds']:.1f} | {result['chunks_per_second']:.1f} | {result['raw_encode_seconds']:.1f} | {result['raw_chunks_per_second']:.1f} | **{result['ratio']:.2f}** | {result['peak_memory_mb']:,} MiB |
 
 The ratio {verdict} the goal of ≤ {GOAL_RATIO} (the encoder is the floor; the rest is overhead).
-Mean chunk length {result['mean_chunk_chars']} characters; {result['skipped']} files skipped. Load average
+Mean chunk length {result['mean_chunk_chars']} characters; {result['skipped']} files skipped. Ratio of each
+repeat: {', '.join(f'{r:.2f}' for r in result['ratios'])} (the table shows the median). Load average
 (1 min) {result['load_average'][0]} before and {result['load_average'][1]} after the run: other processes
 on the machine slow both timings, so compare the ratio rather than absolute speed.
 
-Reproduce: `python -m bench.ingest` (also part of `make bench`).
+Reproduce: `python -m bench.ingest{' --repeat ' + str(len(result['ratios'])) if len(result['ratios']) > 1 else ''}` (`make bench` runs it once).
 Machine: {machine_line()}."""
 
 
@@ -120,11 +126,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.ingest", description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", type=Path, default=DATA, help="PubMedQA ori_pqal.json")
     parser.add_argument("--limit", type=int, help="only the first N abstracts (a quick look; not written to BENCHMARKS.md)")
+    parser.add_argument("--repeat", type=int, default=1, help="ingest and encode N times, report the median ratio")
     args = parser.parse_args([] if argv is None else argv)  # `python -m bench` passes no arguments
     if not args.data.exists():
         print(f"error: no PubMedQA file at {args.data}", file=sys.stderr)
         return 2
-    result = run(args.data, args.limit)
+    result = run(args.data, args.limit, max(1, args.repeat))
     print(json.dumps(result, indent=1))
     if not args.limit:
         write_section("ingest", markdown(result))

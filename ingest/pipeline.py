@@ -80,7 +80,7 @@ def collect_files(paths: list[Path]) -> tuple[list[tuple[Path, Path]], list[Path
 
     Raises FileNotFoundError for a path that does not exist. Hidden files and folders are ignored.
     """
-    found: list[tuple[Path, Path]] = []
+    found: dict[Path, Path] = {}  # file -> root; a file named twice (`corpus corpus/a.txt`) counts once
     folders: list[Path] = []
     for path in paths:
         path = Path(path).expanduser()
@@ -92,10 +92,10 @@ def collect_files(paths: list[Path]) -> tuple[list[tuple[Path, Path]], list[Path
             for file in sorted(path.rglob("*")):
                 relative = file.relative_to(path)
                 if file.is_file() and not any(part.startswith(".") for part in relative.parts):
-                    found.append((file, path))
+                    found.setdefault(file, path)
         else:
-            found.append((path, path.parent))
-    return found, folders
+            found.setdefault(path, path.parent)
+    return list(found.items()), folders
 
 
 def run_ingest(
@@ -127,6 +127,9 @@ def run_ingest(
     seen: set[str] = set()
     for path, root in _progress(files, progress, "Reading", "file"):
         source = path.relative_to(root).as_posix()
+        if source in seen:  # two files, one name (`a/x.txt b/x.txt`): the first one wins
+            report.skipped.append({"path": str(path), "reason": f"another file named '{source}' is ingested in this run"})
+            continue
         seen.add(source)
         entry = manifest.files.get(source)
         try:

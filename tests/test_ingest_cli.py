@@ -7,10 +7,20 @@ import os
 import subprocess
 import sys
 
+import pytest
+
+import ingest.pipeline
 from conftest import EVIDENCE, ROOT
 from ingest.__main__ import main
 
 KEYS = ["files", "chunks", "added", "updated", "removed", "unchanged", "skipped", "seconds"]
+
+
+@pytest.fixture
+def fake_model(monkeypatch, fake_embedder):
+    """In-process runs test the command line, not the model (the subprocess test uses the real one)."""
+    monkeypatch.setattr(ingest.pipeline, "get_embedder", lambda: fake_embedder)
+    return fake_embedder
 
 
 def run_main(capsys, *argv) -> tuple[int, str, str]:
@@ -19,14 +29,29 @@ def run_main(capsys, *argv) -> tuple[int, str, str]:
     return code, captured.out, captured.err
 
 
-def test_the_command_prints_the_json_report(corpus_copy, tmp_path):
-    env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
+SITECUSTOMIZE = """
+import atexit, json, sys
+sys.path[:0] = [{tests!r}, {root!r}]  # conftest imports `ingest`; `-m` adds the project only later
+from conftest import block_network
+_blocker = block_network()  # kept referenced: a collected generator would restore the sockets
+_attempts = _blocker.__enter__()  # blocked for the whole life of the process, from before any import
+atexit.register(lambda: open({out!r}, "w").write(json.dumps(_attempts)))
+"""
+
+
+def test_the_command_prints_the_json_report_from_a_cold_start_with_the_network_blocked(corpus_copy, tmp_path):
+    site = tmp_path / "site"
+    site.mkdir()
+    attempts_file = tmp_path / "attempts.json"
+    (site / "sitecustomize.py").write_text(SITECUSTOMIZE.format(tests=str(ROOT / "tests"), root=str(ROOT), out=str(attempts_file)))
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "PYTHONPATH": str(site)}
     env.pop("QUOTEQA_INDEX", None)
     result = subprocess.run(
         [sys.executable, "-m", "ingest", str(corpus_copy), "--index", str(tmp_path / "idx"), "--json"],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,
     )
     assert result.returncode == 0, result.stderr
+    assert json.loads(attempts_file.read_text()) == []  # imports, model, Chroma: nothing tried the network
     assert len(result.stdout.strip().splitlines()) == 1  # one JSON object; progress goes nowhere near stdout
     report = json.loads(result.stdout)
     assert list(report) == KEYS
@@ -44,15 +69,16 @@ def test_a_missing_path_is_one_line_and_exit_code_2(tmp_path, capsys):
     assert err == f"error: no such file or folder: {tmp_path / 'no-such-folder'}\n"
 
 
-def test_a_second_run_reports_everything_unchanged(corpus_copy, tmp_path, capsys, embedder):
+def test_a_second_run_reports_everything_unchanged(corpus_copy, tmp_path, capsys, fake_model):
     assert run_main(capsys, corpus_copy, "--index", tmp_path / "idx", "--json")[0] == 0
     code, out, _ = run_main(capsys, corpus_copy, "--index", tmp_path / "idx", "--json")
     report = json.loads(out)
     assert code == 0
     assert (report["files"], report["chunks"], report["added"], report["unchanged"]) == (2, 12, 0, 2)
+    assert len(fake_model.encoded) == 12  # embedded once, by the first run
 
 
-def test_the_summary_line(corpus_copy, tmp_path, capsys, embedder):
+def test_the_summary_line(corpus_copy, tmp_path, capsys, fake_model):
     (corpus_copy / "empty.txt").write_bytes(b"")
     code, out, _ = run_main(capsys, corpus_copy, "--index", tmp_path / "idx", "--quiet")
     assert code == 0
@@ -61,7 +87,7 @@ def test_the_summary_line(corpus_copy, tmp_path, capsys, embedder):
     assert second == f"  skipped {(corpus_copy / 'empty.txt').resolve()}: empty file"
 
 
-def test_defaults_come_from_the_environment(corpus_copy, tmp_path, capsys, monkeypatch, embedder):
+def test_defaults_come_from_the_environment(corpus_copy, tmp_path, capsys, monkeypatch, fake_model):
     monkeypatch.setenv("QUOTEQA_CORPUS", str(corpus_copy))
     monkeypatch.setenv("QUOTEQA_INDEX", str(tmp_path / "env-idx"))
     code, out, _ = run_main(capsys, "--json")
@@ -69,7 +95,7 @@ def test_defaults_come_from_the_environment(corpus_copy, tmp_path, capsys, monke
     assert (tmp_path / "env-idx" / "manifest.json").exists()
 
 
-def test_other_settings_ask_for_rebuild_and_rebuild_works(corpus_copy, tmp_path, capsys, monkeypatch, embedder):
+def test_other_settings_ask_for_rebuild_and_rebuild_works(corpus_copy, tmp_path, capsys, monkeypatch, fake_model):
     index = tmp_path / "idx"
     assert run_main(capsys, corpus_copy, "--index", index, "--json")[0] == 0
     monkeypatch.setenv("QUOTEQA_CHUNK_CHARS", "300")
@@ -82,7 +108,7 @@ def test_other_settings_ask_for_rebuild_and_rebuild_works(corpus_copy, tmp_path,
     assert (json.loads(out)["added"], json.loads(out)["chunks"]) == (2, 22)
 
 
-def test_a_corrupted_manifest_asks_for_rebuild(corpus_copy, tmp_path, capsys, embedder):
+def test_a_corrupted_manifest_asks_for_rebuild(corpus_copy, tmp_path, capsys, fake_model):
     index = tmp_path / "idx"
     assert run_main(capsys, corpus_copy, "--index", index, "--json")[0] == 0
     (index / "manifest.json").write_text("{broken")
@@ -91,7 +117,7 @@ def test_a_corrupted_manifest_asks_for_rebuild(corpus_copy, tmp_path, capsys, em
     assert run_main(capsys, corpus_copy, "--index", index, "--rebuild", "--json")[0] == 0
 
 
-def test_a_single_file_argument(corpus_copy, tmp_path, capsys, embedder):
+def test_a_single_file_argument(corpus_copy, tmp_path, capsys, fake_model):
     code, out, _ = run_main(capsys, corpus_copy / EVIDENCE, "--index", tmp_path / "idx", "--json")
     assert code == 0
     assert (json.loads(out)["files"], json.loads(out)["chunks"]) == (1, 6)

@@ -187,6 +187,23 @@ def test_ingesting_one_file_does_not_remove_the_others(corpus_copy, index_settin
     assert (report.unchanged, report.removed, report.chunks) == (2, 0, 13)
 
 
+def test_a_file_named_twice_is_ingested_once(corpus_copy, index_settings, fake_embedder):
+    report = ingest([corpus_copy, corpus_copy / EVIDENCE, corpus_copy], index_settings, fake_embedder)
+    assert (report.files, report.added, report.chunks, report.skipped) == (2, 2, 12, [])
+    assert len(fake_embedder.encoded) == 12
+
+
+def test_two_files_with_one_name_keep_the_first(tmp_path, index_settings, fake_embedder):
+    first, second = tmp_path / "a" / "note.txt", tmp_path / "b" / "note.txt"
+    for path, word in ((first, "first"), (second, "second")):
+        path.parent.mkdir()
+        path.write_text(f"The {word} note about ketamine.")
+    report = ingest([first, second], index_settings, fake_embedder)
+    assert report.added == 1
+    assert report.skipped == [{"path": str(second.resolve()), "reason": "another file named 'note.txt' is ingested in this run"}]
+    assert [c.text for c in open_store(index_settings).all_chunks()] == ["The first note about ketamine."]
+
+
 def test_hidden_files_and_folders_are_ignored(corpus_copy):
     (corpus_copy / ".draft.txt").write_text("Hidden.")
     (corpus_copy / ".git").mkdir()
