@@ -8,6 +8,7 @@ total and of each step (condense, retrieve, rerank, answer).
 from __future__ import annotations
 
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -31,6 +32,7 @@ def percentile(values: list[float], share: float) -> float:
 def main() -> None:
     from qa import ask
 
+    load_before = os.getloadavg()[0]
     questions = [json.loads(line)["turns"][-1] for line in (ROOT / "tests" / "data" / "golden.jsonl").read_text().splitlines() if line.strip()]
     with tempfile.TemporaryDirectory() as folder:
         index = str(Path(folder) / "idx")
@@ -46,7 +48,8 @@ def main() -> None:
     lines = [
         "## Answer latency",
         "",
-        f"`python -m bench.latency`: {len(questions)} golden questions, warm, one at a time. {machine_line()}.",
+        f"`python -m bench.latency`: {len(questions)} golden questions, warm, one at a time. {machine_line()}; "
+        f"load average {load_before:.1f} at the start (other processes slow every step: compare runs at a low load).",
         "",
         f"Cold start (import + model and index load + first answer): {cold:.1f} s ({wall:.1f} s with interpreter start). Goal ≤ 10 s.",
         "",
