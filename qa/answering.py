@@ -35,6 +35,7 @@ from qa.rerank import get_cross_encoder
 from qa.retrieve import DenseRetriever, HybridRetriever, KeywordRetriever
 from qa.settings import Settings
 
+_TORCH_THREADS: int | None = None
 COVERAGE_SENTENCES = 5  # best sentences searched for a question word in other words
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 
@@ -60,8 +61,19 @@ def _ms(since: float) -> float:
     return (time.perf_counter() - since) * 1000.0
 
 
+def _use_threads(threads: int) -> None:
+    """Limit PyTorch's threads for this process (the embedder); the cross-encoder takes its own."""
+    global _TORCH_THREADS
+    if _TORCH_THREADS != threads:
+        import torch
+
+        torch.set_num_threads(threads)
+        _TORCH_THREADS = threads
+
+
 def _prepare(state: dict) -> dict:
     settings = _settings_for(state.get("settings") or {})
+    _use_threads(settings.threads)
     state["settings"] = settings
     state["question"] = clean_question(state.get("question"), settings.max_question_chars)
     state["history"] = _clean_history(state.get("history"))
@@ -104,7 +116,7 @@ def _retrieve(state: dict) -> dict:
     return state
 
 
-def rerank_passages(question: str, passages: list, index) -> tuple[list, list, list]:
+def rerank_passages(question: str, passages: list, index, threads: int = 1) -> tuple[list, list, list]:
     """Score every quotable sentence of `passages` against `question` (section heading, leaning
     context and spelled-out acronyms included); a passage scores its best sentence.
 
@@ -113,14 +125,14 @@ def rerank_passages(question: str, passages: list, index) -> tuple[list, list, l
     sentences = candidate_sentences(
         passages, index.section_heading, index.sentence_before, lambda text: expand_acronyms(text, index.acronyms)
     )
-    scores = get_cross_encoder().score(question, [scoring_text(c) for c in sentences]) if sentences else []
+    scores = get_cross_encoder(threads).score(question, [scoring_text(c) for c in sentences]) if sentences else []
     return sentences, scores, passage_scores(passages, sentences, scores)
 
 
 def _rerank(state: dict) -> dict:
     began = time.perf_counter()
     state["sentences"], state["sentence_scores"], state["passages"] = rerank_passages(
-        state["standalone"], state["candidates"], state["index"]
+        state["standalone"], state["candidates"], state["index"], state["settings"].threads
     )
     state["timings"]["rerank_ms"] = _ms(began)
     return state
@@ -156,7 +168,7 @@ def focus_gain_signal(state: dict) -> dict[str, float]:
     ranked = sorted(range(len(sentences)), key=lambda i: -scores[i])
     best = ranked[0]
     nearby = " ".join(sentences[i].text for i in ranked[:COVERAGE_SENTENCES])
-    cross_encoder = get_cross_encoder()
+    cross_encoder = get_cross_encoder(state["settings"].threads)
     settings, encode = state["settings"], get_embedder().encode
     return focus_gains(
         state["standalone"],

@@ -77,7 +77,7 @@ class CrossEncoder:
         return scores
 
 
-@lru_cache(maxsize=1)
-def get_cross_encoder() -> CrossEncoder:
-    """The process-wide cross-encoder, loaded on first use."""
-    return CrossEncoder()
+@lru_cache(maxsize=2)
+def get_cross_encoder(threads: int | None = 1) -> CrossEncoder:
+    """The process-wide cross-encoder, loaded on first use (one intra-op thread by default)."""
+    return CrossEncoder(threads=threads)

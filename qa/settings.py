@@ -47,4 +47,12 @@ class Settings(IngestSettings):
     min_quote_score: float = Field(-3.0, description="A sentence scoring below this (logit) is never quoted.")
     max_question_chars: int = Field(2000, ge=10, description="Longer questions are rejected with a clear error.")
     rerank_max_tokens: int = Field(320, ge=64, le=512, description="Token limit of a (question, passage) pair.")
+    threads: int = Field(
+        1,
+        ge=1,
+        le=64,
+        description="CPU threads per model while answering. One question at a time gains nothing from more, "
+        "and PyTorch and onnxruntime each spinning several threads fight over the cores (measured: "
+        "p50 1,755 ms with their defaults, 554 ms with one each, on 2 cores).",
+    )
     llm: str = Field("none", description="Answer back end: none (extractive), hf-gguf:PATH, ollama:MODEL[@URL], openai:MODEL@URL.")
