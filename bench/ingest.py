@@ -45,6 +45,20 @@ def write_abstracts(data: Path, folder: Path, limit: int | None = None) -> dict[
     return records
 
 
+class _NullEmbedder:
+    """An encoder that costs nothing: unit vectors along the first axis."""
+
+    def __init__(self, dimension: int):
+        self.dimension = dimension
+
+    def encode(self, texts, batch_size: int = 64, progress: bool = False):
+        import numpy as np
+
+        vectors = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        vectors[:, 0] = 1.0
+        return vectors
+
+
 def run(data: Path = DATA, limit: int | None = None, repeat: int = 1) -> dict:
     from ingest.embed import get_embedder
     from ingest.pipeline import EMBED_GROUP_CHUNKS, run_ingest, signature
@@ -59,6 +73,12 @@ def run(data: Path = DATA, limit: int | None = None, repeat: int = 1) -> dict:
     with tempfile.TemporaryDirectory(prefix="quoteqa-bench-ingest-") as temp:
         corpus = Path(temp) / "pubmedqa"
         records = write_abstracts(data, corpus, limit)
+        # Everything but the encoder: the same ingest with an encoder that costs nothing. Short, so
+        # less exposed to other processes than the two long timings below.
+        began = time.perf_counter()
+        run_ingest([corpus], IngestSettings(index=Path(temp) / "index-null", corpus=corpus), progress=False,
+                   embedder=_NullEmbedder(embedder.dimension))
+        overhead_seconds = time.perf_counter() - began
         for attempt in range(repeat):
             index = Path(temp) / f"index-{attempt}"
             settings = IngestSettings(index=index, corpus=corpus)
@@ -88,6 +108,8 @@ def run(data: Path = DATA, limit: int | None = None, repeat: int = 1) -> dict:
         "raw_encode_seconds": round(raw_seconds, 2),
         "raw_chunks_per_second": round(len(texts) / raw_seconds, 1),
         "ratio": round(ingest_seconds / raw_seconds, 3),
+        "overhead_seconds": round(overhead_seconds, 2),
+        "overhead_ratio": round((raw_seconds + overhead_seconds) / raw_seconds, 3),
         "ratios": [round(a[0] / b[0], 3) for a, b in pairs],
         "ingest_cpu_seconds": round(ingest_cpu, 2),
         "raw_encode_cpu_seconds": round(raw_cpu, 2),
@@ -125,6 +147,13 @@ embedded in groups of {result['group_chunks']} chunks between manifest checkpoin
 | documents | chunks | ingest s | chunks/s | raw encode s | raw chunks/s | ingest ÷ raw (wall) | ingest ÷ raw (CPU) | peak memory |
 |---:|---:|---:|---:|---:|---:|---:|---:|---:|
 | {result['documents']:,} | {result['chunks']:,} | {result['ingest_seconds']:.1f} | {result['chunks_per_second']:.1f} | {result['raw_encode_seconds']:.1f} | {result['raw_chunks_per_second']:.1f} | **{result['ratio']:.2f}** | **{result['cpu_ratio']:.2f}** | {result['peak_memory_mb']:,} MiB |
+
+Everything but the encoder (the same ingest with an encoder that costs nothing: reading, cleaning,
+splitting, chunking, Chroma writes, manifest; run first, so it also pays for importing Chroma and the
+timings above do not) takes {result['overhead_seconds']:.1f} s, so
+(raw encode + that) ÷ raw encode = **{result['overhead_ratio']:.2f}**. The ingest also encodes in
+groups of {result['group_chunks']} chunks, sorted by length within each group; on this data that pads
+2% more tokens than one call over all chunks (groups of 512 padded 12% more).
 
 The wall-clock ratio {verdict} the goal of ≤ {GOAL_RATIO} (the encoder is the floor; the rest is overhead).
 Repeats: {repeats}; wall ratios {', '.join(f'{r:.2f}' for r in result['ratios'])}, CPU ratios
