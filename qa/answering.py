@@ -20,16 +20,20 @@ from ingest.embed import get_embedder
 from qa.answer import REFUSAL, Answer
 from qa.condense import condense
 from qa.extractive import (
+    ASKS_ACROSS_DOCUMENTS,
     build_citations,
     candidate_sentences,
     complete,
+    discount_leaning,
     passage_scores,
     reading_order,
     scoring_text,
     select_quotes,
 )
-from qa.gate import focus_gains, passes_gate, word_is_covered
-from qa.index import expand_acronyms, get_index
+from qa.gate import corrects_premise, focus_gains, passes_gate, word_is_covered
+from qa.abbreviations import expand_acronyms, expand_journal_names
+from qa.claims import source_claim
+from qa.index import get_index
 from qa.policy import screen
 from qa.rerank import get_cross_encoder
 from qa.retrieve import DenseRetriever, HybridRetriever, KeywordRetriever
@@ -123,16 +127,24 @@ def rerank_passages(question: str, passages: list, index, threads: int = 1) -> t
     Returns (sentences, their scores, passages ranked with their scores). Benchmarks use this too.
     """
     sentences = candidate_sentences(
-        passages, index.section_heading, index.sentence_before, lambda text: expand_acronyms(text, index.acronyms)
+        passages,
+        index.section_heading,
+        index.sentence_before,
+        lambda text: expand_journal_names(expand_acronyms(text, index.acronyms), question),
+        index.lead_in,
     )
     scores = get_cross_encoder(threads).score(question, [scoring_text(c) for c in sentences]) if sentences else []
+    scores = discount_leaning(sentences, scores)
     return sentences, scores, passage_scores(passages, sentences, scores)
 
 
 def _rerank(state: dict) -> dict:
     began = time.perf_counter()
+    # A source question is scored by its claim: the sentence to find is the one making it.
+    state["claim"] = source_claim(state["standalone"])
+    state["scored_question"] = state["claim"] or state["standalone"]
     state["sentences"], state["sentence_scores"], state["passages"] = rerank_passages(
-        state["standalone"], state["candidates"], state["index"], state["settings"].threads
+        state["scored_question"], state["candidates"], state["index"], state["settings"].threads
     )
     state["timings"]["rerank_ms"] = _ms(began)
     return state
@@ -147,7 +159,14 @@ def _answer(state: dict) -> Answer:
         answer.notices.append(state["notice"])
     elif passes_gate([score for _, score in passages], settings.relevance_threshold) and not _ignores_focus(state):
         allowed = {chunk.id for chunk, _ in passages[: settings.answer_passages]}
-        quotes = select_quotes(state["sentences"], state["sentence_scores"], allowed, settings)
+        quotes = select_quotes(
+            state["sentences"],
+            state["sentence_scores"],
+            allowed,
+            settings,
+            cited_only=bool(state["claim"]),
+            across_documents=bool(ASKS_ACROSS_DOCUMENTS.search(state["standalone"])),
+        )
         quotes = reading_order(complete(quotes, state["standalone"], index))
         if quotes:
             answer.answer, answer.citations = build_citations(quotes, index.document)
@@ -171,16 +190,20 @@ def focus_gain_signal(state: dict) -> dict[str, float]:
     cross_encoder = get_cross_encoder(state["settings"].threads)
     settings, encode = state["settings"], get_embedder().encode
     return focus_gains(
-        state["standalone"],
+        state["scored_question"],
         scoring_text(sentences[best]),
         float(scores[best]),
-        state["index"].bm25.document_frequency,
+        state["index"].bm25.has_form_of,
         lambda questions, sentence: cross_encoder.score_pairs([(q, sentence) for q in questions]),
         lambda word, _sentence: word_is_covered(word, nearby, encode, settings.synonym_similarity),
     )
 
 
 def _ignores_focus(state: dict) -> bool:
+    sentences, scores = state["sentences"], state["sentence_scores"]
+    if len(sentences) and corrects_premise(state["scored_question"], sentences[int(max(range(len(scores)), key=lambda i: scores[i]))].text):
+        state["uncovered"] = []
+        return False
     gains = focus_gain_signal(state)
     state["uncovered"] = [word for word, gain in gains.items() if gain >= state["settings"].focus_term_margin]
     return bool(state["uncovered"])

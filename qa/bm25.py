@@ -22,6 +22,7 @@ STOP_WORDS = frozenset(
     under until up very was we were what when where which while who whom why will with would you your
     yours yourself yourselves also may might must shall us""".split()
 )
+STEM_LETTERS = 5
 
 
 def tokenize(text: str) -> list[str]:
@@ -50,10 +51,22 @@ class BM25:
             for term, count in counts.items():
                 self._postings[term].append((index, count))
         self._average = (sum(self._lengths) / self.size) if self.size else 0.0
+        self._stems: set[str] | None = None
 
     def idf(self, term: str) -> float:
         frequency = len(self._postings.get(term, ()))
         return math.log(1.0 + (self.size - frequency + 0.5) / (frequency + 0.5))
+
+    def has_form_of(self, term: str) -> bool:
+        """Whether some text holds `term` or a word with its first five letters ("limitation" ~
+        "limited"), the same loose stemming `gate.word_is_covered` uses."""
+        if term in self._postings:
+            return True
+        if len(term) < STEM_LETTERS:
+            return False
+        if self._stems is None:
+            self._stems = {t[:STEM_LETTERS] for t in self._postings if len(t) >= STEM_LETTERS}
+        return term[:STEM_LETTERS] in self._stems
 
     def document_frequency(self, term: str) -> float:
         """Share of texts containing `term` (0 when the index is empty)."""

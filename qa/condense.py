@@ -8,9 +8,9 @@ rewrites the new question only when it leans on that context:
   content words that are not everywhere in the corpus (document frequency below
   `COMMON_TERM_SHARE`), so the corpus's common subject ("ketamine") is never the one replaced;
   similarity is the embedder's cosine.
-- a question with a pronoun or "the study"-style reference and few content words of its own
-  ("In which journal was it published?") → the question followed by the previous question's
-  content words in parentheses.
+- a question with a pronoun, a "the study"-style reference or an opening connective ("So where
+  does ketamine fit in?") and few content words of its own ("In which journal was it
+  published?") → the question followed by the previous question's content words in parentheses.
 A question that stands alone is returned unchanged.
 What it does not: call a language model (the LLM back end may do that) or retrieve anything.
 """
@@ -33,6 +33,8 @@ ANAPHORA = re.compile(
     r"\b(it|its|they|them|their|this|that|these|those|there|he|she|his|her|the same|the (?:study|trial|review|drug|treatment|paper|dose|results?))\b",
     re.I,
 )
+# "So where does ketamine fit in?", "But is it safe?": an opening connective continues the conversation.
+CONNECTIVE_OPENER = re.compile(r"^\s*(?:so|and|but|then|also|okay|ok|well)\b", re.I)
 QUESTION_WORDS = {"what", "which", "who", "whom", "how", "when", "where", "why", "whose", "many", "much", "did", "does", "do", "was", "were", "is", "are"}
 AUXILIARIES = {"did", "does", "do", "was", "were", "is", "are", "can", "could", "would", "should", "will", "has", "have", "had"}
 WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'./-]*")
@@ -70,7 +72,8 @@ def _condense_one(question: str, previous: str | None, encode: Encoder, document
         if subject and len(subject.split()) <= 8 and first_word not in QUESTION_WORDS and first_word not in AUXILIARIES:
             return _swap_subject(previous, subject, encode, document_frequency)
     own_words = [w for w in tokenize(question) if w not in QUESTION_WORDS]
-    if ANAPHORA.search(question) and len(own_words) <= MAX_OWN_CONTENT_WORDS or not own_words:
+    leans = ANAPHORA.search(question) or CONNECTIVE_OPENER.match(question)
+    if leans and len(own_words) <= MAX_OWN_CONTENT_WORDS or not own_words:
         context = " ".join(w for w in WORD.findall(previous) if w.lower() not in STOP_WORDS and w.lower() not in QUESTION_WORDS)
         return f"{question.rstrip()} ({context})" if context else question
     return question

@@ -27,9 +27,12 @@ NEAR_DUPLICATE = 0.8  # Jaccard overlap of content words above which a sentence 
 QUOTABLE_KINDS = ("text", "bullet", "reference")
 MAX_LIST_ITEMS = 8
 SHORT_SENTENCE_WORDS = 10
+LEANING_PENALTY = 5.0  # logits: far enough to fall out of any quote margin
 LEANING_OPENERS = frozenset(
     "however this these those it its they their such thus therefore but yet also moreover furthermore still".split()
 )
+ASKS_ACROSS_DOCUMENTS = re.compile(r"\b(?:documents|sources|both|articles)\b", re.I)
+ACROSS_DOCUMENTS_MARGIN = 2.0  # times quote_margin
 ASKS_FOR_SOURCE = re.compile(
     r"\b(cite[sd]?|citations?|references?|sources?|papers?|journals?|authors?|published|publications?|wrote|written)\b", re.I
 )
@@ -56,10 +59,12 @@ def leans_on_previous(text: str) -> bool:
 
 
 def candidate_sentences(
-    passages: list[StoredChunk], section_heading, sentence_before=None, expand=None
+    passages: list[StoredChunk], section_heading, sentence_before=None, expand=None, lead_in=None
 ) -> list[Candidate]:
     """Quotable sentences of `passages` (in retrieval order), each once, with its section heading
-    and, when it leans on it, the sentence before it; `expand(text)` rewrites what is scored."""
+    and, when it leans on it, the sentence before it — for a list item, the list's lead-in
+    (`lead_in(source, start)`: "Ketamine may help through several mechanisms:" is what
+    "Reducing drug cravings..." is about); `expand(text)` rewrites what is scored."""
     seen: set[tuple[str, int]] = set()
     candidates = []
     for chunk in passages:
@@ -68,7 +73,11 @@ def candidate_sentences(
                 continue
             seen.add((chunk.source, start))
             text = chunk.text[start - chunk.start : end - chunk.start]
-            context = sentence_before(chunk.source, start) if sentence_before and kind == "text" and leans_on_previous(text) else None
+            context = None
+            if sentence_before and kind == "text" and leans_on_previous(text):
+                context = sentence_before(chunk.source, start, leans_on_previous)
+            elif lead_in and kind == "bullet":
+                context = lead_in(chunk.source, start)
             heading = section_heading(chunk.source, start)
             candidate = Candidate(chunk, start, end, kind, text, heading, context)
             if expand is not None:
@@ -88,6 +97,25 @@ def _plain_scoring_text(candidate: Candidate) -> str:
     return f"{candidate.heading}: {body}" if candidate.heading else body
 
 
+def discount_leaning(candidates: list[Candidate], scores) -> list[float]:
+    """Scores with each leaning sentence that scores no higher than the sentence it leans on
+    pushed `LEANING_PENALTY` down: it is read together with that sentence, so its score is mostly
+    the other's ("Effects are enhanced with therapy." after a sentence on cravings), and quoting
+    it would repeat an answer rather than add one."""
+    adjusted = [float(score) for score in scores]
+    by_source: dict[str, list[int]] = {}
+    for i, candidate in enumerate(candidates):
+        by_source.setdefault(candidate.chunk.source, []).append(i)
+    for positions in by_source.values():
+        positions.sort(key=lambda i: candidates[i].start)
+        for before, after in zip(positions, positions[1:]):
+            leaning = candidates[after]
+            if leaning.context and leaning.kind == "text" and candidates[before].kind == "text":
+                if adjusted[after] <= float(scores[before]):
+                    adjusted[after] -= LEANING_PENALTY
+    return adjusted
+
+
 def passage_scores(passages: list[StoredChunk], candidates: list[Candidate], scores) -> list[tuple[StoredChunk, float]]:
     """Passages ranked by their best sentence's score (a passage with no quotable sentence last)."""
     by_span = {(c.chunk.source, c.start): float(s) for c, s in zip(candidates, scores)}
@@ -99,24 +127,54 @@ def passage_scores(passages: list[StoredChunk], candidates: list[Candidate], sco
 
 
 def select_quotes(
-    candidates: list[Candidate], scores, allowed_chunks: set[str], settings: Settings
+    candidates: list[Candidate],
+    scores,
+    allowed_chunks: set[str],
+    settings: Settings,
+    cited_only: bool = False,
+    across_documents: bool = False,
 ) -> list[tuple[Candidate, float]]:
-    """The best sentences of the allowed passages, best first."""
+    """The best sentences of the allowed passages, best first; with `cited_only` (a source
+    question), only sentences carrying a bibliography marker, when there are any; with
+    `across_documents` (the question asks what the documents say), each document's best too."""
     ranked = sorted(
         ((c, float(s)) for c, s in zip(candidates, scores) if c.chunk.id in allowed_chunks), key=lambda pair: -pair[1]
     )
+    if cited_only:
+        cited = [(c, s) for c, s in ranked if c.kind != "reference" and cited_numbers(c.text)]
+        ranked = cited or ranked
     if not ranked:
         return []
-    floor = max(settings.min_quote_score, ranked[0][1] - settings.quote_margin)
+    best = ranked[0][1]
+    floor = max(settings.min_quote_score, best - settings.quote_margin)
     chosen: list[tuple[Candidate, float]] = []
     for candidate, score in ranked:
-        if score < floor or len(chosen) >= settings.max_quotes:
+        if score < floor or len({_unit(c) for c, _ in chosen} | {_unit(candidate)}) > settings.max_quotes:
             break
-        words = set(tokenize(candidate.text))
-        if any(_jaccard(words, set(tokenize(other.text))) > NEAR_DUPLICATE for other, _ in chosen):
-            continue
-        chosen.append((candidate, score))
+        if not _repeats(candidate, chosen):
+            chosen.append((candidate, score))
+    if across_documents:
+        # Each document gets its best sentence, within a wider margin, when the question asks about them all.
+        wide_floor = max(settings.min_quote_score, best - ACROSS_DOCUMENTS_MARGIN * settings.quote_margin)
+        for candidate, score in ranked:
+            present = {c.chunk.source for c, _ in chosen}
+            if score >= wide_floor and candidate.chunk.source not in present and not _repeats(candidate, chosen):
+                chosen.append((candidate, score))
     return chosen
+
+
+def _unit(candidate: Candidate) -> tuple:
+    """What counts as one quote against `max_quotes`: a list lead-in and its items are one."""
+    if candidate.kind == "bullet" and candidate.context:
+        return (candidate.chunk.source, candidate.context)
+    if candidate.text.rstrip().endswith(":"):
+        return (candidate.chunk.source, candidate.text)
+    return (candidate.chunk.source, candidate.start)
+
+
+def _repeats(candidate: Candidate, chosen: list[tuple[Candidate, float]]) -> bool:
+    words = set(tokenize(candidate.text))
+    return any(_jaccard(words, set(tokenize(other.text))) > NEAR_DUPLICATE for other, _ in chosen)
 
 
 def complete(quotes: list[tuple[Candidate, float]], question: str, index) -> list[tuple[Candidate, float]]:

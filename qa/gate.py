@@ -8,7 +8,10 @@ What it does: two checks, kept apart so they can be tested and calibrated on the
    `focus_term_margin` — the sentence matches the question better without it, so it does not
    speak of it ("...for cannabis use disorder?" against a sentence about cocaine). Words that
    name the documents themselves ("paper", "overview", ...) are never a focus, nor is a word the
-   sentence says in another form (`word_is_covered`: "difficulty" ~ "challenge").
+   sentence says in another form (`word_is_covered`: "difficulty" ~ "challenge"). A word the
+   corpus has in another form ("limitations" ~ "limited") is not absent, and a number word
+   ("two") is never a focus. When the best sentence corrects the question's premise
+   (`corrects_premise`: "There is no FDA-approved medication..."), the check does not apply.
 What it does not: score passages (see `rerank`) or write the refusal (see `answer.REFUSAL`).
 """
 
@@ -33,8 +36,18 @@ GENERAL_WORDS = frozenset(
     described explain explained report reports reported suggest suggests suggested conclude concluded
     exactly really actually generally typically usually overall main kind kinds type types way ways thing
     things something anything everything much many please first second last discussed discuss discusses
-    mentioned listed named called known considered regarded point points part parts""".split()
+    mentioned listed named called known considered regarded point points part parts fit fits""".split()
 )
+
+
+# Quantities are never what a question is about ("the two documents", "three trials").
+NUMBER_WORDS = frozenset(
+    """one two three four five six seven eight nine ten eleven twelve twenty thirty forty fifty hundred
+    thousand million billion once twice""".split()
+)
+NEGATION = re.compile(r"\b(?:no|not|never|neither|nor|none|without)\b|n't\b", re.I)
+CLAUSE_END = re.compile(r"[;,.:()]")
+MIN_PREMISE_OVERLAP = 2 / 3
 
 
 def passes_gate(passage_scores, threshold: float) -> bool:
@@ -56,9 +69,24 @@ def word_is_covered(word: str, sentence: str, encode, min_similarity: float) -> 
     return float((vectors[1:] @ vectors[0]).max()) >= min_similarity
 
 
-def focus_gains(question: str, sentence: str, best_score: float, document_frequency, score, covered=None) -> dict[str, float]:
+def corrects_premise(question: str, sentence: str) -> bool:
+    """Whether `sentence` denies what `question` takes for granted: a negation ("There is no
+    FDA-approved medication for cocaine use disorder") whose clause shares most of its content
+    words with the question ("Since ketamine is FDA-approved for cocaine use disorder, ...").
+    Such a sentence answers the question by correcting it, whatever else the question asks."""
+    asked = set(tokenize(question))
+    for match in NEGATION.finditer(sentence):
+        clause = CLAUSE_END.split(sentence[match.end() :], maxsplit=1)[0]
+        words = set(tokenize(clause))
+        if len(words & asked) >= 2 and len(words & asked) >= MIN_PREMISE_OVERLAP * len(words):
+            return True
+    return False
+
+
+def focus_gains(question: str, sentence: str, best_score: float, in_corpus, score, covered=None) -> dict[str, float]:
     """For each question word absent from the corpus: how much dropping it raises the sentence's score.
 
+    `in_corpus(token)` says whether the corpus has a token in some form (see `BM25.has_form_of`);
     `score(questions, sentence)` returns the cross-encoder score of each question against `sentence`;
     `covered(word, sentence)`, when given, exempts a word the sentence says in other words.
     """
@@ -66,7 +94,8 @@ def focus_gains(question: str, sentence: str, best_score: float, document_freque
     for word in dict.fromkeys(WORD.findall(question)):
         tokens = tokenize(word)
         lowered = word.lower()
-        if tokens and lowered not in META_WORDS and lowered not in GENERAL_WORDS and all(document_frequency(t) == 0 for t in tokens):
+        ignored = lowered in META_WORDS or lowered in GENERAL_WORDS or lowered in NUMBER_WORDS
+        if tokens and not ignored and not any(in_corpus(t) for t in tokens):
             if covered is None or not covered(word, sentence):
                 absent.append(word)
     if not absent:
@@ -76,8 +105,8 @@ def focus_gains(question: str, sentence: str, best_score: float, document_freque
 
 
 def uncovered_focus_terms(
-    question: str, sentence: str, best_score: float, document_frequency, score, margin: float, covered=None
+    question: str, sentence: str, best_score: float, in_corpus, score, margin: float, covered=None
 ) -> list[str]:
     """Focus words of `question` that the corpus lacks and `sentence` (scored `best_score`) ignores."""
-    gains = focus_gains(question, sentence, best_score, document_frequency, score, covered)
+    gains = focus_gains(question, sentence, best_score, in_corpus, score, covered)
     return [word for word, gain in gains.items() if gain >= margin]

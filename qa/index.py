@@ -9,43 +9,17 @@ What it does not: rank (see `retrieve`) or build the index (see the `ingest` pac
 
 from __future__ import annotations
 
-import re
 import threading
 from pathlib import Path
 
 from ingest.manifest import MANIFEST_NAME
 from ingest.pipeline import signature
 from ingest.store import IndexMissing, IndexStore, StoredChunk
+from qa.abbreviations import find_acronyms
 from qa.bm25 import BM25
 from qa.settings import Settings
 
 NO_INDEX_HINT = "build it with `python -m ingest` (or `make index`)"
-
-
-ACRONYM_DEFINITION = re.compile(r"((?:[A-Z][\w-]*\s+){1,5}?[A-Z][\w-]*)\s*\(([A-Z]{2,6})\)")
-
-
-def find_acronyms(text: str) -> dict[str, str]:
-    """Acronyms the corpus defines, "Alcohol Use Disorder (AUD)" → {"AUD": "Alcohol Use Disorder"}.
-
-    The long form is cut to as many capitalised words as the acronym has letters, and must start
-    with its first letter, so "Key findings (AUD)" is not taken for a definition.
-    """
-    found: dict[str, str] = {}
-    for match in ACRONYM_DEFINITION.finditer(text):
-        words, acronym = match.group(1).split(), match.group(2)
-        long_form = words[-len(acronym) :]
-        if len(long_form) == len(acronym) and all(w[0].upper() == a for w, a in zip(long_form, acronym)):
-            found.setdefault(acronym, " ".join(long_form))
-    return found
-
-
-def expand_acronyms(text: str, acronyms: dict[str, str]) -> str:
-    """`text` with each defined acronym followed by its long form, unless the long form is there."""
-    for acronym, long_form in acronyms.items():
-        if acronym in text and long_form.lower() not in text.lower():
-            text = re.sub(rf"\b{re.escape(acronym)}\b", f"{acronym} ({long_form})", text, count=1)
-    return text
 
 
 class LoadedIndex:
@@ -117,14 +91,29 @@ class LoadedIndex:
         following = [span for span in self._ordered.get(source, ()) if span[0] > offset]
         return following[:limit]
 
-    def sentence_before(self, source: str, offset: int) -> str | None:
-        """The prose sentence right before the one at `offset`, if that one is prose too."""
+    def sentence_before(self, source: str, offset: int, lean=None) -> str | None:
+        """The prose sentence right before the one at `offset`, if that one is prose too; when
+        `lean(text)` says that sentence leans on its own predecessor, that one comes too (two at most)."""
+        spans = self._ordered.get(source, ())
+        position = next((i for i, span in enumerate(spans) if span[0] >= offset), len(spans))
+        taken: list[str] = []
+        for span in reversed(spans[max(0, position - 2) : position]):
+            if span[2] != "text":
+                break
+            taken.insert(0, span[3])
+            if lean is None or not lean(span[3]):
+                break
+        return " ".join(taken) or None
+
+    def lead_in(self, source: str, offset: int) -> str | None:
+        """For a list item at `offset`: the sentence introducing the list (ending with a colon)."""
         previous = None
         for span in self._ordered.get(source, ()):
             if span[0] >= offset:
                 break
-            previous = span
-        return previous[3] if previous and previous[2] == "text" else None
+            if span[2] != "bullet":
+                previous = span
+        return previous[3] if previous and previous[3].rstrip().endswith(":") else None
 
     def reference_sentence(self, source: str, number: int) -> tuple[int, int, str, str] | None:
         """The bibliography line `[number] ...` of `source` as a sentence span, if present."""

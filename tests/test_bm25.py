@@ -149,3 +149,12 @@ def test_empty_index():
     assert bm25.document_frequency("ketamine") == 0.0
     assert bm25.scores("ketamine dose") == {}
     assert bm25.top("ketamine dose", 5) == []
+
+
+def test_a_word_counts_as_present_in_another_form_with_the_same_first_five_letters():
+    bm25 = BM25(["data remain limited", "a cocaine trial"])
+    assert bm25.has_form_of("limited") and bm25.has_form_of("limitation")
+    assert bm25.has_form_of("cocaine")
+    assert not bm25.has_form_of("cannabis")
+    assert not bm25.has_form_of("limb")  # too short to compare by its first letters
+    assert not BM25([]).has_form_of("limited")

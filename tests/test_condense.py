@@ -174,8 +174,15 @@ def test_and_followed_by_a_question_is_not_a_what_about_swap(encode, question):
     assert encode.calls == []
 
 
-def test_and_how_long_keeps_its_own_words(encode):
+def test_an_opening_connective_makes_a_short_question_a_follow_up(encode):
     question = "And how long did each infusion take?"
+    assert condense(question, [user(ALCOHOL_DOSE)], encode, fake_df()) == f"{question} (dose ketamine used alcohol trial)"
+    fit = condense("So where does ketamine fit in?", [user("Is there an FDA-approved medication for cocaine use disorder?")], encode, fake_df())
+    assert fit == "So where does ketamine fit in? (FDA-approved medication cocaine use disorder)"
+
+
+def test_an_opening_connective_does_not_touch_a_question_that_stands_alone(encode):
+    question = "So what dose of ketamine did the cocaine use disorder trial give?"
     assert condense(question, [user(ALCOHOL_DOSE)], encode, fake_df()) == question
 
 

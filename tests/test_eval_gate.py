@@ -88,9 +88,7 @@ def test_citation_recall_meets_the_bar(golden):
     assert golden.summary["citation_recall"] >= 0.95, _failures(golden, lambda r: (r.citation_recall or 1.0) < 1.0)
 
 
-# This bar was missed earlier on 2026-11-21 (0.852 = 52/61, while the answerer was being reworked;
-# the test was then marked xfail). It is met now (0.902 = 55/61) with no case to spare: a single
-# more wrong refusal or invented answer fails it. Do not lower the bar.
+# Measured 0.984 (60/61: one answerable question refused). Do not lower the bar.
 def test_refusal_accuracy_meets_the_bar(golden):
     assert golden.summary["refusal_accuracy"] >= 0.90, _failures(golden, lambda r: not r.refusal_correct)
 

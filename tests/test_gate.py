@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from qa.gate import META_WORDS, passes_gate, uncovered_focus_terms
+from qa.gate import META_WORDS, corrects_premise, passes_gate, uncovered_focus_terms
 
 # -- passes_gate -------------------------------------------------------------------------------------
 
@@ -53,8 +53,8 @@ class FakeScorer:
 
 
 def df_with(absent: set[str]):
-    """Every token is in 30% of the chunks except the `absent` ones."""
-    return lambda token: 0.0 if token in absent else 0.3
+    """`in_corpus` for a corpus holding every token except the `absent` ones."""
+    return lambda token: token not in absent
 
 
 def test_an_absent_word_the_sentence_ignores_is_reported():
@@ -108,7 +108,7 @@ def test_a_word_present_in_the_corpus_is_never_reported():
 def test_stop_words_and_numbers_are_never_focus_terms():
     scorer = FakeScorer({"what": 10.0, "2030": 10.0})
     question = "what about cannabis in 2030"
-    found = uncovered_focus_terms(question, SENTENCE, BEST, lambda token: 0.0, scorer, 2.0)
+    found = uncovered_focus_terms(question, SENTENCE, BEST, lambda token: False, scorer, 2.0)
     assert found == []
     assert scorer.calls == [(["what about   in 2030"], SENTENCE)]  # only "cannabis" was tried
 
@@ -128,3 +128,30 @@ def test_a_word_is_removed_as_a_whole_word_only():
     uncovered_focus_terms(question, SENTENCE, BEST, df_with({"cannabis"}), scorer, 2.0)
     (questions, _), = scorer.calls
     assert questions == ["Is   like cannabinoids?"]
+
+
+def test_number_words_are_never_focus_terms():
+    # "the two documents": a quantity, not what the question is about
+    scorer = FakeScorer({"two": 5.0})
+    question = "What do the two documents say about heroin?"
+    assert uncovered_focus_terms(question, SENTENCE, BEST, df_with({"two"}), scorer, 1.0) == []
+    assert scorer.calls == []
+
+
+# -- corrects_premise --------------------------------------------------------------------------------
+
+DENIAL = "There is no FDA-approved medication for cocaine use disorder; ketamine is being studied as a potential option."
+
+
+def test_a_sentence_that_denies_the_questions_premise_corrects_it():
+    assert corrects_premise("Since ketamine is FDA-approved for cocaine use disorder, what dose is approved?", DENIAL)
+    assert corrects_premise("Is there an FDA-approved medication for cocaine use disorder?", DENIAL)
+
+
+def test_a_denial_of_something_else_or_no_denial_does_not():
+    assert not corrects_premise("What dose of ketamine is used for depression?", DENIAL)  # shares only "ketamine", not in the clause
+    assert not corrects_premise("Is ketamine FDA-approved for depression?", DENIAL)  # one shared word of five
+    assert not corrects_premise(
+        "Since ketamine is FDA-approved for cocaine use disorder, what dose is approved?",
+        "A single ketamine infusion led to more abstinence in cocaine use disorder.",
+    )

@@ -1,9 +1,10 @@
-"""The golden set through the real system: invariants that must hold on every case.
+"""The golden set through the real system and models: the acceptance bars of the answerer.
 
-Quality rates (must-include recall, refusal accuracy) are measured by `python -m bench.golden`
-and reported in BENCHMARKS.md; here, what may never be violated: every quote is the exact stored
-span it claims, a refusal shows no sources, no answer contains a forbidden string, the policy
-cases are declined, and the follow-up cases resolve against their history.
+Rates: must-include recall >= 0.90 on answerable cases, refusal on >= 90% of unanswerable cases,
+false refusals <= 10% of answerable ones, every follow-up case passes (`python -m bench.golden`
+writes the same figures to BENCHMARKS.md). Invariants: every quote is the exact stored span it
+claims, a refusal shows no sources, no answer contains a forbidden string, the policy cases are
+declined, and the follow-up cases resolve against their history.
 """
 
 from __future__ import annotations
@@ -30,6 +31,36 @@ CASES = load_cases(GOLDEN)
 def answers(corpus_index):  # noqa: F811 - the imported fixture
     """Each case's final answer (as `Answer.to_dict()`), from the golden run shared with test_eval_gate."""
     return {result.case.id: result.answer for result in run_golden(corpus_index).results}
+
+
+@pytest.fixture(scope="module")
+def results(corpus_index):  # noqa: F811
+    return run_golden(corpus_index).results
+
+
+def _ids(results, keep) -> list[str]:
+    return [result.case.id for result in results if keep(result)]
+
+
+def test_must_include_recall_on_answerable_cases(results):
+    scored = [r for r in results if r.case.answerable and r.case.must_include]
+    recall = sum(r.must_include_recall or 0.0 for r in scored) / len(scored)
+    assert len(scored) >= 30
+    assert recall >= 0.90, {r.case.id: r.missing_facts for r in scored if r.missing_facts}
+
+
+def test_refusals_on_unanswerable_and_answerable_cases(results):
+    unanswerable = [r for r in results if not r.case.answerable]
+    answerable = [r for r in results if r.case.answerable]
+    assert sum(r.refused for r in unanswerable) / len(unanswerable) >= 0.90, _ids(unanswerable, lambda r: not r.refused)
+    assert sum(r.refused for r in answerable) / len(answerable) <= 0.10, _ids(answerable, lambda r: r.refused)
+
+
+def test_every_follow_up_case_passes(results):
+    follow_ups = [r for r in results if r.case.kind == "followup"]
+    assert len(follow_ups) >= 5
+    failing = {r.case.id: r.failures for r in follow_ups if r.failures}
+    assert failing == {}
 
 
 @pytest.fixture(scope="module")
