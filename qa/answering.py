@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import time
+from functools import lru_cache
 from collections.abc import Iterator
 from typing import Any
 
@@ -29,8 +30,9 @@ from qa.extractive import (
     reading_order,
     scoring_text,
     select_quotes,
+    shares_a_word_below,
 )
-from qa.gate import corrects_premise, focus_gains, passes_gate, word_is_covered
+from qa.gate import WordVectors, corrects_premise, focus_gains, passes_gate, word_is_covered
 from qa.abbreviations import expand_acronyms, expand_journal_names
 from qa.claims import source_claim
 from qa.index import get_index
@@ -40,6 +42,7 @@ from qa.retrieve import DenseRetriever, HybridRetriever, KeywordRetriever
 from qa.settings import Settings
 
 _TORCH_THREADS: int | None = None
+COMMON_WORD_SHARE = 0.5  # a word in more than half the chunks tells no passage from another
 COVERAGE_SENTENCES = 5  # best sentences searched for a question word in other words
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 
@@ -63,6 +66,11 @@ def _settings_for(overrides: dict) -> Settings:
 
 def _ms(since: float) -> float:
     return (time.perf_counter() - since) * 1000.0
+
+
+@lru_cache(maxsize=1)
+def _word_vectors() -> WordVectors:
+    return WordVectors(get_embedder().encode)
 
 
 def _use_threads(threads: int) -> None:
@@ -120,9 +128,13 @@ def _retrieve(state: dict) -> dict:
     return state
 
 
-def rerank_passages(question: str, passages: list, index, threads: int = 1) -> tuple[list, list, list]:
-    """Score every quotable sentence of `passages` against `question` (section heading, leaning
-    context and spelled-out acronyms included); a passage scores its best sentence.
+def rerank_passages(
+    question: str, passages: list, index, threads: int = 1, full_depth: int | None = None
+) -> tuple[list, list, list]:
+    """Score the quotable sentences of `passages` against `question` (section heading, leaning
+    context and spelled-out abbreviations included); a passage scores its best sentence. Every
+    sentence of the first `full_depth` passages is scored (all, when None); below them, only
+    sentences that share a word with the question (`shares_a_word_below`).
 
     Returns (sentences, their scores, passages ranked with their scores). Benchmarks use this too.
     """
@@ -133,6 +145,8 @@ def rerank_passages(question: str, passages: list, index, threads: int = 1) -> t
         lambda text: expand_journal_names(expand_acronyms(text, index.acronyms), question),
         index.lead_in,
     )
+    top = {chunk.id for chunk in passages[:full_depth]} if full_depth is not None else None
+    sentences = shares_a_word_below(sentences, top, question, lambda token: index.bm25.document_frequency(token) > COMMON_WORD_SHARE)
     scores = get_cross_encoder(threads).score(question, [scoring_text(c) for c in sentences]) if sentences else []
     scores = discount_leaning(sentences, scores)
     return sentences, scores, passage_scores(passages, sentences, scores)
@@ -144,7 +158,11 @@ def _rerank(state: dict) -> dict:
     state["claim"] = source_claim(state["standalone"])
     state["scored_question"] = state["claim"] or state["standalone"]
     state["sentences"], state["sentence_scores"], state["passages"] = rerank_passages(
-        state["scored_question"], state["candidates"], state["index"], state["settings"].threads
+        state["scored_question"],
+        state["candidates"],
+        state["index"],
+        state["settings"].rerank_threads,
+        state["settings"].rerank_full_depth,
     )
     state["timings"]["rerank_ms"] = _ms(began)
     return state
@@ -187,8 +205,8 @@ def focus_gain_signal(state: dict) -> dict[str, float]:
     ranked = sorted(range(len(sentences)), key=lambda i: -scores[i])
     best = ranked[0]
     nearby = " ".join(sentences[i].text for i in ranked[:COVERAGE_SENTENCES])
-    cross_encoder = get_cross_encoder(state["settings"].threads)
-    settings, encode = state["settings"], get_embedder().encode
+    cross_encoder = get_cross_encoder(state["settings"].rerank_threads)
+    settings, encode = state["settings"], _word_vectors()
     return focus_gains(
         state["scored_question"],
         scoring_text(sentences[best]),

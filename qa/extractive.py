@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 from ingest.references import cited_numbers
 from ingest.store import StoredChunk
 from qa.answer import Citation
-from qa.bm25 import tokenize
+from qa.bm25 import STEM_LETTERS, tokenize
 from qa.settings import Settings
 
 NEAR_DUPLICATE = 0.8  # Jaccard overlap of content words above which a sentence repeats another
@@ -95,6 +95,24 @@ def scoring_text(candidate: Candidate) -> str:
 def _plain_scoring_text(candidate: Candidate) -> str:
     body = f"{candidate.context} {candidate.text}" if candidate.context else candidate.text
     return f"{candidate.heading}: {body}" if candidate.heading else body
+
+
+def shares_a_word_below(
+    candidates: list[Candidate], top_chunks: set[str] | None, question: str, common=lambda token: False
+) -> list[Candidate]:
+    """The candidates of `top_chunks`, and those of lower passages whose scoring text shares a
+    content word with `question` (or a word with its first five letters) that is not `common`
+    (the corpus's subject, "ketamine", is in every sentence): a sentence of a lower passage with
+    no telling word in common with the question is hardly ever the answer, and each one scored
+    costs a cross-encoder run. `top_chunks` None keeps every candidate."""
+    if top_chunks is None:
+        return candidates
+    asked = {token[:STEM_LETTERS] for token in tokenize(question) if not common(token)}
+    return [c for c in candidates if c.chunk.id in top_chunks or asked & _word_forms(scoring_text(c))]
+
+
+def _word_forms(text: str) -> set[str]:
+    return {token[:STEM_LETTERS] for token in tokenize(text)}
 
 
 def discount_leaning(candidates: list[Candidate], scores) -> list[float]:

@@ -18,6 +18,7 @@ What it does not: score passages (see `rerank`) or write the refusal (see `answe
 from __future__ import annotations
 
 import re
+import threading
 
 from qa.bm25 import tokenize
 
@@ -48,6 +49,31 @@ NUMBER_WORDS = frozenset(
 NEGATION = re.compile(r"\b(?:no|not|never|neither|nor|none|without)\b|n't\b", re.I)
 CLAUSE_END = re.compile(r"[;,.:()]")
 MIN_PREMISE_OVERLAP = 2 / 3
+
+
+class WordVectors:
+    """Unit vectors of single words from `encode(texts)`, each word encoded once per process:
+    the words compared are mostly the corpus's own, so they recur from question to question.
+    Thread-safe; forgets everything past `limit` words."""
+
+    def __init__(self, encode, limit: int = 50_000):
+        self._encode, self._limit = encode, limit
+        self._vectors: dict[str, object] = {}
+        self._lock = threading.Lock()
+
+    def __call__(self, words: list[str]):
+        import numpy as np
+
+        with self._lock:
+            missing = [w for w in dict.fromkeys(words) if w not in self._vectors]
+        if missing:
+            vectors = self._encode(missing)
+            with self._lock:
+                if len(self._vectors) + len(missing) > self._limit:
+                    self._vectors.clear()
+                self._vectors.update(zip(missing, vectors))
+        with self._lock:
+            return np.stack([self._vectors[w] if w in self._vectors else self._encode([w])[0] for w in words])
 
 
 def passes_gate(passage_scores, threshold: float) -> bool:

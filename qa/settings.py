@@ -20,6 +20,13 @@ class Settings(IngestSettings):
     keyword_k: int = Field(20, ge=1, le=500, description="Chunks taken from BM25.")
     rrf_k: int = Field(60, ge=1, le=1000, description="Reciprocal-rank-fusion constant: score = sum 1/(rrf_k + rank).")
     rerank_depth: int = Field(10, ge=1, le=100, description="Fused chunks rescored by the cross-encoder.")
+    rerank_full_depth: int = Field(
+        5,
+        ge=1,
+        le=100,
+        description="Fused chunks whose every sentence is rescored; in the chunks below them (down to "
+        "rerank_depth), only sentences sharing a word with the question are.",
+    )
     relevance_threshold: float = Field(
         -2.0,
         description="Refuse when the best cross-encoder score (a logit) of a passage is below this; "
@@ -51,8 +58,15 @@ class Settings(IngestSettings):
         1,
         ge=1,
         le=64,
-        description="CPU threads per model while answering. One question at a time gains nothing from more, "
-        "and PyTorch and onnxruntime each spinning several threads fight over the cores (measured: "
-        "p50 1,755 ms with their defaults, 554 ms with one each, on 2 cores).",
+        description="PyTorch threads of the embedder while answering. A question's few short texts gain nothing "
+        "from more, and PyTorch's spinning threads fought onnxruntime's over the cores (measured on 2 cores: "
+        "p50 1,755 ms with both libraries' defaults, 554 ms with one thread each).",
+    )
+    rerank_threads: int = Field(
+        2,
+        ge=1,
+        le=64,
+        description="onnxruntime threads of the cross-encoder, which runs after the embedder within a question "
+        "(measured on 2 cores: rerank p50 401 ms with one thread, 245 ms with two).",
     )
     llm: str = Field("none", description="Answer back end: none (extractive), hf-gguf:PATH, ollama:MODEL[@URL], openai:MODEL@URL.")

@@ -7,6 +7,7 @@ import pytest
 
 from ingest.store import StoredChunk
 from qa.extractive import (
+    shares_a_word_below,
     discount_leaning,
     Candidate,
     build_citations,
@@ -374,3 +375,13 @@ def test_a_leaning_sentence_that_adds_nothing_to_the_one_before_is_discounted():
     alone = _with_context(chunk, 2, None)
     assert discount_leaning([lead, alone], [5.0, 4.5]) == [5.0, 4.5]  # read alone: its own score
     assert discount_leaning([leaning], [4.5]) == [4.5]  # the sentence it leans on was not retrieved
+
+
+def test_sentences_of_lower_passages_are_scored_only_when_they_share_a_telling_word():
+    top, lower = make_chunk(0, 2), make_chunk(3, 8)
+    candidates = [candidate(top, 1), candidate(top, 2), candidate(lower, 4), candidate(lower, 7)]
+    common = lambda token: token == "research"  # noqa: E731 - in most chunks of this corpus
+    kept = shares_a_word_below(candidates, {top.id}, "Do strong cravings need more research?", common)
+    assert [c.text for c in kept] == [LINES[1][0], LINES[2][0], "Strong cravings"]  # "research" tells nothing
+    assert shares_a_word_below(candidates, None, "anything") == candidates
+    assert [c.text for c in shares_a_word_below(candidates, {top.id}, "What about craving?")][-1] == "Strong cravings"  # same first letters

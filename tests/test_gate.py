@@ -155,3 +155,24 @@ def test_a_denial_of_something_else_or_no_denial_does_not():
         "Since ketamine is FDA-approved for cocaine use disorder, what dose is approved?",
         "A single ketamine infusion led to more abstinence in cocaine use disorder.",
     )
+
+
+# -- WordVectors -------------------------------------------------------------------------------------
+
+
+def test_word_vectors_encode_each_word_once():
+    from qa.gate import WordVectors
+
+    calls = []
+
+    def encode(words):
+        calls.append(list(words))
+        return np.array([[float(len(w)), 1.0] for w in words])
+
+    vectors = WordVectors(encode, limit=3)
+    assert vectors(["abc", "de", "abc"]).tolist() == [[3.0, 1.0], [2.0, 1.0], [3.0, 1.0]]
+    assert vectors(["de", "fghi"]).tolist() == [[2.0, 1.0], [4.0, 1.0]]
+    assert calls == [["abc", "de"], ["fghi"]]
+    vectors(["j", "k"])  # past the limit: the cache starts over
+    vectors(["abc"])
+    assert calls[-1] == ["abc"]
