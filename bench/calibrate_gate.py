@@ -1,6 +1,6 @@
 """Calibrate the relevance gate on the golden set: `python -m bench.calibrate_gate`.
 
-For every case it records the two signals the gate uses — the best passage score (a cross-encoder
+For every case it records the two signals the gate uses — the best sentence score (a cross-encoder
 logit) and the largest focus-term gain (see `qa.gate`) — then sweeps both thresholds and reports,
 for each pair, the refusal rate on unanswerable cases and the false-refusal rate on answerable ones.
 The chosen pair has the best balanced accuracy (share of unanswerable cases refused plus share of
@@ -26,13 +26,13 @@ GOLDEN = Path(__file__).resolve().parent.parent / "tests" / "data" / "golden.jso
 
 
 def signals(case) -> tuple[float, float] | None:
-    """(best passage score, largest focus-term gain) as the chain computes them, or None when the
+    """(best sentence score, largest focus-term gain) as the chain computes them, or None when the
     policy screen declines the question before the gate."""
     history = [{"role": "user", "content": turn} for turn in case.turns[:-1]]
     state = _rerank(_retrieve(_condense(_prepare({"question": case.turns[-1], "history": history}))))
     if state["notice"]:
         return None
-    best = max((score for _, score in state["passages"]), default=-20.0)
+    best = max(map(float, state["sentence_scores"]), default=-20.0)
     return float(best), max(focus_gain_signal(state).values(), default=-20.0)
 
 

@@ -5,9 +5,9 @@ What it does: writes the 1,000 PubMedQA-L abstracts as `<PMID>.txt` files into a
 would save it from PubMed, minus the article title, which PubMedQA turned into the question),
 ingests them with `run_ingest` into a temporary index, and for every question ranks the documents
 with BM25 alone, dense alone, hybrid (reciprocal-rank fusion, as `HybridRetriever`) and hybrid +
-cross-encoder rerank of the fused top-K chunks, scored two ways: max-passage (every quotable
-sentence via `qa.answering.rerank_passages`, a chunk scores its best sentence: what the chain does) and whole
-chunk (one pair per chunk text). A document ranks where its best chunk ranks. It reports recall@1,
+cross-encoder rerank of the fused top-K chunks, scored three ways: as the chain does it
+(`qa.answering.rerank_passages` with the default settings), max-passage (every quotable sentence,
+a chunk scores its best sentence) and whole chunk (one pair per chunk text). A document ranks where its best chunk ranks. It reports recall@1,
 recall@5 and MRR (over the top-20 list) of the question's own abstract and questions/s for each
 method, then runs the full `qa.ask` on a sample of questions for the refusal rate (every question
 has its abstract, so it should be near 0). Several `--chunk-chars` values compare chunk sizes in one
@@ -38,9 +38,9 @@ ASK_SAMPLE = 200
 SAMPLE_SEED = 0
 GOAL_RECALL_AT_1 = 0.90
 GATE_THRESHOLDS = (-3.0, -2.0, -1.0, 0.0, 1.0)  # what-if relevance thresholds for the gate diagnostics
-METHODS = ("bm25", "dense", "hybrid", "rerank_max", "rerank_whole", "rerank_max_rrf", "rerank_sum")
+METHODS = ("bm25", "dense", "hybrid", "rerank_chain", "rerank_max", "rerank_whole", "rerank_max_rrf", "rerank_sum")
 METHOD_SHORT = {
-    "bm25": "BM25", "dense": "dense", "hybrid": "hybrid", "rerank_max": "rerank max-passage",
+    "bm25": "BM25", "dense": "dense", "hybrid": "hybrid", "rerank_chain": "rerank (chain)", "rerank_max": "rerank max-passage",
     "rerank_whole": "rerank whole chunk", "rerank_max_rrf": "what-if max-passage+RRF", "rerank_sum": "what-if max+whole",
 }
 # What-if rerankings, not what the chain does: computed from the same scores, for choosing one.
@@ -49,6 +49,7 @@ METHOD_NAMES = {
     "bm25": "BM25 alone",
     "dense": "dense alone",
     "hybrid": "hybrid (RRF)",
+    "rerank_chain": "hybrid + rerank, as the chain does it",
     "rerank_max": "hybrid + rerank, max-passage",
     "rerank_whole": "hybrid + rerank, whole chunk",
     "rerank_max_rrf": "what-if: max-passage order fused with hybrid order (RRF)",
@@ -123,7 +124,7 @@ def max_passage_scores(question: str, chunks, index) -> tuple[dict[int, float], 
     """
     from qa.answering import rerank_passages
 
-    sentences, _, ranked = rerank_passages(question, list(chunks), index)
+    sentences, _, ranked = rerank_passages(question, list(chunks), index, index.settings.rerank_threads)
     return {index.position[chunk.id]: float(score) for chunk, score in ranked}, len(sentences)
 
 
@@ -155,10 +156,11 @@ def open_index(records: dict, root: Path, chunk_chars: int, chunk_overlap: int, 
 def evaluate(questions: list[tuple[str, str]], settings, index, depths: Sequence[int], show_misses: int = 0) -> dict:
     """Ranks of each question's own abstract for every method; timings; rerank at extra `depths`."""
     from ingest.embed import get_embedder
+    from qa.answering import rerank_passages
     from qa.rerank import get_cross_encoder
     from qa.retrieve import DenseRetriever, HybridRetriever, KeywordRetriever, reciprocal_rank_fusion
 
-    embedder, cross_encoder = get_embedder(), get_cross_encoder()
+    embedder, cross_encoder = get_embedder(), get_cross_encoder(settings.rerank_threads)
     dense = DenseRetriever(index=index, embedder=embedder, k=settings.dense_k)
     keyword = KeywordRetriever(index=index, k=settings.keyword_k)
     depth = settings.rerank_depth
@@ -173,8 +175,8 @@ def evaluate(questions: list[tuple[str, str]], settings, index, depths: Sequence
     ranks: dict[str, list] = {method: [] for method in METHODS}
     extra = {d: {"rerank_max": [], "rerank_whole": []} for d in depths if d != depth}
     ceiling = {d: [] for d in sorted({depth, *depths})}  # own abstract among the top-d fused chunks
-    seconds = dict.fromkeys(("bm25", "dense", "fusion", "max", "whole"), 0.0)
-    pairs = {"max": 0, "whole": 0}
+    seconds = dict.fromkeys(("bm25", "dense", "fusion", "chain", "max", "whole"), 0.0)
+    pairs = {"chain": 0, "max": 0, "whole": 0}
     misses = []
     best_scores: dict[str, float] = {}  # best max-passage score in the top K: what the relevance gate reads
     from tqdm import tqdm
@@ -197,6 +199,13 @@ def evaluate(questions: list[tuple[str, str]], settings, index, depths: Sequence
             raise AssertionError("the fused list differs from HybridRetriever's")
 
         top = [index.chunks[p] for p in fused[:depth]]
+        t_chain = time.perf_counter()
+        chain_sentences, chain_scores, chain_ranked = rerank_passages(
+            question, top, index, settings.rerank_threads, settings.rerank_full_depth, settings.rerank_whole_chunks
+        )
+        seconds["chain"] += time.perf_counter() - t_chain
+        pairs["chain"] += len(chain_sentences) + min(settings.rerank_whole_chunks, len(top))
+        by_chain = [index.position[chunk.id] for chunk, _ in chain_ranked] + list(fused[depth:])
         t4 = time.perf_counter()
         max_scores, max_pairs = max_passage_scores(question, top, index)
         t5 = time.perf_counter()
@@ -206,11 +215,12 @@ def evaluate(questions: list[tuple[str, str]], settings, index, depths: Sequence
         seconds["whole"] += t6 - t5
         pairs["max"] += max_pairs
         pairs["whole"] += len(top)
-        best_scores[pmid] = max(max_scores.values(), default=float("-inf"))
+        best_scores[pmid] = max(map(float, chain_scores), default=float("-inf"))  # what the gate reads
 
         ranks["bm25"].append(document_rank(source(bm25), target, MRR_DEPTH))
         ranks["dense"].append(document_rank(source(vector), target, MRR_DEPTH))
         ranks["hybrid"].append(document_rank(source(fused), target, MRR_DEPTH))
+        ranks["rerank_chain"].append(document_rank(source(by_chain), target, MRR_DEPTH))
         by_max = rerank_order(fused, max_scores, depth)
         ranks["rerank_max"].append(document_rank(source(by_max), target, MRR_DEPTH))
         ranks["rerank_whole"].append(document_rank(source(rerank_order(fused, whole_scores, depth)), target, MRR_DEPTH))
@@ -249,6 +259,7 @@ def evaluate(questions: list[tuple[str, str]], settings, index, depths: Sequence
         "bm25": seconds["bm25"], "dense": seconds["dense"],
         "hybrid": seconds["bm25"] + seconds["dense"] + seconds["fusion"],
     }
+    timing["rerank_chain"] = timing["hybrid"] + seconds["chain"]
     timing["rerank_max"] = timing["hybrid"] + seconds["max"]
     timing["rerank_whole"] = timing["hybrid"] + seconds["whole"]
     timing["rerank_max_rrf"] = timing["rerank_max"]
@@ -356,7 +367,8 @@ def run(args) -> dict:
     began = time.perf_counter()
     result = {
         "documents": len(records), "settings": {**overrides, "chunk_overlap": overlap, "labels": args.labels,
-        "relevance_threshold": defaults.relevance_threshold, "focus_term_margin": defaults.focus_term_margin},
+        "relevance_threshold": defaults.relevance_threshold, "focus_term_margin": defaults.focus_term_margin,
+        "rerank_whole_chunks": defaults.rerank_whole_chunks, "rerank_full_depth": defaults.rerank_full_depth},
         "sizes": {},
     }
     with tempfile.TemporaryDirectory(prefix="quoteqa-bench-pubmedqa-") as temp:
@@ -431,7 +443,7 @@ def markdown(result: dict, args) -> str:
         met = value >= GOAL_RECALL_AT_1 and value > best_single
         return f"{METHOD_NAMES[key]} {value:.3f}: **{'met' if met else 'not met'}**"
 
-    wins = paired_wins(main["ranks"]["rerank_whole"], main["ranks"]["rerank_max"])
+    wins = paired_wins(main["ranks"]["rerank_chain"], main["ranks"]["dense"])
     lines = [
         "## PubMedQA-L retrieval",
         "",
@@ -440,9 +452,12 @@ def markdown(result: dict, args) -> str:
            if s["labels"] else "`<PMID>.txt` with its paragraphs only (no section labels)")
         + f"; {main['questions']:,} questions, each asked once. A hit is the question's own abstract; a document "
         f"ranks where its best chunk ranks. MRR over the top {MRR_DEPTH} chunks (0 when absent). Rerank = the "
-        f"cross-encoder (ms-marco-MiniLM-L-12-v2, int8) over the hybrid top {depth} chunks: *max-passage* scores "
-        "every quotable sentence (with its section heading, as the chain does) and a chunk takes its best sentence; "
-        "*whole chunk* scores one (question, chunk text) pair per chunk.",
+        f"cross-encoder (ms-marco-MiniLM-L-12-v2, int8) over the hybrid top {depth} chunks. *As the chain does it* "
+        f"(`qa.answering.rerank_passages`): the first {s['rerank_whole_chunks']} fused chunks ranked by their whole "
+        f"text, the rest by their best sentence, sentences scored in the best {s['rerank_full_depth']} chunks and, "
+        "below them, where they share a telling word with the question; *max-passage* scores every quotable sentence "
+        "(with its section heading) and a chunk takes its best sentence; *whole chunk* scores one (question, chunk "
+        "text) pair per chunk.",
         "",
         f"Settings: chunk_chars={main_chars}, chunk_overlap={s['chunk_overlap']}, dense_k={s['dense_k']}, "
         f"keyword_k={s['keyword_k']}, rrf_k={s['rrf_k']}, rerank_depth={depth}; {main['chunks']:,} chunks "
@@ -461,13 +476,14 @@ def markdown(result: dict, args) -> str:
     lines += [
         "",
         f"Goal: hybrid + rerank recall@1 ≥ {GOAL_RECALL_AT_1:.2f} and above every single method (best single "
-        f"{best_single:.3f}): {verdict('rerank_max')} (what the chain does); {verdict('rerank_whole')}. "
-        f"Question by question, whole chunk puts the own abstract first where max-passage does not {wins[0]} "
-        f"times, the reverse {wins[1]} times. The own abstract is among the "
+        f"{best_single:.3f}): {verdict('rerank_chain')} (what the chain does); {verdict('rerank_max')}; "
+        f"{verdict('rerank_whole')}. Question by question, the chain puts the own abstract first where dense alone "
+        f"does not {wins[0]} times, the reverse {wins[1]} times. The own abstract is among the "
         f"hybrid top {depth} chunks for {main['ceiling'][depth]:.3f} of the questions (the ceiling of reranking); "
         f"max-passage misses at rank 1: {misses['not_in_top_k']} not retrieved in the top {depth}, "
         f"{misses['in_top_k_but_outranked']} retrieved but outranked by another abstract. Cross-encoder pairs per "
-        f"question: {main['pairs_per_question']['max']:.1f} sentences (max-passage), "
+        f"question: {main['pairs_per_question']['chain']:.1f} (the chain: chunks and sentences), "
+        f"{main['pairs_per_question']['max']:.1f} sentences (max-passage), "
         f"{main['pairs_per_question']['whole']:.1f} chunks (whole chunk).",
     ]
     if "ask" in main:
@@ -484,8 +500,8 @@ def markdown(result: dict, args) -> str:
         ]
     lines += [
         "",
-        f"Relevance gate, what-if over all {main['questions']:,} questions: share whose best reranked sentence "
-        "(max-passage, top K) reaches the threshold (the gate alone; the focus-term check can refuse more):",
+        f"Relevance gate, what-if over all {main['questions']:,} questions: share whose best sentence "
+        "(as the chain scores them) reaches the threshold (the gate alone; the focus-term check can refuse more):",
         "",
         "| relevance_threshold | " + " | ".join(f"{t:g}" for t in main["gate_pass"]) + " |",
         "|---|" + "---:|" * len(main["gate_pass"]),

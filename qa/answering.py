@@ -4,6 +4,10 @@ What it does: `QAChain` (the object `qa.chain`) runs the steps as an LCEL sequen
 dict and returns an `Answer`; `stream` yields growing `Answer`s, one more sentence each time, the
 last one complete; `batch` comes from `Runnable`. `ask(question, history=None, **overrides)` is
 the plain-function face. Models and the index load once per process, on first use.
+Rerank (`rerank_passages`) scores with the cross-encoder the whole text of the first
+`rerank_whole_chunks` fused passages, which ranks them, and the sentences of the best of them
+(`rerank_full_depth`) plus those of lower passages sharing a telling word with the question, which
+the gate, the focus check and the quotes read.
 What it does not: render anything (see `app.py` and `qa.__main__`).
 """
 
@@ -129,27 +133,30 @@ def _retrieve(state: dict) -> dict:
 
 
 def rerank_passages(
-    question: str, passages: list, index, threads: int = 1, full_depth: int | None = None
+    question: str, passages: list, index, threads: int = 1, full_depth: int | None = None, whole_chunks: int = 0
 ) -> tuple[list, list, list]:
-    """Score the quotable sentences of `passages` against `question` (section heading, leaning
-    context and spelled-out abbreviations included); a passage scores its best sentence. Every
-    sentence of the first `full_depth` passages is scored (all, when None); below them, only
-    sentences that share a word with the question (`shares_a_word_below`).
+    """Score passages and their quotable sentences against `question`.
 
+    Passages: the first `whole_chunks` are ranked by the cross-encoder's score of their whole text;
+    the rest follow, ranked by their best sentence (with `whole_chunks` 0, every passage is).
+    Sentences (read with their section heading, leaning context and spelled-out abbreviations):
+    every sentence of the first `full_depth` passages of that ranking (all, when None); below
+    them, only sentences that share a telling word with the question (`shares_a_word_below`).
     Returns (sentences, their scores, passages ranked with their scores). Benchmarks use this too.
     """
-    sentences = candidate_sentences(
-        passages,
-        index.section_heading,
-        index.sentence_before,
-        lambda text: expand_journal_names(expand_acronyms(text, index.acronyms), question),
-        index.lead_in,
-    )
-    top = {chunk.id for chunk in passages[:full_depth]} if full_depth is not None else None
-    sentences = shares_a_word_below(sentences, top, question, lambda token: index.bm25.document_frequency(token) > COMMON_WORD_SHARE)
-    scores = get_cross_encoder(threads).score(question, [scoring_text(c) for c in sentences]) if sentences else []
+    cross_encoder = get_cross_encoder(threads)
+    expand = lambda text: expand_journal_names(expand_acronyms(text, index.acronyms), question)  # noqa: E731
+    head = passages[:whole_chunks]
+    head_scores = cross_encoder.score(question, [expand(chunk.text) for chunk in head]) if head else []
+    ranked_head = sorted(zip(head, map(float, head_scores)), key=lambda pair: -pair[1])
+    order = [chunk for chunk, _ in ranked_head] + passages[len(head) :]
+    sentences = candidate_sentences(order, index.section_heading, index.sentence_before, expand, index.lead_in)
+    top = {chunk.id for chunk in order[:full_depth]} if full_depth is not None else None
+    common = lambda token: index.bm25.document_frequency(token) > COMMON_WORD_SHARE  # noqa: E731
+    sentences = shares_a_word_below(sentences, top, question, common)
+    scores = cross_encoder.score(question, [scoring_text(c) for c in sentences]) if sentences else []
     scores = discount_leaning(sentences, scores)
-    return sentences, scores, passage_scores(passages, sentences, scores)
+    return sentences, scores, ranked_head + passage_scores(passages[len(head) :], sentences, scores)
 
 
 def _rerank(state: dict) -> dict:
@@ -163,6 +170,7 @@ def _rerank(state: dict) -> dict:
         state["index"],
         state["settings"].rerank_threads,
         state["settings"].rerank_full_depth,
+        state["settings"].rerank_whole_chunks,
     )
     state["timings"]["rerank_ms"] = _ms(began)
     return state
@@ -175,8 +183,11 @@ def _answer(state: dict) -> Answer:
     answer = Answer(question=state["question"], standalone_question=state["standalone"], answer=REFUSAL, refused=True)
     if state["notice"]:
         answer.notices.append(state["notice"])
-    elif passes_gate([score for _, score in passages], settings.relevance_threshold) and not _ignores_focus(state):
-        allowed = {chunk.id for chunk, _ in passages[: settings.answer_passages]}
+    elif passes_gate(state["sentence_scores"], settings.relevance_threshold) and not _ignores_focus(state):
+        # Quotable: the best passages, and those holding the best sentences (the same ones unless
+        # passages are ranked by their whole text).
+        by_sentence = passage_scores(state["candidates"], state["sentences"], state["sentence_scores"])
+        allowed = {chunk.id for chunk, _ in passages[: settings.answer_passages] + by_sentence[: settings.answer_passages]}
         quotes = select_quotes(
             state["sentences"],
             state["sentence_scores"],

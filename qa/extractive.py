@@ -3,7 +3,7 @@
 What it does: collects the quotable sentences of the retrieved passages (each once), which the
 chain scores against the question with the cross-encoder — a sentence is read together with the
 heading of its section, so "a single ketamine infusion..." under "Cocaine Use Disorder" is known
-to be about cocaine. A passage's score is its best sentence's (max-passage reranking). The answer
+to be about cocaine. A passage not ranked by its whole text scores its best sentence. The answer
 keeps the best few sentences within `quote_margin` of the best and above `min_quote_score`, drops
 near-duplicates, completes a list whose lead-in ends with a colon, adds the bibliography entry of a
 marker such as `[4]` when the question asks for a source, and orders quotes for reading: the best

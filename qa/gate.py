@@ -1,10 +1,11 @@
 """The relevance gate: refuse before answering when the passages do not address the question.
 
 What it does: two checks, kept apart so they can be tested and calibrated on their own.
-1. `passes_gate`: the best cross-encoder score among the reranked passages must reach
-   `relevance_threshold` (calibrated by `bench/calibrate_gate.py` on the golden set).
+1. `passes_gate`: the best cross-encoder score among the scored sentences of the reranked
+   passages must reach `relevance_threshold` (calibrated by `bench/calibrate_gate.py` on the
+   golden set).
 2. `uncovered_focus_terms`: a word of the question that occurs nowhere in the corpus is its *focus*
-   when dropping it from the question raises the best passage sentence's score by at least
+   when dropping it from the question raises the best sentence's score by at least
    `focus_term_margin` — the sentence matches the question better without it, so it does not
    speak of it ("...for cannabis use disorder?" against a sentence about cocaine). Words that
    name the documents themselves ("paper", "overview", ...) are never a focus, nor is a word the

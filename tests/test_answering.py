@@ -268,3 +268,21 @@ def test_ask_works_with_network_sockets_blocked(offline_answer):
     answer, attempts = offline_answer
     assert DOSE_QUOTE in answer.answer
     assert attempts == []  # nothing even tried to connect (libraries may swallow a refused connection)
+
+
+def test_rerank_ranks_the_first_passages_by_their_whole_text(loaded_index):  # noqa: F811
+    from qa.answering import rerank_passages
+
+    passages = [chunk for chunk in loaded_index.chunks if "0.8 mg/kg" not in chunk.text][:4]
+    passages.insert(2, next(chunk for chunk in loaded_index.chunks if "0.8 mg/kg" in chunk.text))
+    sentences, scores, ranked = rerank_passages(DOSE_QUESTION, passages, loaded_index, full_depth=1, whole_chunks=3)
+    head = ranked[:3]
+    assert {chunk.id for chunk, _ in head} == {chunk.id for chunk in passages[:3]}
+    assert [score for _, score in head] == sorted((score for _, score in head), reverse=True)
+    assert "0.8 mg/kg" in head[0][0].text  # the dose passage wins on its whole text
+    assert {chunk.id for chunk, _ in ranked[3:]} == {chunk.id for chunk in passages[3:]}
+    # Every sentence of the best passage is scored; below it, only sentences sharing a telling word.
+    best = head[0][0]
+    scored = {(c.chunk.source, c.start) for c in sentences}
+    assert all((best.source, start) in scored for start, _, kind in best.sentences if kind == "text")
+    assert len(sentences) == len(scores) < sum(len(chunk.sentences) for chunk in passages)
