@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import html
 import json
+import os
 import sys
 import time
 import traceback
@@ -224,7 +225,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)")
     parser.add_argument("--port", type=int, default=7860, help="port (default 7860)")
     parser.add_argument("--share", action="store_true", help="also open a public Gradio share link (off by default)")
+    parser.add_argument(
+        "--llm", help="answer back end: none (extractive, the default), hf-gguf:PATH, ollama:MODEL[@URL], openai:MODEL@BASE_URL"
+    )
     args = parser.parse_args(argv)
+    if args.llm is not None:
+        from qa.llm.spec import parse_llm
+
+        try:
+            parse_llm(args.llm)
+        except ValueError as error:
+            print(f"quoteqa: {error}", file=sys.stderr)
+            return 2
+        os.environ["QUOTEQA_LLM"] = args.llm  # every Settings() of this process reads it
 
     from ingest.offline import ModelNotInstalled
     from ingest.store import IndexMismatch, IndexMissing

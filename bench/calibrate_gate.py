@@ -19,8 +19,9 @@ from pathlib import Path
 import numpy as np
 
 from bench.report import machine_line, write_section
-from qa.answering import _condense, _prepare, _rerank, _retrieve, focus_gain_signal
+from qa.answering import _condense, _prepare, _rerank, _retrieve
 from qa.eval.cases import load_cases
+from qa.scoring import focus_gain_signal
 
 GOLDEN = Path(__file__).resolve().parent.parent / "tests" / "data" / "golden.jsonl"
 

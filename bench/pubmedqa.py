@@ -122,7 +122,7 @@ def max_passage_scores(question: str, chunks, index) -> tuple[dict[int, float], 
     (`qa.answering.rerank_passages`: section heading, leaning context and spelled-out acronyms
     included; a chunk scores its best sentence), and the number of sentence pairs scored.
     """
-    from qa.answering import rerank_passages
+    from qa.scoring import rerank_passages
 
     sentences, _, ranked = rerank_passages(question, list(chunks), index, index.settings.rerank_threads)
     return {index.position[chunk.id]: float(score) for chunk, score in ranked}, len(sentences)
@@ -156,7 +156,7 @@ def open_index(records: dict, root: Path, chunk_chars: int, chunk_overlap: int, 
 def evaluate(questions: list[tuple[str, str]], settings, index, depths: Sequence[int], show_misses: int = 0) -> dict:
     """Ranks of each question's own abstract for every method; timings; rerank at extra `depths`."""
     from ingest.embed import get_embedder
-    from qa.answering import rerank_passages
+    from qa.scoring import rerank_passages
     from qa.rerank import get_cross_encoder
     from qa.retrieve import DenseRetriever, HybridRetriever, KeywordRetriever, reciprocal_rank_fusion
 

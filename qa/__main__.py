@@ -33,6 +33,8 @@ def render(answer) -> str:
     """The answer for a terminal: text, then one line per quote with its source."""
     lines = [textwrap.fill(line, 100) if not line.startswith("- ") else line for line in answer.answer.split("\n")]
     lines += [f"({notice})" for notice in answer.notices]
+    if answer.dropped:
+        lines.append(f"({len(answer.dropped)} sentence(s) of the LLM's answer failed the support check and were not shown.)")
     if answer.citations:
         lines.append("")
         lines.append("Sources:")
@@ -51,12 +53,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--history", type=Path, help="JSON file: a list of {role, content} chat turns")
     parser.add_argument("--index", type=Path, help="index folder (default: $QUOTEQA_INDEX or .index)")
     parser.add_argument("--json", action="store_true", help="print Answer.to_dict() as JSON")
+    parser.add_argument(
+        "--llm", help="answer back end: none (extractive, the default), hf-gguf:PATH, ollama:MODEL[@URL], openai:MODEL@BASE_URL"
+    )
     args = parser.parse_args(argv)
     try:
         history = _read_history(args.history) if args.history else None
         from qa import ask
+        from qa.llm.spec import parse_llm
 
         overrides = {"index": args.index} if args.index else {}
+        if args.llm is not None:
+            parse_llm(args.llm)  # a malformed value is an error here, not a silent fallback
+            overrides["llm"] = args.llm
         answer = ask(args.question, history, **overrides)
     except (ValueError, IndexMissing, IndexMismatch, ManifestError, ModelNotInstalled) as error:
         print(f"error: {error}", file=sys.stderr)

@@ -61,6 +61,7 @@ class Answer:
     citations: list[Citation] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     notices: list[str] = field(default_factory=list)  # e.g. a back end that fell back
+    dropped: list[dict] = field(default_factory=list)  # LLM sentences the support check removed: {"sentence", "reason"}
 
     def to_dict(self) -> dict:
         return {
@@ -71,4 +72,5 @@ class Answer:
             "citations": [citation.to_dict() for citation in self.citations],
             "timings": {key: round(value, 2) for key, value in self.timings.items()},
             "notices": list(self.notices),
+            "dropped": [dict(item) for item in self.dropped],
         }

@@ -4,10 +4,7 @@ What it does: `QAChain` (the object `qa.chain`) runs the steps as an LCEL sequen
 dict and returns an `Answer`; `stream` yields growing `Answer`s, one more sentence each time, the
 last one complete; `batch` comes from `Runnable`. `ask(question, history=None, **overrides)` is
 the plain-function face. Models and the index load once per process, on first use.
-Rerank (`rerank_passages`) scores with the cross-encoder the whole text of the first
-`rerank_whole_chunks` fused passages, which ranks them, and the sentences of the best of them
-(`rerank_full_depth`) plus those of lower passages sharing a telling word with the question, which
-the gate, the focus check and the quotes read.
+Rerank and the focus-term signal are in `qa.scoring`.
 What it does not: render anything (see `app.py` and `qa.__main__`).
 """
 
@@ -15,39 +12,32 @@ from __future__ import annotations
 
 import re
 import time
-from functools import lru_cache
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 from langchain_core.runnables import Runnable, RunnableConfig, RunnableLambda
 
 from ingest.embed import get_embedder
 from qa.answer import REFUSAL, Answer
+from qa.claims import source_claim
 from qa.condense import condense
 from qa.extractive import (
     ASKS_ACROSS_DOCUMENTS,
     build_citations,
-    candidate_sentences,
     complete,
-    discount_leaning,
     passage_scores,
     reading_order,
-    scoring_text,
     select_quotes,
-    shares_a_word_below,
 )
-from qa.gate import WordVectors, corrects_premise, focus_gains, passes_gate, word_is_covered
-from qa.abbreviations import expand_acronyms, expand_journal_names
-from qa.claims import source_claim
+from qa.gate import corrects_premise, passes_gate
 from qa.index import get_index
 from qa.policy import screen
-from qa.rerank import get_cross_encoder
 from qa.retrieve import DenseRetriever, HybridRetriever, KeywordRetriever
+from qa.scoring import focus_gain_signal, rerank_passages
 from qa.settings import Settings
 
 _TORCH_THREADS: int | None = None
-COMMON_WORD_SHARE = 0.5  # a word in more than half the chunks tells no passage from another
-COVERAGE_SENTENCES = 5  # best sentences searched for a question word in other words
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 
 
@@ -70,11 +60,6 @@ def _settings_for(overrides: dict) -> Settings:
 
 def _ms(since: float) -> float:
     return (time.perf_counter() - since) * 1000.0
-
-
-@lru_cache(maxsize=1)
-def _word_vectors() -> WordVectors:
-    return WordVectors(get_embedder().encode)
 
 
 def _use_threads(threads: int) -> None:
@@ -132,33 +117,6 @@ def _retrieve(state: dict) -> dict:
     return state
 
 
-def rerank_passages(
-    question: str, passages: list, index, threads: int = 1, full_depth: int | None = None, whole_chunks: int = 0
-) -> tuple[list, list, list]:
-    """Score passages and their quotable sentences against `question`.
-
-    Passages: the first `whole_chunks` are ranked by the cross-encoder's score of their whole text;
-    the rest follow, ranked by their best sentence (with `whole_chunks` 0, every passage is).
-    Sentences (read with their section heading, leaning context and spelled-out abbreviations):
-    every sentence of the first `full_depth` passages of that ranking (all, when None); below
-    them, only sentences that share a telling word with the question (`shares_a_word_below`).
-    Returns (sentences, their scores, passages ranked with their scores). Benchmarks use this too.
-    """
-    cross_encoder = get_cross_encoder(threads)
-    expand = lambda text: expand_journal_names(expand_acronyms(text, index.acronyms), question)  # noqa: E731
-    head = passages[:whole_chunks]
-    head_scores = cross_encoder.score(question, [expand(chunk.text) for chunk in head]) if head else []
-    ranked_head = sorted(zip(head, map(float, head_scores)), key=lambda pair: -pair[1])
-    order = [chunk for chunk, _ in ranked_head] + passages[len(head) :]
-    sentences = candidate_sentences(order, index.section_heading, index.sentence_before, expand, index.lead_in)
-    top = {chunk.id for chunk in order[:full_depth]} if full_depth is not None else None
-    common = lambda token: index.bm25.document_frequency(token) > COMMON_WORD_SHARE  # noqa: E731
-    sentences = shares_a_word_below(sentences, top, question, common)
-    scores = cross_encoder.score(question, [scoring_text(c) for c in sentences]) if sentences else []
-    scores = discount_leaning(sentences, scores)
-    return sentences, scores, ranked_head + passage_scores(passages[len(head) :], sentences, scores)
-
-
 def _rerank(state: dict) -> dict:
     began = time.perf_counter()
     # A source question is scored by its claim: the sentence to find is the one making it.
@@ -176,56 +134,63 @@ def _rerank(state: dict) -> dict:
     return state
 
 
-def _answer(state: dict) -> Answer:
+def _answers(state: dict) -> Iterator[Answer]:
+    """Growing answers for `state` (after rerank): the gate, then the extractive answer or the LLM's;
+    the last one yielded is complete, with its timings."""
     began = time.perf_counter()
-    settings, index = state["settings"], state["index"]
-    passages = state["passages"]
+    settings = state["settings"]
     answer = Answer(question=state["question"], standalone_question=state["standalone"], answer=REFUSAL, refused=True)
+    final = answer
     if state["notice"]:
         answer.notices.append(state["notice"])
     elif passes_gate(state["sentence_scores"], settings.relevance_threshold) and not _ignores_focus(state):
-        # Quotable: the best passages, and those holding the best sentences (the same ones unless
-        # passages are ranked by their whole text).
-        by_sentence = passage_scores(state["candidates"], state["sentences"], state["sentence_scores"])
-        allowed = {chunk.id for chunk, _ in passages[: settings.answer_passages] + by_sentence[: settings.answer_passages]}
-        quotes = select_quotes(
-            state["sentences"],
-            state["sentence_scores"],
-            allowed,
-            settings,
-            cited_only=bool(state["claim"]),
-            across_documents=bool(ASKS_ACROSS_DOCUMENTS.search(state["standalone"])),
-        )
-        quotes = reading_order(complete(quotes, state["standalone"], index))
-        if quotes:
-            answer.answer, answer.citations = build_citations(quotes, index.document)
-            answer.refused = False
+        if settings.llm.strip().lower() in ("", "none"):
+            final = _extractive(state, answer)
+        else:
+            from qa.eval.support import default_scorer
+            from qa.llm.answer import generative_answers
+
+            passages = [chunk for chunk, _ in state["passages"][: settings.answer_passages]]
+            for final in generative_answers(
+                answer, state["standalone"], passages, settings, default_scorer(), lambda: _extractive(state, answer)
+            ):
+                if final is not answer:
+                    final.timings = dict(state["timings"], answer_ms=_ms(began))
+                    yield final
     state["timings"]["answer_ms"] = _ms(began)
     state["timings"]["total_ms"] = _ms(state["started"])
-    answer.timings = state["timings"]
-    return answer
+    final.timings = state["timings"]
+    yield final
 
 
-def focus_gain_signal(state: dict) -> dict[str, float]:
-    """The gate's second signal: for each question word absent from the corpus that the best
-    sentence ignores and none of the next best says in other words, how much dropping it from the
-    question raises the best sentence's score (see `gate`). Calibration reads it too."""
-    sentences, scores = state["sentences"], state["sentence_scores"]
-    if not len(sentences):
-        return {}
-    ranked = sorted(range(len(sentences)), key=lambda i: -scores[i])
-    best = ranked[0]
-    nearby = " ".join(sentences[i].text for i in ranked[:COVERAGE_SENTENCES])
-    cross_encoder = get_cross_encoder(state["settings"].rerank_threads)
-    settings, encode = state["settings"], _word_vectors()
-    return focus_gains(
-        state["scored_question"],
-        scoring_text(sentences[best]),
-        float(scores[best]),
-        state["index"].bm25.has_form_of,
-        lambda questions, sentence: cross_encoder.score_pairs([(q, sentence) for q in questions]),
-        lambda word, _sentence: word_is_covered(word, nearby, encode, settings.synonym_similarity),
+def _answer(state: dict) -> Answer:
+    final = None
+    for final in _answers(state):
+        pass
+    return final
+
+
+def _extractive(state: dict, base: Answer) -> Answer:
+    """The extractive answer: the best sentences of the best passages, quoted (a refusal when none)."""
+    settings, index, passages = state["settings"], state["index"], state["passages"]
+    # Quotable: the best passages, and those holding the best sentences (the same ones unless
+    # passages are ranked by their whole text).
+    by_sentence = passage_scores(state["candidates"], state["sentences"], state["sentence_scores"])
+    allowed = {chunk.id for chunk, _ in passages[: settings.answer_passages] + by_sentence[: settings.answer_passages]}
+    quotes = select_quotes(
+        state["sentences"],
+        state["sentence_scores"],
+        allowed,
+        settings,
+        cited_only=bool(state["claim"]),
+        across_documents=bool(ASKS_ACROSS_DOCUMENTS.search(state["standalone"])),
     )
+    quotes = reading_order(complete(quotes, state["standalone"], index))
+    answer = replace(base, notices=list(base.notices))
+    if quotes:
+        answer.answer, answer.citations = build_citations(quotes, index.document)
+        answer.refused = False
+    return answer
 
 
 def _ignores_focus(state: dict) -> bool:
@@ -254,20 +219,25 @@ class QAChain(Runnable[Any, Answer]):
     """Input: a question string, or {"question", "history", "settings": {overrides}}. Output: `Answer`."""
 
     def __init__(self) -> None:
-        self._pipeline = (
+        self._prefix = (
             RunnableLambda(_prepare, name="prepare")
             | RunnableLambda(_condense, name="condense")
             | RunnableLambda(_retrieve, name="retrieve")
             | RunnableLambda(_rerank, name="rerank")
-            | RunnableLambda(_answer, name="answer")
-        ).with_config(run_name="quoteqa")
+        )
+        self._pipeline = (self._prefix | RunnableLambda(_answer, name="answer")).with_config(run_name="quoteqa")
 
     def invoke(self, input: Any, config: RunnableConfig | None = None, **kwargs: Any) -> Answer:
         return self._pipeline.invoke(_as_state(input), config)
 
     def stream(self, input: Any, config: RunnableConfig | None = None, **kwargs: Any) -> Iterator[Answer]:
-        """Growing answers: each adds one quoted sentence; the last is the whole `Answer`."""
-        answer = self.invoke(input, config)
+        """Growing answers: each adds one sentence (an LLM's as soon as it passes the support
+        check); the last is the whole `Answer`."""
+        state = self._prefix.invoke(_as_state(input), config)
+        if state["settings"].llm.strip().lower() not in ("", "none"):
+            yield from _answers(state)
+            return
+        answer = _answer(state)
         if answer.refused:
             yield answer
             return

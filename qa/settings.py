@@ -8,9 +8,12 @@ What it does not: read anything else from the environment; no module reads `os.e
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from pydantic import Field
 
 from ingest.settings import IngestSettings
+from qa.prompts import PROMPTS_DIR
 
 
 class Settings(IngestSettings):
@@ -77,4 +80,7 @@ class Settings(IngestSettings):
         description="onnxruntime threads of the cross-encoder, which runs after the embedder within a question "
         "(measured on 2 cores: rerank p50 401 ms with one thread, 245 ms with two).",
     )
+    llm_max_tokens: int = Field(256, ge=16, le=4096, description="Most tokens an LLM back end may generate per answer.")
+    llm_timeout: float = Field(60.0, gt=0, description="Seconds to wait for an LLM server before answering extractively.")
+    prompts_dir: Path = Field(PROMPTS_DIR, description="Folder of the prompt files (system.md, answer.md, condense.md).")
     llm: str = Field("none", description="Answer back end: none (extractive), hf-gguf:PATH, ollama:MODEL[@URL], openai:MODEL@URL.")

@@ -9,7 +9,7 @@ import numpy as np
 import qa
 from qa.answer import REFUSAL, Answer, Citation
 
-CONTRACT_KEYS = {"question", "standalone_question", "answer", "refused", "citations", "timings", "notices"}
+CONTRACT_KEYS = {"question", "standalone_question", "answer", "refused", "citations", "timings", "notices", "dropped"}
 CITATION_KEYS = {"n", "source", "title", "quote", "start", "end", "score"}
 
 
@@ -93,6 +93,7 @@ def test_a_refusal_serialises_with_no_citations():
         "citations": [],
         "timings": {},
         "notices": [],
+        "dropped": [],
     }
 
 

@@ -92,7 +92,7 @@ def test_the_dose_question_quotes_the_grabski_trial(dose_answer, corpus_index):
 
 def test_the_dose_answer_serialises_to_the_contract(dose_answer):
     data = dose_answer.to_dict()
-    assert set(data) == {"question", "standalone_question", "answer", "refused", "citations", "timings", "notices"}
+    assert set(data) == {"question", "standalone_question", "answer", "refused", "citations", "timings", "notices", "dropped"}
     for citation in data["citations"]:
         assert {"n", "source", "title", "quote", "start", "end", "score"} <= set(citation)
 
@@ -271,7 +271,7 @@ def test_ask_works_with_network_sockets_blocked(offline_answer):
 
 
 def test_rerank_ranks_the_first_passages_by_their_whole_text(loaded_index):  # noqa: F811
-    from qa.answering import rerank_passages
+    from qa.scoring import rerank_passages
 
     passages = [chunk for chunk in loaded_index.chunks if "0.8 mg/kg" not in chunk.text][:4]
     passages.insert(2, next(chunk for chunk in loaded_index.chunks if "0.8 mg/kg" in chunk.text))

@@ -15,7 +15,7 @@ from qa.__main__ import main
 from qa_fixtures import DAKWAR_SENTENCE, DOSE_QUESTION, DOSE_QUOTE, corpus_index  # noqa: F401  (fixture)
 
 EVIDENCE = "ketamine-sud-evidence-by-condition.txt"
-CONTRACT_KEYS = {"question", "standalone_question", "answer", "refused", "citations", "timings", "notices"}
+CONTRACT_KEYS = {"question", "standalone_question", "answer", "refused", "citations", "timings", "notices", "dropped"}
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -118,3 +118,16 @@ def test_python_dash_m_qa_json_in_a_subprocess(qa_subprocess):
     assert data["refused"] is False and data["answer"] != REFUSAL
     assert DOSE_QUOTE in data["answer"]
     assert data["citations"][0]["source"] == EVIDENCE
+
+
+def test_a_malformed_llm_setting_exits_2_with_the_accepted_forms(corpus_index, capsys):
+    assert main([DOSE_QUESTION, "--index", str(corpus_index), "--llm", "gpt-4"]) == 2
+    assert "openai:MODEL@BASE_URL" in capsys.readouterr().err
+
+
+def test_an_unreachable_llm_falls_back_to_quotes_with_a_notice(corpus_index, capsys):
+    # Nothing listens on port 9 (and without langchain-openai the notice says how to install it).
+    assert main([DOSE_QUESTION, "--index", str(corpus_index), "--llm", "openai:m@http://127.0.0.1:9/v1", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert not data["refused"] and "0.8 mg/kg over 40 minutes" in data["answer"]
+    assert len(data["notices"]) == 1 and data["notices"][0].startswith("LLM unavailable:")
