@@ -30,7 +30,7 @@ from qa.extractive import (
     reading_order,
     select_quotes,
 )
-from qa.gate import corrects_premise, passes_gate
+from qa.gate import passes_gate
 from qa.index import get_index
 from qa.policy import screen
 from qa.retrieve import DenseRetriever, HybridRetriever, KeywordRetriever
@@ -96,9 +96,29 @@ def _condense(state: dict) -> dict:
     index = get_index(state["settings"])
     state["index"] = index
     embedder = get_embedder()
-    state["standalone"] = condense(state["question"], state["history"], embedder.encode, index.bm25.document_frequency)
+    state["standalone"] = _condense_with_llm(state) or condense(
+        state["question"], state["history"], embedder.encode, index.bm25.document_frequency
+    )
     state["timings"]["condense_ms"] = _ms(began)
     return state
+
+
+def _condense_with_llm(state: dict) -> str | None:
+    """The LLM's standalone question when `condense_with_llm` is on and it gives a usable one."""
+    settings = state["settings"]
+    if not (settings.condense_with_llm and state["history"] and settings.llm.strip().lower() not in ("", "none")):
+        return None
+    from qa.llm.backends import LLMUnavailable, chat_model
+    from qa.llm.condense import condense_with_llm
+    from qa.llm.spec import parse_llm
+
+    try:
+        model = chat_model(parse_llm(settings.llm), settings.llm_max_tokens, settings.llm_timeout)
+        return condense_with_llm(state["question"], state["history"], model, settings.prompts_dir)
+    except (ValueError, LLMUnavailable):
+        return None
+    except Exception:  # a server that does not answer: the heuristic still works
+        return None
 
 
 def _retrieve(state: dict) -> dict:
@@ -194,10 +214,6 @@ def _extractive(state: dict, base: Answer) -> Answer:
 
 
 def _ignores_focus(state: dict) -> bool:
-    sentences, scores = state["sentences"], state["sentence_scores"]
-    if len(sentences) and corrects_premise(state["scored_question"], sentences[int(max(range(len(scores)), key=lambda i: scores[i]))].text):
-        state["uncovered"] = []
-        return False
     gains = focus_gain_signal(state)
     state["uncovered"] = [word for word, gain in gains.items() if gain >= state["settings"].focus_term_margin]
     return bool(state["uncovered"])

@@ -21,7 +21,7 @@ from qa.extractive import (
     scoring_text,
     shares_a_word_below,
 )
-from qa.gate import WordVectors, focus_gains, word_is_covered
+from qa.gate import WordVectors, corrects_premise, focus_gains, word_is_covered
 from qa.rerank import get_cross_encoder
 
 COMMON_WORD_SHARE = 0.5  # a word in more than half the chunks tells no passage from another
@@ -64,12 +64,15 @@ def rerank_passages(
 def focus_gain_signal(state: dict) -> dict[str, float]:
     """The gate's second signal: for each question word absent from the corpus that the best
     sentence ignores and none of the next best says in other words, how much dropping it from the
-    question raises the best sentence's score (see `gate`). Calibration reads it too."""
+    question raises the best sentence's score (see `gate`); nothing when the best sentence
+    corrects the question's premise. Calibration reads it too."""
     sentences, scores = state["sentences"], state["sentence_scores"]
     if not len(sentences):
         return {}
     ranked = sorted(range(len(sentences)), key=lambda i: -scores[i])
     best = ranked[0]
+    if corrects_premise(state["scored_question"], sentences[best].text):
+        return {}
     nearby = " ".join(sentences[i].text for i in ranked[:COVERAGE_SENTENCES])
     cross_encoder = get_cross_encoder(state["settings"].rerank_threads)
     settings, encode = state["settings"], _word_vectors()

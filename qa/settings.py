@@ -83,4 +83,9 @@ class Settings(IngestSettings):
     llm_max_tokens: int = Field(256, ge=16, le=4096, description="Most tokens an LLM back end may generate per answer.")
     llm_timeout: float = Field(60.0, gt=0, description="Seconds to wait for an LLM server before answering extractively.")
     prompts_dir: Path = Field(PROMPTS_DIR, description="Folder of the prompt files (system.md, answer.md, condense.md).")
+    condense_with_llm: bool = Field(
+        False,
+        description="With an LLM back end, let it rewrite follow-ups (the heuristic is the fallback); off by default: "
+        "see BENCHMARKS.md for the measured comparison on the golden follow-ups.",
+    )
     llm: str = Field("none", description="Answer back end: none (extractive), hf-gguf:PATH, ollama:MODEL[@URL], openai:MODEL@URL.")

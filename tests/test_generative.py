@@ -172,3 +172,17 @@ def test_an_unreachable_or_missing_back_end_falls_back_with_a_one_line_notice(mo
 def test_a_malformed_back_end_setting_falls_back_with_the_accepted_forms(monkeypatch, llm):
     final = answers_for(monkeypatch, None, llm)[-1]
     assert final.answer == "EXTRACTIVE [1]" and "openai:" in final.notices[0]
+
+
+# -- condensing with the LLM --------------------------------------------------------------------------
+
+
+def test_the_llm_rewrites_a_follow_up_and_unusable_replies_give_none():
+    from qa.llm.condense import condense_with_llm
+
+    history = [{"role": "user", "content": "What dose was used in the alcohol trial?"}, {"role": "assistant", "content": "0.8 mg/kg"}]
+    rewrite = "What dose was used in the cocaine trial?"
+    assert condense_with_llm("What about cocaine?", history, fake_model(f' "{rewrite}" ')) == rewrite
+    assert condense_with_llm("What about cocaine?", history, fake_model("line one\nline two")) is None
+    assert condense_with_llm("What about cocaine?", history, fake_model("")) is None
+    assert condense_with_llm("Standalone?", [], fake_model("never asked")) == "Standalone?"

@@ -1,0 +1,30 @@
+"""Follow-up condensing by the LLM back end, for users who run one.
+
+What it does: `condense_with_llm(question, history, chat_model)` asks the model (prompt
+`condense.md`) to rewrite a follow-up so it stands alone, and returns its one-line reply, or None
+when the reply is unusable (empty, several lines, far longer than a question, the refusal) so the
+caller keeps the heuristic rewrite of `qa.condense`. Without history the question is returned as is.
+What it does not: decide whether to use the LLM (`Settings.condense_with_llm`) or retrieve anything.
+"""
+
+from __future__ import annotations
+
+from qa.answer import REFUSAL
+from qa.prompts import fill, load_prompt
+
+MAX_GROWTH = 3  # a rewrite longer than this many times the question plus 200 characters is not a question
+HISTORY_TURNS = 6
+
+
+def condense_with_llm(question: str, history: list[dict] | None, chat_model, prompts_dir=None) -> str | None:
+    """The model's standalone form of `question`, or None when its reply cannot be used."""
+    turns = [turn for turn in history or [] if str(turn.get("content", "")).strip()][-HISTORY_TURNS:]
+    if not turns:
+        return question
+    transcript = "\n".join(f"{turn['role']}: {' '.join(str(turn['content']).split())[:500]}" for turn in turns)
+    prompt = fill(load_prompt("condense", prompts_dir), history=transcript, question=question)
+    reply = chat_model.invoke([("human", prompt)])
+    text = (reply.content if isinstance(reply.content, str) else "").strip().strip('"').strip()
+    if not text or "\n" in text or text == REFUSAL or len(text) > MAX_GROWTH * len(question) + 200:
+        return None
+    return text
