@@ -35,6 +35,10 @@ def answer_message(answer: dict) -> str:
     if standalone and standalone.strip() != (answer.get("question") or "").strip():
         parts.append(f'<em class="qa-standalone">Searched for: {text_html(standalone)}</em>')
     parts += [f'<em class="{NOTICE_CLASS}">{text_html(notice)}</em>' for notice in answer.get("notices") or []]
+    dropped = answer.get("dropped") or []
+    if dropped:
+        count = f"{len(dropped)} sentence{'s' if len(dropped) > 1 else ''}"
+        parts.append(f'<em class="{NOTICE_CLASS}">{count} of the LLM\'s answer failed the support check and {"were" if len(dropped) > 1 else "was"} not shown.</em>')
     return "<br>".join(parts)
 
 

@@ -124,6 +124,14 @@ def test_user_and_answer_text_are_escaped():
     assert '<em class="qa-notice">' in html and "Searched for:" in html
 
 
+def test_sentences_the_support_check_dropped_are_counted_not_shown():
+    dropped = [{"sentence": "It cures <b>everyone</b>.", "reason": "not supported"}] * 2
+    html = render.answer_message({"question": "q", "standalone_question": "q", "answer": "A. [1]", "dropped": dropped})
+    assert "2 sentences of the LLM's answer failed the support check and were not shown." in html
+    assert "everyone" not in html
+    assert "failed the support check" not in render.answer_message({"question": "q", "answer": "A. [1]", "dropped": []})
+
+
 def test_citations_mark_the_quote_in_its_passage_and_escape_documents():
     text = "Before <b>x</b>. The quote <script>. After."
     start = text.index("The quote")
