@@ -168,9 +168,10 @@ def _embed_and_store(prepared, store, manifest, settings, embedder, progress, re
     total = sum(len(item.chunks) for item in prepared)
     bar = _bar(total, progress, "Embedding", "chunk")
     group: list[_Prepared] = []
+    group_chunks = settings.embed_group_chunks or EMBED_GROUP_CHUNKS
     for index, item in enumerate(prepared):
         group.append(item)
-        if sum(len(g.chunks) for g in group) >= EMBED_GROUP_CHUNKS or index == len(prepared) - 1:
+        if sum(len(g.chunks) for g in group) >= group_chunks or index == len(prepared) - 1:
             rows = [row for g in group for row in _chunk_rows(g)]
             vectors = _encode(embedder, [row["text"] for row in rows], settings.embed_batch_size, bar)
             # Out of the manifest while their chunks are replaced: if the run dies here, the next run

@@ -27,3 +27,9 @@ class IngestSettings(BaseSettings):
     )
     chunk_overlap: int = Field(1, ge=0, le=5, description="Sentences repeated at the start of the next chunk.")
     embed_batch_size: int = Field(64, ge=1, le=1024, description="Passages embedded per batch.")
+    embed_group_chunks: int | None = Field(
+        None,
+        ge=1,
+        description="Chunks embedded and stored between manifest checkpoints (default 2048): smaller loses "
+        "less work when a run is killed, larger pads less.",
+    )
