@@ -37,7 +37,11 @@ def test_models_are_built_once_per_setting():
 
 def test_a_failure_while_generating_is_one_line():
     line = describe_failure(parse_llm("ollama:m@http://127.0.0.1:9"), ConnectionError("refused\nmore detail"))
-    assert line == "the ollama back end at http://127.0.0.1:9 failed (ConnectionError: refused)"
+    assert line == (
+        "the ollama back end at http://127.0.0.1:9 failed (ConnectionError: refused); "
+        "check that the server is running and reachable at http://127.0.0.1:9"
+    )
+    assert "check that" not in describe_failure(parse_llm("ollama:m@http://127.0.0.1:9"), ValueError("bad reply"))
 
 
 @pytest.mark.parametrize("llm", ["ollama:m@http://127.0.0.1:9", "hf-gguf:/no/such/model.gguf"])

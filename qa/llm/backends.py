@@ -70,4 +70,7 @@ def describe_failure(spec: LLMSpec, error: BaseException) -> str:
     """One line for an error raised while the back end was generating."""
     first_line = (str(error).strip().splitlines() or [type(error).__name__])[0][:200]
     where = f" at {spec.url}" if spec.url else ""
-    return f"the {spec.kind} back end{where} failed ({type(error).__name__}: {first_line})"
+    line = f"the {spec.kind} back end{where} failed ({type(error).__name__}: {first_line})"
+    if spec.url and any(word in type(error).__name__ for word in ("Connect", "Timeout")):
+        line += f"; check that the server is running and reachable at {spec.url}"
+    return line
