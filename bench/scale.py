@@ -284,8 +284,8 @@ def render(results: list[Result], base: Base, queries: int) -> str:
         f"store written with `IndexStore.add_chunks` (batches of 2,000); the server is a local `chroma run` "
         f"on 127.0.0.1. {queries} PubMedQA questions, k={K}, after {WARMUP} untimed queries. *search* is the "
         "bare Chroma query (ids and distances); *dense()* is `LoadedIndex.dense()`, what answering calls "
-        "(text and metadata too, and `IndexStore.query` calls the collection's `count()` twice per query: "
-        "*count()* is the median of one such call); *load* is `LoadedIndex` reading every chunk and building BM25, once per "
+        "(text and metadata too); *count()* is the median of one `count()` of the collection, which "
+        "`IndexStore.query` no longer calls per query; *load* is `LoadedIndex` reading every chunk and building BM25, once per "
         "process and after each re-ingest."),
         "",
         "| chunks | store | insert s | disk MB | search p50 ms | search p95 ms | dense() p50 ms | dense() p95 ms | count() ms | load s |",
