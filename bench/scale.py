@@ -133,13 +133,13 @@ def replicate(base: Base, size: int, rng: np.random.Generator) -> tuple[list[dic
 # -- the stores ------------------------------------------------------------------------------------
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
 
 
-def _heartbeat(url: str) -> bool:
+def chroma_heartbeat(url: str) -> bool:
     try:
         with urllib.request.urlopen(f"{url}/api/v2/heartbeat", timeout=1) as response:
             return response.status == 200
@@ -151,7 +151,7 @@ def _heartbeat(url: str) -> bool:
 def chroma_server(path: Path, timeout: float = 30.0):
     """A `chroma run` server on a free loopback port, telemetry off; yields its URL."""
     command = Path(sys.executable).parent / "chroma"
-    port = _free_port()
+    port = free_port()
     url = f"http://127.0.0.1:{port}"
     env = {**os.environ, "ANONYMIZED_TELEMETRY": "False"}
     process = subprocess.Popen(
@@ -160,7 +160,7 @@ def chroma_server(path: Path, timeout: float = 30.0):
     )
     try:
         deadline = time.monotonic() + timeout
-        while not _heartbeat(url):
+        while not chroma_heartbeat(url):
             if process.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"the Chroma server at {url} did not start")
             time.sleep(0.2)

@@ -66,15 +66,15 @@ class WordVectors:
         import numpy as np
 
         with self._lock:
-            missing = [w for w in dict.fromkeys(words) if w not in self._vectors]
+            known = {w: self._vectors[w] for w in words if w in self._vectors}
+        missing = [w for w in dict.fromkeys(words) if w not in known]
         if missing:
-            vectors = self._encode(missing)
+            known.update(zip(missing, self._encode(missing)))
             with self._lock:
                 if len(self._vectors) + len(missing) > self._limit:
                     self._vectors.clear()
-                self._vectors.update(zip(missing, vectors))
-        with self._lock:
-            return np.stack([self._vectors[w] if w in self._vectors else self._encode([w])[0] for w in words])
+                self._vectors.update((w, known[w]) for w in missing)
+        return np.stack([known[w] for w in words])
 
 
 def passes_gate(passage_scores, threshold: float) -> bool:

@@ -16,11 +16,9 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -28,6 +26,7 @@ from conftest import CORPUS, ROOT, block_network
 from qa_fixtures import DOSE_QUESTION, DOSE_QUOTE, corpus_index  # noqa: F401 - a fixture
 from test_ingest_cli import SITECUSTOMIZE
 
+from bench.scale import chroma_heartbeat, free_port
 from ingest.pipeline import run_ingest, signature
 from ingest.settings import IngestSettings
 from ingest.store import IndexStore
@@ -48,26 +47,12 @@ def _chroma_command() -> str | None:
     return str(beside_python) if beside_python.exists() else shutil.which("chroma")
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _heartbeat(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{url}/api/v2/heartbeat", timeout=1) as response:
-            return response.status == 200
-    except OSError:
-        return False
-
-
 def _wait_until_up(process: subprocess.Popen, url: str, log: Path) -> None:
     deadline = time.monotonic() + STARTUP_SECONDS
     while time.monotonic() < deadline:
         if process.poll() is not None:
             pytest.fail(f"`chroma run` exited with code {process.returncode}:\n{log.read_text()[-2000:]}")
-        if _heartbeat(url):
+        if chroma_heartbeat(url):
             return
         time.sleep(0.2)
     pytest.fail(f"the Chroma server at {url} did not answer its heartbeat within {STARTUP_SECONDS} s:\n{log.read_text()[-2000:]}")
@@ -90,7 +75,7 @@ def chroma_url(tmp_path_factory) -> str:
     if command is None:
         pytest.skip("the `chroma` command line is not installed (it comes with the chromadb package)")
     folder = tmp_path_factory.mktemp("chroma_server")
-    port = _free_port()
+    port = free_port()
     url = f"http://127.0.0.1:{port}"
     log = folder / "server.log"
     env = {**os.environ, "ANONYMIZED_TELEMETRY": "False"}
