@@ -30,6 +30,7 @@ MD_HEADING = re.compile(r"^#{1,6}[ \t]+", re.M)
 MD_EMPHASIS = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
 MD_SINGLE_EMPHASIS = re.compile(r"(?<![\w*])([*_])(?=[^\s*_])(.+?)(?<=[^\s*_])\1(?![\w*])")
 HTML_SPACE = re.compile(r"\s+")
+MIB = 1024 * 1024
 
 
 class SkipFile(Exception):
@@ -59,12 +60,20 @@ def file_hash(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def load_document(path: Path, root: Path) -> Document:
-    """Load, clean and title the file at `path`; `root` is the corpus folder it belongs to."""
+def load_document(path: Path, root: Path, max_bytes: int | None = None) -> Document:
+    """Load, clean and title the file at `path`; `root` is the corpus folder it belongs to.
+
+    A file larger than `max_bytes` is skipped before it is read.
+    """
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         raise SkipFile(f"unsupported file type '{suffix or path.name}' (supported: .txt .md .html .pdf)")
     try:
+        size = path.stat().st_size
+        if max_bytes is not None and size > max_bytes:
+            raise SkipFile(
+                f"too large ({size / MIB:.1f} MB; the limit is {round(max_bytes / MIB, 3):g} MB, set by QUOTEQA_MAX_FILE_MB)"
+            )
         data = path.read_bytes()
     except OSError as error:
         raise SkipFile(f"cannot read the file: {error.strerror or error}") from None

@@ -29,6 +29,7 @@ class FileEntry:
     root: str  # absolute corpus folder the file was found under
     chunks: int
     title: str = ""
+    indexed_at: str = ""  # UTC time this version was stored (ISO 8601); empty in older manifests
 
 
 @dataclass

@@ -18,8 +18,9 @@ from pathlib import Path
 
 from ingest.chunk import Chunk, chunk_sentences
 from ingest.embed import EMBEDDER_NAME, Embedder, get_embedder
-from ingest.load import Document, SkipFile, file_hash, load_document
+from ingest.load import MIB, Document, SkipFile, file_hash, load_document
 from ingest.manifest import FileEntry, Manifest
+from ingest.progress import CallbackBar, ProgressCallback, bar as _bar, progress as _progress
 from ingest.references import cited_numbers, parse_references
 from ingest.sentences import split_sentences
 from ingest.settings import IngestSettings
@@ -104,7 +105,9 @@ def run_ingest(
     rebuild: bool = False,
     progress: bool = True,
     embedder: Embedder | None = None,
+    on_progress: ProgressCallback | None = None,
 ) -> IngestReport:
+    """Ingest `paths`; `progress` shows tqdm bars on stderr, `on_progress` is told the same steps."""
     settings = settings or IngestSettings()
     began = time.perf_counter()
     files, folders = collect_files(paths)
@@ -125,7 +128,10 @@ def run_ingest(
     report = IngestReport()
     prepared: list[_Prepared] = []
     seen: set[str] = set()
-    for path, root in _progress(files, progress, "Reading", "file"):
+    max_bytes = int(settings.max_file_mb * MIB)
+    for done, (path, root) in enumerate(_progress(files, progress, "Reading", "file")):
+        if on_progress is not None:
+            on_progress("Reading", done, len(files))
         source = path.relative_to(root).as_posix()
         if source in seen:  # two files, one name (`a/x.txt b/x.txt`): the first one wins
             report.skipped.append({"path": str(path), "reason": f"another file named '{source}' is ingested in this run"})
@@ -136,7 +142,7 @@ def run_ingest(
             if entry and entry.content_hash == file_hash(path.read_bytes()):
                 report.unchanged += 1
                 continue
-            document = load_document(path, root)
+            document = load_document(path, root, max_bytes)
         except (SkipFile, OSError) as error:
             reason = str(error) if isinstance(error, SkipFile) else f"cannot read the file: {error.strerror or error}"
             if entry:
@@ -147,7 +153,7 @@ def run_ingest(
         prepared.append(_Prepared(document, chunks, str(root), is_update=entry is not None))
 
     if prepared:
-        _embed_and_store(prepared, store, manifest, settings, embedder, progress, report)
+        _embed_and_store(prepared, store, manifest, settings, embedder, progress, report, on_progress)
 
     scanned = {str(folder) for folder in folders}
     gone = [source for source, entry in manifest.files.items() if entry.root in scanned and source not in seen]
@@ -163,10 +169,12 @@ def run_ingest(
     return report
 
 
-def _embed_and_store(prepared, store, manifest, settings, embedder, progress, report) -> None:
+def _embed_and_store(prepared, store, manifest, settings, embedder, progress, report, on_progress=None) -> None:
     embedder = embedder or get_embedder()
     total = sum(len(item.chunks) for item in prepared)
     bar = _bar(total, progress, "Embedding", "chunk")
+    if on_progress is not None:
+        bar = CallbackBar(total, "Embedding", on_progress, bar)
     group: list[_Prepared] = []
     group_chunks = settings.embed_group_chunks or EMBED_GROUP_CHUNKS
     for index, item in enumerate(prepared):
@@ -192,15 +200,18 @@ def _embed_and_store(prepared, store, manifest, settings, embedder, progress, re
                     for g in group
                 ]
             )
+            stored_at = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
             for g in group:
                 doc = g.document
-                manifest.files[doc.source] = FileEntry(doc.content_hash, g.root, len(g.chunks), doc.title)
+                manifest.files[doc.source] = FileEntry(doc.content_hash, g.root, len(g.chunks), doc.title, stored_at)
                 if g.is_update:
                     report.updated += 1
                 else:
                     report.added += 1
             manifest.save(store.index_dir)
             group = []
+            if on_progress is not None:
+                on_progress("Storing", index + 1, len(prepared))
     if bar is not None:
         bar.close()
 
@@ -257,19 +268,3 @@ def _cited(chunk: Chunk, text: str) -> list[int]:
     for sentence in chunk.sentences:
         numbers.extend(n for n in cited_numbers(sentence.text_in(text)) if n not in numbers)
     return numbers
-
-
-def _bar(total: int, enabled: bool, description: str, unit: str):
-    if not enabled:
-        return None
-    from tqdm import tqdm
-
-    return tqdm(total=total, desc=description, unit=unit, leave=False)
-
-
-def _progress(items, enabled: bool, description: str, unit: str):
-    if not enabled or len(items) < 50:
-        return items
-    from tqdm import tqdm
-
-    return tqdm(items, desc=description, unit=unit, leave=False)

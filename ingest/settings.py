@@ -26,6 +26,9 @@ class IngestSettings(BaseSettings):
         600, ge=100, le=8000, description="Target chunk length in characters; chunks hold whole sentences."
     )
     chunk_overlap: int = Field(1, ge=0, le=5, description="Sentences repeated at the start of the next chunk.")
+    max_file_mb: float = Field(
+        20.0, gt=0, description="Files larger than this many megabytes (MiB) are skipped with a reason."
+    )
     embed_batch_size: int = Field(64, ge=1, le=1024, description="Passages embedded per batch.")
     embed_group_chunks: int | None = Field(
         None,

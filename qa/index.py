@@ -12,7 +12,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from ingest.manifest import MANIFEST_NAME
+from ingest.manifest import MANIFEST_NAME, Manifest, ManifestError
 from ingest.pipeline import signature
 from ingest.store import IndexMissing, IndexStore, StoredChunk
 from qa.abbreviations import find_acronyms
@@ -64,11 +64,21 @@ class LoadedIndex:
         self._stamp = stamp
 
     def refresh(self) -> None:
-        """Reload when the manifest changed since the last load (cheap: one stat)."""
-        if self._manifest_stamp() != self._stamp:
+        """Reload when the manifest changed since the last load (cheap: one stat).
+
+        While a run is writing (the manifest is `dirty`), the last complete index keeps serving:
+        answers never see a half-written one. The run's final, clean manifest triggers the reload.
+        """
+        if self._manifest_stamp() != self._stamp and not self._being_written():
             with self._lock:
                 if self._manifest_stamp() != self._stamp:
                     self._load()
+
+    def _being_written(self) -> bool:
+        try:
+            return Manifest.load(Path(self.settings.index)).dirty
+        except ManifestError:
+            return False  # the reload reports what is wrong
 
     def document(self, source: str) -> dict | None:
         """The stored document (`text`, `title`, `references`, ...) or None."""

@@ -29,7 +29,7 @@ def test_save_and_load_round_trip(tmp_path):
     raw = json.loads((tmp_path / "idx" / MANIFEST_NAME).read_text())
     assert raw["version"] == 1
     assert list(raw["files"]) == ["a/x.md", "b.txt"]  # sorted, so diffs stay small
-    assert raw["files"]["a/x.md"] == {"content_hash": "0" * 64, "root": "/corpus", "chunks": 1, "title": ""}
+    assert raw["files"]["a/x.md"] == {"content_hash": "0" * 64, "root": "/corpus", "chunks": 1, "title": "", "indexed_at": ""}
     assert sorted(p.name for p in (tmp_path / "idx").iterdir()) == [MANIFEST_NAME]  # no temp file left
 
 
@@ -100,3 +100,11 @@ def test_the_manifest_stays_dirty_when_a_run_dies(corpus_copy, index_settings, f
         run_ingest([corpus_copy], index_settings, progress=False, embedder=fake_embedder)
     manifest = Manifest.load(index_settings.index)
     assert manifest.dirty is True and manifest.files == {}
+
+
+def test_a_manifest_written_before_indexing_times_loads(tmp_path):
+    (tmp_path / MANIFEST_NAME).write_text(json.dumps({
+        "version": 1, "signature": {}, "dirty": False,
+        "files": {"a.txt": {"content_hash": "0" * 64, "root": "/corpus", "chunks": 2, "title": "A"}},
+    }))
+    assert Manifest.load(tmp_path).files["a.txt"].indexed_at == ""

@@ -32,8 +32,8 @@ def ids_of(store: IndexStore, source: str) -> set[str]:
 
 
 def comparable(snap: dict) -> dict:
-    """An index snapshot without what legitimately differs between two folders (the corpus root)."""
-    manifest = {source: {k: v for k, v in entry.items() if k != "root"} for source, entry in snap["manifest"]["files"].items()}
+    """An index snapshot without what legitimately differs between two folders (the corpus root, the time of indexing)."""
+    manifest = {source: {k: v for k, v in entry.items() if k not in ("root", "indexed_at")} for source, entry in snap["manifest"]["files"].items()}
     return {"chunks": snap["chunks"], "documents": snap["documents"], "files": manifest, "dirty": snap["manifest"]["dirty"]}
 
 
@@ -451,3 +451,14 @@ def test_encoding_goes_longest_first_in_slices_and_keeps_the_order(fake_embedder
     assert fake_embedder.calls == [["dddd", "ccc"], ["bb", "a"], ["e"]]
     np.testing.assert_array_equal(vectors, fake_embedder.encode(texts))
     assert bar.done == len(texts)
+
+
+def test_a_file_over_the_size_limit_is_skipped_and_its_indexed_version_kept(corpus_copy, index_settings, fake_embedder):
+    run_ingest([corpus_copy], index_settings, progress=False, embedder=fake_embedder)
+    big = corpus_copy / "big.txt"
+    big.write_text("A sentence of text. " * 100, encoding="utf-8")  # 2,000 bytes
+    small = index_settings.model_copy(update={"max_file_mb": 0.001})  # 1,048 bytes
+    report = run_ingest([corpus_copy], small, progress=False, embedder=fake_embedder)
+    reasons = {Path(item["path"]).name: item["reason"] for item in report.skipped}
+    assert "too large (0.0 MB; the limit is 0.001 MB" in reasons["big.txt"]
+    assert report.removed == 0 and report.files == 2
