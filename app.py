@@ -4,9 +4,13 @@ What it does: a thin face over `qa`. The answer streams sentence by sentence (`q
 under it its numbered sources, each expandable to its passage; a click on a source shows the
 whole document with the quote highlighted. Each browser session keeps its own history (gr.State);
 the models and the index are shared. `/ask` is a named API endpoint returning `Answer.to_dict()`.
+A Documents panel (`qa_ui.library`) uploads, lists, opens and removes documents, with the
+`/upload`, `/documents` and `/remove` endpoints; `QUOTEQA_ALLOW_UPLOAD` turns adding and removing
+on or off (default: on when bound to 127.0.0.1 or behind a login).
 Offline and private: bound to 127.0.0.1, analytics off, system fonts only, optional basic auth
 from `QUOTEQA_AUTH=user:password`, a queue limited by `QUOTEQA_CONCURRENCY`.
-What it does not: answer (see `qa`) or build HTML (see `qa_ui.render`).
+What it does not: answer (see `qa`), change the corpus (see `ingest.corpus`) or build HTML (see
+`qa_ui.render`, `qa_ui.documents`).
 """
 
 from __future__ import annotations
@@ -28,7 +32,8 @@ from pydantic import Field  # noqa: E402
 from pydantic_settings import BaseSettings, SettingsConfigDict  # noqa: E402
 
 from qa import Settings  # noqa: E402
-from qa_ui import render  # noqa: E402
+from qa_ui import documents, render  # noqa: E402
+from qa_ui.library import build_library, upload_allowed  # noqa: E402
 
 EXAMPLES = [
     "What dose of ketamine was used in the alcohol trial?",
@@ -46,6 +51,9 @@ class AppSettings(BaseSettings):
 
     concurrency: int = Field(4, ge=1, le=64, description="Questions answered at the same time (Gradio queue).")
     auth: str | None = Field(None, description="Basic auth as user:password; unset means no login.")
+    allow_upload: bool | None = Field(
+        None, description="Let users add and remove documents; unset: on when bound to 127.0.0.1 or behind a login."
+    )
 
 
 THEME = gr.themes.Soft(
@@ -165,7 +173,7 @@ def clear():
     return [], [], None, "", render.document_html(None, None), ""
 
 
-def build_demo() -> gr.Blocks:
+def build_demo(allow_upload: bool = True) -> gr.Blocks:
     with gr.Blocks(title="quoteqa", analytics_enabled=False) as demo:
         gr.Markdown(
             "## quoteqa\nAnswers come only as verbatim quotes from the documents, each with its source. "
@@ -189,6 +197,7 @@ def build_demo() -> gr.Blocks:
                     clear_button = gr.Button("Clear", scale=1, min_width=80, elem_id="qa-clear")
                 sources = gr.HTML("", elem_id="qa-sources", js_on_load=CITATIONS_JS)
                 gr.Examples(EXAMPLES, inputs=box, label="Examples")
+                library = gr.Column()
                 with gr.Accordion("Settings", open=False):
                     max_quotes = gr.Slider(1, 10, value=Settings().max_quotes, step=1, label="Number of quotes", elem_id="qa-quotes")
                     show_scores = gr.Checkbox(False, label="Show scores (cross-encoder logits)", elem_id="qa-scores")
@@ -207,6 +216,8 @@ def build_demo() -> gr.Blocks:
         show_scores.change(rerender_sources, inputs=[last, show_scores], outputs=[sources], api_visibility="private")
         clear_button.click(clear, outputs=[chat, history, last, sources, document, box], api_visibility="private")
         chat.clear(clear, outputs=[chat, history, last, sources, document, box], api_visibility="private")  # its bin icon
+        with library:  # placed under the examples, built once the document panel exists
+            build_library(demo, document, allow_upload)
         gr.api(ask_api, api_name="ask")
     return demo
 
@@ -254,11 +265,11 @@ def main(argv: list[str] | None = None) -> int:
     except (IndexMissing, IndexMismatch, ModelNotInstalled) as error:
         print(f"quoteqa: {error}", file=sys.stderr)
         return 2
-    demo = build_demo()
+    demo = build_demo(upload_allowed(settings.allow_upload, args.host, auth is not None))
     demo.queue(default_concurrency_limit=settings.concurrency)
     _, url, share_url = demo.launch(
         server_name=args.host, server_port=args.port, share=args.share, auth=auth, prevent_thread_lock=True,
-        quiet=True, ssr_mode=False, theme=THEME, css=render.CSS, footer_links=["api", "settings"],
+        quiet=True, ssr_mode=False, theme=THEME, css=render.CSS + documents.CSS, footer_links=["api", "settings"],
         show_error=True, max_threads=max(8, settings.concurrency * 2),
     )
     print(f"quoteqa is ready: {url}" + (f" (public: {share_url})" if share_url else ""), flush=True)

@@ -185,6 +185,8 @@ def remove_document(source: str, settings: IngestSettings | None = None) -> dict
         entry = manifest.files.get(source)
         if entry is None:
             raise CorpusError(f"'{source}' is not in the index")
+        if len(manifest.files) == 1:
+            raise CorpusError(f"'{source}' is the last document, and answering needs at least one: add another first")
         path = (Path(entry.root) / source).resolve()
         if not path.is_relative_to(corpus):
             raise CorpusError(

@@ -2,7 +2,9 @@
 
 What it does: `running_app()` starts the app exactly as a user would (same script, same warm-up),
 waits for its "quoteqa is ready: URL" line, yields the URL and stops the child afterwards.
-`shared_app()` is one such app per process, so the test modules start it once.
+`shared_app()` is one such app per process, so the test modules start it once; it works on a
+private copy of the corpus folder and its own index, so tests that upload or remove documents never
+touch the project's `corpus/` or `.index/`.
 What it does not: talk to the app (tests use gradio_client or a browser for that).
 """
 
@@ -12,6 +14,7 @@ import atexit
 import contextlib
 import os
 import queue
+import shutil
 import socket
 import subprocess
 import sys
@@ -91,18 +94,40 @@ def index_env(scratch: Path) -> dict[str, str]:
     return {"QUOTEQA_INDEX": str(target)}
 
 
+def private_corpus_env(scratch: Path) -> dict[str, str]:
+    """Environment for an app on a copy of `corpus/` in `scratch`, with an index built from that copy."""
+    corpus, index = Path(scratch) / "corpus", Path(scratch) / "index"
+    shutil.copytree(ROOT / "corpus", corpus)
+    subprocess.run(
+        [sys.executable, "-m", "ingest", str(corpus), "--index", str(index), "--quiet"],
+        cwd=ROOT, check=True, capture_output=True, env={**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"},
+    )
+    return {"QUOTEQA_INDEX": str(index), "QUOTEQA_CORPUS": str(corpus)}
+
+
 _SHARED: dict[str, str] = {}
 
 
 def shared_app() -> str:
-    """The URL of one app for the whole process (started on first use, stopped at exit)."""
+    """The URL of one app for the whole process (started on first use, stopped at exit).
+
+    Its corpus folder and index are in `shared_app_env()`.
+    """
     if "url" not in _SHARED:
         stack = contextlib.ExitStack()
         try:
             scratch = stack.enter_context(tempfile.TemporaryDirectory(prefix="quoteqa-app-"))
-            _SHARED["url"] = stack.enter_context(running_app(env=index_env(Path(scratch))))
+            env = private_corpus_env(Path(scratch))
+            _SHARED["url"] = stack.enter_context(running_app(env=env))
+            _SHARED.update(env)
         except BaseException:
             stack.close()
             raise
         atexit.register(stack.close)
     return _SHARED["url"]
+
+
+def shared_app_env() -> dict[str, str]:
+    """`QUOTEQA_INDEX` and `QUOTEQA_CORPUS` of the shared app (started if need be)."""
+    shared_app()
+    return {key: _SHARED[key] for key in ("QUOTEQA_INDEX", "QUOTEQA_CORPUS")}
