@@ -88,8 +88,8 @@ def test_the_app_still_answers_after_bad_input(client):
     assert client.predict(ALCOHOL_DOSE, "", api_name="/ask")["citations"]
 
 
-def test_the_only_public_endpoint_is_ask(client):
-    assert list(client.view_api(print_info=False, return_format="dict")["named_endpoints"]) == ["/ask"]
+def test_the_public_endpoints(client):
+    assert sorted(client.view_api(print_info=False, return_format="dict")["named_endpoints"]) == ["/ask", "/documents", "/remove", "/upload"]
 
 
 def test_no_index_exits_2_with_the_message(tmp_path):
