@@ -105,7 +105,10 @@ def document_view(document: dict | None, source: str) -> str:
 CSS = """
 .qa-doclist table { width: 100%; border-collapse: collapse; font-size: 0.9rem; }
 .qa-doclist th { text-align: left; font-weight: 600; color: var(--body-text-color-subdued); }
-.qa-doclist td, .qa-doclist th { padding: 4px 6px; border-bottom: 1px solid var(--border-color-primary); vertical-align: top; }
+.qa-doclist table, .qa-doclist td, .qa-doclist th { border: none !important; }
+.qa-doclist td, .qa-doclist th { padding: 4px 6px; vertical-align: top; }
+.qa-doclist tr { border-bottom: 1px solid var(--border-color-primary); }
+.qa-doclist .qa-doc-w { white-space: nowrap; }
 .qa-doclist .qa-doc-c { text-align: right; }
 .qa-doclist .qa-doc-f, .qa-doclist .qa-doc-w { color: var(--body-text-color-subdued); }
 .qa-doclist .qa-doc-a { white-space: nowrap; }

@@ -1,9 +1,11 @@
 """The chat in a real browser: Debian's Chromium driven by Playwright against `python app.py`.
 
 A person's path through the window: ask, watch the answer arrive, read a source with its quote,
-click it and find the quote highlighted in the document, ask a follow-up, try to inject HTML.
+click it and find the quote highlighted in the document, ask a follow-up, try to inject HTML;
+upload a document, ask what only it answers, see the quote in it, remove it and be refused.
 Every request the page makes is recorded; none may leave 127.0.0.1. A screenshot is saved to
-tests/artifacts/chat.png for a person to look at.
+tests/artifacts/chat.png (and the documents panel to tests/artifacts/documents.png) for a person to
+look at.
 """
 
 from __future__ import annotations
@@ -186,6 +188,53 @@ def test_empty_question_is_explained_and_the_chat_keeps_working(page):
     expect(page.locator("#qa-sources summary")).to_have_count(0)
     # The history went with the chat: a follow-up now stands alone.
     expect(send(page, "What about cocaine?")).not_to_contain_text("Searched for")
+
+
+ZEBRAFISH = "# Zebrafish field notes\n\nThe zebrafish study counted 41 stripes on average in adult fish kept at 28 degrees.\n"
+ZEBRAFISH_QUESTION = "How many stripes did the zebrafish study count?"
+
+
+def test_upload_a_document_ask_it_then_remove_it(page, tmp_path):
+    """Upload a new Markdown file, get a quote from it, see it highlighted, remove it: then it is refused."""
+    from playwright.sync_api import expect
+
+    from qa import REFUSAL
+
+    note = tmp_path / "zebrafish-field-notes.md"
+    note.write_text(ZEBRAFISH, encoding="utf-8")
+    page.locator("#qa-library").get_by_text("Documents", exact=True).first.click()
+    row = page.locator("#qa-documents tr[data-source='zebrafish-field-notes.md']")
+    expect(page.locator("#qa-documents tbody tr").first).to_be_visible()
+    expect(row).to_have_count(0)
+    page.locator("#qa-upload input[type=file]").set_input_files(str(note))
+    summary = page.locator("#qa-upload-summary")
+    expect(summary).to_contain_text("1 added")
+    expect(summary).to_contain_text("0 skipped")
+    expect(row).to_contain_text("Zebrafish field notes")
+
+    answer = send(page, ZEBRAFISH_QUESTION)
+    expect(answer).to_contain_text("41 stripes")
+    source = page.locator("#qa-sources summary[data-cite]").filter(has_text="41 stripes").first
+    source.click()
+    expect(page.locator("#qa-docpanel mark#qa-hl")).to_contain_text("41 stripes")
+    expect(page.locator("#qa-docpanel .qa-doc-source")).to_have_text("zebrafish-field-notes.md")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.wait_for_timeout(300)
+    page.screenshot(path=str(ARTIFACTS / "documents.png"), full_page=True)
+
+    row.locator("button[data-action=open]").click()  # the same view, the whole document unmarked
+    expect(page.locator("#qa-docpanel .qa-doc-text")).to_contain_text("41 stripes")
+    expect(page.locator("#qa-docpanel mark")).to_have_count(0)
+
+    row.locator("button[data-action=remove]").click()
+    confirm = page.locator("#qa-confirm")
+    expect(confirm).to_be_visible()
+    expect(confirm.locator("textarea, input").first).to_have_value(re.compile("Remove .*zebrafish-field-notes.md"))
+    page.locator("#qa-confirm-remove").click()
+    expect(summary).to_contain_text("Removed zebrafish-field-notes.md")
+    expect(row).to_have_count(0)
+    expect(confirm).to_be_hidden()
+    expect(send(page, ZEBRAFISH_QUESTION)).to_contain_text(REFUSAL)
 
 
 def test_no_request_left_loopback(browser_log):

@@ -5,7 +5,8 @@ telemetry off) and waits for its heartbeat; a copy of `corpus/` is ingested thro
 server holds the same chunks as the embedded index while the index folder keeps only the manifest;
 every golden case (multi-turn cases turn by turn) gets the same answer text, refusal and citations
 (source, start, end, quote) as on the embedded `corpus_index`; a re-ingest reports everything
-unchanged; `python -m ingest` and `python -m qa` work with `QUOTEQA_CHROMA_URL` set. Non-loopback
+unchanged; `python -m ingest` and `python -m qa` work with `QUOTEQA_CHROMA_URL` set, and so do the
+chat's upload and removal (`ingest.corpus`). Non-loopback
 network is blocked while the server is in use, in this process and in the subprocesses.
 What it does not: test the server itself (restarts, auth, concurrent writers) or its speed (see
 `bench/scale.py`).
@@ -189,3 +190,24 @@ def test_the_command_lines_work_through_the_server(server_index, chroma_url, tmp
     expected = _comparable(ask(DOSE_QUESTION, index=server_index["index"], chroma_url=chroma_url))
     assert data["answer"] == expected["answer"]
     assert [(c["source"], c["start"], c["end"], c["quote"]) for c in data["citations"]] == expected["citations"]
+
+
+def test_upload_and_remove_work_through_the_server(server_index, chroma_url, tmp_path):
+    """The chat's Documents panel calls `ingest.corpus`: the same upload and removal against the server."""
+    from ingest.corpus import add_files, list_documents, remove_document
+
+    note = tmp_path / "zebrafish.md"
+    note.write_text("# Zebrafish notes\n\nThe zebrafish study counted 41 stripes on average in adult fish.\n", encoding="utf-8")
+    settings = IngestSettings(index=server_index["index"], corpus=server_index["corpus"], chroma_url=chroma_url)
+    question = "How many stripes did the zebrafish study count?"
+    with block_network() as attempts:
+        added = add_files([note], settings)
+        answer = ask(question, index=server_index["index"], chroma_url=chroma_url)
+        listed = [doc["source"] for doc in list_documents(settings)]
+        removed = remove_document("zebrafish.md", settings)
+        after = ask(question, index=server_index["index"], chroma_url=chroma_url)
+    assert attempts == []
+    assert (added["added"], added["files"]) == (1, 3) and "zebrafish.md" in listed
+    assert not answer.refused and answer.citations[0].source == "zebrafish.md"
+    assert removed["chunks"] == server_index["report"].chunks and after.refused
+    assert all(c.source != "zebrafish.md" for c in _chunks(server_index["index"], chroma_url).values()) and not (server_index["corpus"] / "zebrafish.md").exists()
