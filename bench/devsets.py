@@ -1,0 +1,156 @@
+"""The external dev sets (`../shared/data/dev/`) and the golden set as one kind of case, with their splits.
+
+What it does: `load_set(name)` reads `squad2`, `coqa` or `golden` into `DevCase`s; `split_of(case)`
+says whether a case may be fit on (`fit`) or is kept out of all fitting (`kept`):
+- squad2: by article — every fourth article in name order, from the second (4 of 16), is kept
+  out. An unanswerable case names no article, so it belongs to the article BM25 ranks first for
+  its question among the 16 (the article it was written from, for all but a few);
+- coqa: by story — a story whose name hashes (sha1) to 0 modulo 3 is kept out (about a third);
+- golden: never fit on (it is the project's regression test), so every case is `kept`.
+`index_for(name)` builds or refreshes a cached index of the set's corpus under `.bench-index/`.
+What it does not: ask or score (see `bench.suite`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEV = ROOT.parent / "shared" / "data" / "dev"
+CACHE = ROOT / ".bench-index"
+SETS = ("squad2", "coqa", "golden")
+
+
+@dataclass(frozen=True)
+class DevCase:
+    """One question: the last of `turns` is asked with `history` (given, or built turn by turn
+    when `history` is None, as the golden set's follow-ups are)."""
+
+    id: str
+    set: str
+    kind: str
+    turns: tuple[str, ...]
+    history: tuple[dict, ...] | None
+    answerable: bool
+    answers: tuple[str, ...] = ()
+    gold_doc: tuple[str, ...] = ()
+    gold_text: tuple[str, ...] = ()
+    must_include: tuple[str, ...] = ()
+    extra: dict = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def question(self) -> str:
+        return self.turns[-1]
+
+
+def corpus_folder(name: str) -> Path:
+    return ROOT / "corpus" if name == "golden" else DEV / name / "corpus"
+
+
+def load_set(name: str) -> list[DevCase]:
+    if name == "golden":
+        return _load_golden()
+    path = DEV / name / "cases.jsonl"
+    if not path.exists():
+        raise FileNotFoundError(f"{path} is missing: the dev sets live in ../shared/data/dev/")
+    cases = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        raw = json.loads(line)
+        cases.append(
+            DevCase(
+                id=raw["id"],
+                set=name,
+                kind=raw["kind"],
+                turns=tuple(raw["turns"]),
+                history=tuple(raw.get("history") or ()),
+                answerable=bool(raw["answerable"]),
+                answers=tuple(raw.get("answers") or ()),
+                gold_doc=tuple(raw.get("gold_doc") or ()),
+                gold_text=tuple(raw.get("gold_text") or ()),
+            )
+        )
+    return cases
+
+
+def _load_golden() -> list[DevCase]:
+    cases = []
+    for line in (ROOT / "tests" / "data" / "golden.jsonl").read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        raw = json.loads(line)
+        cases.append(
+            DevCase(
+                id=raw["id"],
+                set="golden",
+                kind=raw["kind"],
+                turns=tuple(raw["turns"]),
+                history=None,
+                answerable=bool(raw["answerable"]),
+                gold_text=tuple(raw.get("gold_passages") or ()),
+                must_include=tuple(raw["must_include"]),
+                extra={"must_not_include": raw.get("must_not_include", [])},
+            )
+        )
+    return cases
+
+
+SQUAD_KEPT_ARTICLES_EVERY = 4
+
+
+@lru_cache(maxsize=1)
+def _squad_articles() -> tuple[list[str], object]:
+    from qa.bm25 import BM25
+
+    files = sorted(p.name for p in corpus_folder("squad2").glob("*.txt"))
+    texts = [(corpus_folder("squad2") / name).read_text(encoding="utf-8") for name in files]
+    return files, BM25(texts)
+
+
+def squad_kept_articles() -> set[str]:
+    files, _ = _squad_articles()
+    return {name for i, name in enumerate(files) if i % SQUAD_KEPT_ARTICLES_EVERY == 1}
+
+
+def article_of(case: DevCase) -> str:
+    """The case's article: its gold document, or the one BM25 ranks first for its question."""
+    if case.gold_doc:
+        return case.gold_doc[0]
+    files, bm25 = _squad_articles()
+    best = bm25.top(case.question, 1)
+    if best:
+        return files[best[0][0]]
+    # No word of the question is in any article: a fixed article chosen by the case's id.
+    return files[int(hashlib.sha1(case.id.encode()).hexdigest(), 16) % len(files)]
+
+
+def split_of(case: DevCase) -> str:
+    """`kept` (never fit on; thresholds are not chosen on it either) or `fit`."""
+    if case.set == "golden":
+        return "kept"
+    if case.set == "squad2":
+        return "kept" if article_of(case) in squad_kept_articles() else "fit"
+    story = case.gold_doc[0] if case.gold_doc else case.id.split("|")[0]
+    return "kept" if int(hashlib.sha1(story.encode()).hexdigest(), 16) % 3 == 0 else "fit"
+
+
+def select(cases: list[DevCase], split: str = "kept", limit: int | None = None, kinds: set[str] | None = None) -> list[DevCase]:
+    """The cases of `split` (`kept`, `fit` or `all`), of `kinds` when given, the first `limit` of them."""
+    chosen = [c for c in cases if (split == "all" or split_of(c) == split) and (not kinds or c.kind in kinds)]
+    return chosen[:limit] if limit else chosen
+
+
+def index_for(name: str, progress: bool = True) -> Path:
+    """A cached index of the set's corpus, built when missing; the golden set's is refreshed
+    incrementally (its corpus is the project's own and changes; the dev corpora do not)."""
+    from ingest.manifest import MANIFEST_NAME
+    from ingest.pipeline import run_ingest
+    from ingest.settings import IngestSettings
+
+    folder = CACHE / name
+    if name == "golden" or not (folder / MANIFEST_NAME).exists():
+        run_ingest([corpus_folder(name)], IngestSettings(index=folder), progress=progress)
+    return folder

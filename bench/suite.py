@@ -1,0 +1,234 @@
+"""The dev suite: `python -m bench.suite [SET ...] [--split kept|fit|all] [--limit N] [--set FIELD=VALUE ...]`.
+
+What it does: asks every selected case of the external dev sets (`squad2`, `coqa`, from
+`../shared/data/dev/`) and of the golden set through `ask()`, on one cached index per set
+(`bench.devsets`), scores each answer by the dev README's rules (`qa.eval.dev_metrics`), prints a
+table per set — hit, doc_hit, refusal_ok, false_refusal, balanced, median answer length, p50/p95
+ms — writes it to BENCHMARKS.md (section `suite`, or `suite-LABEL` with `--label`), draws
+`bench/results/suite.png`, and keeps every case's outcome in `.bench-index/suite-SET.jsonl`.
+By default it runs the kept-out part of each set (see `bench.devsets.split_of`), which no
+fitting or threshold choice has seen. `--set` overrides a `Settings` field for every question
+(ablations). For golden, hit is must-include recall (the share of expected facts found).
+What it does not: fit anything (see `bench.fit_answerability`) or run in `make test` (a smoke
+test runs a few cases of each set).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bench.devsets import CACHE, SETS, DevCase, index_for, load_set, select
+from qa.eval.dev_metrics import is_doc_hit, is_hit
+from qa.eval.metrics import must_include_hits
+
+RESULTS = Path(__file__).resolve().parent / "results"
+
+
+@dataclass
+class Outcome:
+    """What one case got."""
+
+    case: DevCase
+    refused: bool
+    answer: str
+    sources: list[str]
+    ms: float
+    hit: float | None = None  # answerable cases: 1/0 (golden: must-include recall)
+    doc_hit: bool | None = None
+    extra: dict = field(default_factory=dict)
+
+
+def ask_case(case: DevCase, ask, **overrides):
+    """The answer to the case's last turn; golden follow-ups are asked turn by turn."""
+    if case.history is not None:
+        return ask(case.question, list(case.history), **overrides)
+    history: list[dict] = []
+    answer = None
+    for turn in case.turns:
+        answer = ask(turn, list(history), **overrides)
+        history += [{"role": "user", "content": turn}, {"role": "assistant", "content": answer.answer}]
+    return answer
+
+
+def score(case: DevCase, answer, ms: float) -> Outcome:
+    sources = [c.source for c in answer.citations]
+    outcome = Outcome(case, bool(answer.refused), "" if answer.refused else answer.answer, sources, ms)
+    if case.answerable:
+        if case.set == "golden":
+            found = len(must_include_hits(outcome.answer, case.must_include)) if not answer.refused else 0
+            outcome.hit = found / len(case.must_include) if case.must_include else float(not answer.refused)
+        else:
+            outcome.hit = float(not answer.refused and is_hit(answer.answer, case.answers, case.gold_text))
+            outcome.doc_hit = not answer.refused and is_doc_hit(sources, case.gold_doc)
+    outcome.extra["standalone"] = answer.standalone_question
+    return outcome
+
+
+def run_set(name: str, split: str = "kept", limit: int | None = None, overrides: dict | None = None,
+            kinds: set[str] | None = None, progress: bool = True, index: Path | None = None) -> list[Outcome]:
+    """Ask the selected cases of set `name` on its cached index (or on `index`) and score them."""
+    from qa import ask
+
+    cases = select(load_set(name), split, limit, kinds)
+    index = index or index_for(name, progress=progress)
+    outcomes = []
+    iterator = cases
+    if progress:
+        from tqdm import tqdm
+
+        iterator = tqdm(cases, desc=name, unit="case")
+    for case in iterator:
+        began = time.perf_counter()
+        answer = ask_case(case, ask, index=index, **(overrides or {}))
+        outcomes.append(score(case, answer, (time.perf_counter() - began) * 1000))
+    return outcomes
+
+
+def summarise(outcomes: list[Outcome]) -> dict:
+    answerable = [o for o in outcomes if o.case.answerable]
+    unanswerable = [o for o in outcomes if not o.case.answerable]
+    answered = [o for o in outcomes if not o.refused]
+    ms = sorted(o.ms for o in outcomes)
+    mean = lambda values: sum(values) / len(values) if values else None  # noqa: E731
+    figures = {
+        "cases": len(outcomes),
+        "answerable": len(answerable),
+        "hit": mean([o.hit for o in answerable]),
+        "doc_hit": mean([float(o.doc_hit) for o in answerable if o.doc_hit is not None]),
+        "refusal_ok": mean([float(o.refused) for o in unanswerable]),
+        "false_refusal": mean([float(o.refused) for o in answerable]),
+        "median_chars": statistics.median(len(o.answer) for o in answered) if answered else None,
+        "p50_ms": ms[len(ms) // 2] if ms else None,
+        "p95_ms": ms[min(len(ms) - 1, int(0.95 * len(ms)))] if ms else None,
+    }
+    if figures["hit"] is not None and figures["refusal_ok"] is not None:
+        figures["balanced"] = (figures["hit"] + figures["refusal_ok"]) / 2
+    else:
+        figures["balanced"] = None
+    return figures
+
+
+COLUMNS = ("cases", "hit", "doc_hit", "refusal_ok", "false_refusal", "balanced", "median_chars", "p50_ms", "p95_ms")
+
+
+def _cell(value) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, int):
+        return str(value)
+    return f"{value:.0f}" if value >= 10 else f"{value:.3f}"
+
+
+def table(rows: dict[str, dict]) -> list[str]:
+    lines = ["| set | " + " | ".join(COLUMNS) + " |", "|---|" + "---:|" * len(COLUMNS)]
+    for name, figures in rows.items():
+        lines.append(f"| {name} | " + " | ".join(_cell(figures.get(c)) for c in COLUMNS) + " |")
+    return lines
+
+
+def by_history(outcomes: list[Outcome]) -> list[str]:
+    """Conversational sets: the figures by how many earlier turns a case has."""
+    groups: dict[int, list[Outcome]] = {}
+    for outcome in outcomes:
+        turns = len(outcome.case.turns) - 1
+        groups.setdefault(min(turns, 3), []).append(outcome)
+    lines = ["| earlier turns | cases | hit | doc_hit | false_refusal |", "|---|---:|---:|---:|---:|"]
+    for turns in sorted(groups):
+        f = summarise(groups[turns])
+        label = f"{turns}+" if turns == 3 else str(turns)
+        lines.append(f"| {label} | {f['cases']} | {_cell(f['hit'])} | {_cell(f['doc_hit'])} | {_cell(f['false_refusal'])} |")
+    return lines
+
+
+def chart(rows: dict[str, dict], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    metrics = ("hit", "doc_hit", "refusal_ok", "false_refusal", "balanced")
+    names = list(rows)
+    fig, ax = plt.subplots(figsize=(8, 3.6))
+    width = 0.8 / max(1, len(names))
+    for i, name in enumerate(names):
+        values = [rows[name].get(m) or 0.0 for m in metrics]
+        bars = ax.bar([x + i * width for x in range(len(metrics))], values, width, label=name)
+        ax.bar_label(bars, fmt="%.2f", fontsize=7)
+    ax.set_xticks([x + width * (len(names) - 1) / 2 for x in range(len(metrics))], metrics)
+    ax.set_ylim(0, 1.08)
+    ax.set_title("Dev suite (kept-out cases): higher is better, except false_refusal")
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def save_outcomes(name: str, outcomes: list[Outcome], label: str) -> Path:
+    CACHE.mkdir(exist_ok=True)
+    path = CACHE / f"suite-{label or 'main'}-{name}.jsonl"
+    with path.open("w", encoding="utf-8") as handle:
+        for o in outcomes:
+            row = {"id": o.case.id, "kind": o.case.kind, "answerable": o.case.answerable, "refused": o.refused,
+                   "hit": o.hit, "doc_hit": o.doc_hit, "ms": round(o.ms, 1), "answer": o.answer, "sources": o.sources,
+                   "question": o.case.question, **o.extra}
+            handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+    return path
+
+
+def parse_overrides(items: list[str]) -> dict:
+    overrides = {}
+    for item in items:
+        key, _, value = item.partition("=")
+        if not key or not _:
+            raise SystemExit(f"--set takes FIELD=VALUE, not {item!r}")
+        overrides[key] = value
+    return overrides
+
+
+def main(argv: list[str] | None = None) -> int:
+    from bench.report import machine_line, write_section
+
+    parser = argparse.ArgumentParser(prog="python -m bench.suite", description=__doc__.split("\n")[0])
+    parser.add_argument("sets", nargs="*", default=list(SETS), choices=SETS, metavar="SET")
+    parser.add_argument("--split", default="kept", choices=("kept", "fit", "all"))
+    parser.add_argument("--limit", type=int, default=None, help="first N cases of each set (the files are shuffled)")
+    parser.add_argument("--set", dest="overrides", action="append", default=[], metavar="FIELD=VALUE")
+    parser.add_argument("--label", default="", help="write BENCHMARKS.md section suite-LABEL (default: suite)")
+    parser.add_argument("--no-write", action="store_true", help="print only")
+    args = parser.parse_args(argv)
+    overrides = parse_overrides(args.overrides)
+
+    rows, notes = {}, []
+    for name in args.sets:
+        kinds = {"coqa-followup"} if name == "coqa" else None  # the ambiguous ones have no single answer
+        outcomes = run_set(name, args.split, args.limit, overrides, kinds)
+        rows[name] = summarise(outcomes)
+        save_outcomes(name, outcomes, args.label)
+        if name in ("coqa", "golden"):
+            notes += ["", f"{name} by earlier turns:", "", *by_history(outcomes)]
+    lines = [
+        f"`python -m bench.suite {' '.join(args.sets)} --split {args.split}"
+        + (f" --limit {args.limit}" if args.limit else "")
+        + "".join(f" --set {item}" for item in args.overrides)
+        + f"`. {machine_line()}.",
+        "",
+        *table(rows),
+        *notes,
+    ]
+    print("\n".join(lines))
+    if not args.no_write:
+        section = f"suite-{args.label}" if args.label else "suite"
+        write_section(section, f"## Dev suite{(' — ' + args.label) if args.label else ''}\n\n" + "\n".join(lines))
+        if not args.label:
+            chart(rows, RESULTS / "suite.png")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,63 @@
+"""bench.suite (smoke): ten kept-out cases of each dev set and of the golden set through the real
+chain and models, on small indexes of just the documents those cases come from."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from bench.devsets import DEV, article_of, corpus_folder, load_set, select, split_of
+from bench.suite import by_history, run_set, summarise, table
+
+pytestmark = pytest.mark.skipif(not DEV.exists(), reason="the dev sets (../shared/data/dev) are not here")
+
+
+def _small_index(tmp_path, name, documents):
+    from ingest.pipeline import run_ingest
+    from ingest.settings import IngestSettings
+
+    corpus = tmp_path / f"{name}-corpus"
+    corpus.mkdir()
+    for document in documents:
+        shutil.copy(corpus_folder(name) / document, corpus / document)
+    index = tmp_path / f"{name}-idx"
+    run_ingest([corpus], IngestSettings(index=index), progress=False)
+    return index
+
+
+def test_kept_out_cases_are_never_fit_cases():
+    for name in ("squad2", "coqa"):
+        cases = load_set(name)
+        kept, fit = select(cases, "kept"), select(cases, "fit")
+        assert kept and fit and not {c.id for c in kept} & {c.id for c in fit}
+        assert len(kept) + len(fit) == len(cases)
+    squad = load_set("squad2")
+    # Split by article: no article has cases on both sides.
+    sides = {}
+    for case in squad[:600]:
+        sides.setdefault(article_of(case), set()).add(split_of(case))
+    assert all(len(side) == 1 for side in sides.values())
+
+
+@pytest.mark.parametrize("name", ["squad2", "coqa", "golden"])
+def test_suite_runs_ten_cases_of_each_set(tmp_path, name):
+    kinds = {"coqa-followup"} if name == "coqa" else None
+    cases = select(load_set(name), "kept", 10, kinds)
+    if name == "golden":
+        documents = [p.name for p in corpus_folder(name).iterdir()]
+    else:
+        documents = sorted({article_of(c) if name == "squad2" else c.gold_doc[0] for c in cases})
+    outcomes = run_set(name, "kept", 10, kinds=kinds, progress=False, index=_small_index(tmp_path, name, documents))
+    assert [o.case.id for o in outcomes] == [c.id for c in cases]
+    figures = summarise(outcomes)
+    assert figures["cases"] == 10 and figures["p50_ms"] > 0
+    answered = [o for o in outcomes if not o.refused]
+    assert answered, "every case refused"
+    assert figures["hit"] is not None and figures["hit"] > 0
+    assert all(o.answer and o.sources for o in answered)
+    assert all(o.answer == "" and not o.sources for o in outcomes if o.refused)
+    lines = table({name: figures})
+    assert lines[2].startswith(f"| {name} | 10 |")
+    if name != "squad2":
+        assert by_history(outcomes)[2].startswith("| ")
