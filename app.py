@@ -90,7 +90,7 @@ def _index():
 
 def _documents(answer: dict | None) -> dict[str, str]:
     index = _index()
-    sources = {c["source"] for c in (answer or {}).get("citations", [])}
+    sources = {c["source"] for key in ("citations", "related") for c in (answer or {}).get(key) or []}
     return {source: (index.document(source) or {}).get("text", "") for source in sources}
 
 
@@ -143,7 +143,7 @@ def respond(message: str, chat: list, history: list, max_quotes: float, show_sco
                 time.sleep(STREAM_PAUSE)
             answer = partial.to_dict()
             chat[-1] = {"role": "assistant", "content": render.answer_message(answer)}
-            sources = render.citations_html(answer, _documents(answer), show_scores)
+            sources = _sources_html(answer, show_scores)
             yield gr.skip(), chat, history, answer, sources, gr.skip()  # the box may hold the next question
     except Exception as error:  # the chat says what went wrong instead of hanging
         traceback.print_exc()
@@ -165,8 +165,14 @@ def open_citation(answer: dict | None, event: gr.EventData):
     return render.document_html(_index().document(citation["source"]), citation, citations)
 
 
+def _sources_html(answer: dict | None, show_scores: bool) -> str:
+    """The numbered sources of an answer, or under a refusal the closest passages, labelled apart."""
+    documents = _documents(answer)
+    return render.citations_html(answer, documents, show_scores) + render.related_html(answer, documents)
+
+
 def rerender_sources(answer: dict | None, show_scores: bool) -> str:
-    return render.citations_html(answer, _documents(answer), show_scores)
+    return _sources_html(answer, show_scores)
 
 
 def clear():

@@ -178,7 +178,7 @@ def evaluate(questions: list[tuple[str, str]], settings, index, depths: Sequence
     seconds = dict.fromkeys(("bm25", "dense", "fusion", "chain", "max", "whole"), 0.0)
     pairs = {"chain": 0, "max": 0, "whole": 0}
     misses = []
-    best_scores: dict[str, float] = {}  # best max-passage score in the top K: what the relevance gate reads
+    best_scores: dict[str, float] = {}  # best max-passage score in the top K: the "best" answerability signal
     from tqdm import tqdm
 
     for number, (pmid, question) in enumerate(tqdm(questions, desc="Questions", unit="q", leave=False)):
@@ -215,7 +215,7 @@ def evaluate(questions: list[tuple[str, str]], settings, index, depths: Sequence
         seconds["whole"] += t6 - t5
         pairs["max"] += max_pairs
         pairs["whole"] += len(top)
-        best_scores[pmid] = max(map(float, chain_scores), default=float("-inf"))  # what the gate reads
+        best_scores[pmid] = max(map(float, chain_scores), default=float("-inf"))  # the "best" answerability signal
 
         ranks["bm25"].append(document_rank(source(bm25), target, MRR_DEPTH))
         ranks["dense"].append(document_rank(source(vector), target, MRR_DEPTH))
@@ -294,9 +294,8 @@ def evaluate(questions: list[tuple[str, str]], settings, index, depths: Sequence
 def ask_sample(questions: list[tuple[str, str]], settings, size: int, best_scores: dict[str, float]) -> dict:
     """Refusal rate of the full `qa.ask` (default answering settings) on a seeded sample.
 
-    A refusal counts as the relevance gate's when the best max-passage score of the question (from
-    `evaluate`, same chunks) is below `relevance_threshold`, as a policy notice's when the answer
-    carries one, and otherwise as the focus-term check's (or no quotable sentence).
+    A refusal counts as a policy notice's when the answer carries one, and otherwise as the
+    answerability decision's (`qa.answerability`; or no quotable sentence).
     """
     from qa import ask
 
@@ -308,7 +307,7 @@ def ask_sample(questions: list[tuple[str, str]], settings, size: int, best_score
     }
     ask(sample[0][1], **overrides)  # warm
     refused = cites_own = first_own = 0
-    reasons = {"gate": 0, "policy": 0, "focus_or_other": 0}
+    reasons = {"policy": 0, "answerability": 0}
     refused_examples = []
     began = time.perf_counter()
     from tqdm import tqdm
@@ -317,11 +316,7 @@ def ask_sample(questions: list[tuple[str, str]], settings, size: int, best_score
         answer = ask(question, **overrides)
         refused += answer.refused
         if answer.refused:
-            reason = (
-                "policy" if answer.notices
-                else "gate" if best_scores.get(pmid, float("inf")) < settings.relevance_threshold
-                else "focus_or_other"
-            )
+            reason = "policy" if answer.notices else "answerability"
             reasons[reason] += 1
             if len(refused_examples) < 10:
                 refused_examples.append({"pmid": pmid, "question": question, "reason": reason,
@@ -344,6 +339,7 @@ def ask_sample(questions: list[tuple[str, str]], settings, size: int, best_score
 
 
 def run(args) -> dict:
+    from qa.answerability import get_model
     from qa.settings import Settings
 
     if args.threads:
@@ -367,7 +363,7 @@ def run(args) -> dict:
     began = time.perf_counter()
     result = {
         "documents": len(records), "settings": {**overrides, "chunk_overlap": overlap, "labels": args.labels,
-        "relevance_threshold": defaults.relevance_threshold, "focus_term_margin": defaults.focus_term_margin,
+        "answerability_threshold": get_model().threshold,
         "rerank_whole_chunks": defaults.rerank_whole_chunks, "rerank_full_depth": defaults.rerank_full_depth},
         "sizes": {},
     }

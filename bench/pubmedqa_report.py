@@ -117,22 +117,20 @@ def markdown(result: dict, args) -> str:
         a = main["ask"]
         lines += [
             "",
-            f"Full `qa.ask()` (default gate: relevance_threshold={s['relevance_threshold']}, focus_term_margin="
-            f"{s['focus_term_margin']}) on {a['sample']} questions sampled with seed {SAMPLE_SEED}: refusal rate "
+            f"Full `qa.ask()` (the fitted answerability decision, threshold {s.get('answerability_threshold', 0):.3f}) on {a['sample']} questions sampled with seed {SAMPLE_SEED}: refusal rate "
             f"**{a['refusal_rate']:.3f}** ({a['refused']} refused); the answer cites the own abstract in "
             f"{a['cites_own_abstract']:.3f}, first citation from it in {a['first_citation_own_abstract']:.3f}; "
-            f"{a['questions_per_second']:.2f} questions/s. Refusals by cause: {a['refusal_reasons']['gate']} relevance "
-            f"gate (best sentence below the threshold), {a['refusal_reasons']['focus_or_other']} focus-term check "
-            f"(or nothing quotable), {a['refusal_reasons']['policy']} policy notice.",
+            f"{a['questions_per_second']:.2f} questions/s. Refusals by cause: {a['refusal_reasons']['answerability']} "
+            f"answerability decision (or nothing quotable), {a['refusal_reasons']['policy']} policy notice.",
         ]
     lines += [
         "",
-        f"Relevance gate, what-if over all {main['questions']:,} questions: share whose best sentence "
-        "(as the chain scores them) reaches the threshold (the gate alone; the focus-term check can refuse more):",
+        f"Best-sentence score, over all {main['questions']:,} questions: share whose best sentence "
+        "(as the chain scores them) reaches each score (the old relevance gate refused below -2):",
         "",
-        "| relevance_threshold | " + " | ".join(f"{t:g}" for t in main["gate_pass"]) + " |",
+        "| best-sentence score ≥ | " + " | ".join(f"{t:g}" for t in main["gate_pass"]) + " |",
         "|---|" + "---:|" * len(main["gate_pass"]),
-        "| passes the gate | " + " | ".join(f"{v:.3f}" for v in main["gate_pass"].values()) + " |",
+        "| share of questions | " + " | ".join(f"{v:.3f}" for v in main["gate_pass"].values()) + " |",
     ]
     if main["depths"]:
         lines += ["", f"Rerank depth (chunk_chars={main_chars}; recall@1 / MRR):", "",

@@ -17,6 +17,7 @@ from pathlib import Path
 from ingest.manifest import ManifestError
 from ingest.offline import ModelNotInstalled
 from ingest.store import IndexMismatch, IndexMissing
+from qa.answer import RELATED_HEADING
 
 
 def _read_history(path: Path) -> list[dict]:
@@ -44,6 +45,11 @@ def render(answer) -> str:
             lines.append(textwrap.indent(textwrap.fill(f"“{citation.quote}”", 96), "    "))
             for reference in citation.references:
                 lines.append(textwrap.indent(textwrap.fill(reference["text"], 96), "    ↳ "))
+    if answer.related:
+        lines += ["", RELATED_HEADING]
+        for related in answer.related:
+            lines.append(f"- {related.title} — {related.source}, characters {related.start}-{related.end}")
+            lines.append(textwrap.indent(textwrap.fill(f"“{related.quote}”", 96), "    "))
     return "\n".join(lines)
 
 

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 
 # Shown, alone and without sources, whenever the documents do not answer. Tests assert on it.
 REFUSAL = "I can't answer that from the documents: none of their passages addresses this question."
+# Heads the closest passages listed under a refusal: they are on topic but do not answer.
+RELATED_HEADING = "The documents do not say this. Closest passages:"
 
 
 @dataclass
@@ -62,6 +64,8 @@ class Answer:
     timings: dict[str, float] = field(default_factory=dict)
     notices: list[str] = field(default_factory=list)  # e.g. a back end that fell back
     dropped: list[dict] = field(default_factory=list)  # LLM sentences the support check removed: {"sentence", "reason"}
+    # With a refusal: the closest sentences, which do not answer; shown apart, never as citations.
+    related: list[Citation] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return {
@@ -73,4 +77,5 @@ class Answer:
             "timings": {key: round(value, 2) for key, value in self.timings.items()},
             "notices": list(self.notices),
             "dropped": [dict(item) for item in self.dropped],
+            "related": [citation.to_dict() for citation in self.related],
         }

@@ -1,4 +1,4 @@
-"""The answering chain: condense → retrieve → rerank → gate → answer, as a LangChain Runnable.
+"""The answering chain: condense → retrieve → rerank → answerability decision → answer, as a LangChain Runnable.
 
 What it does: `QAChain` (the object `qa.chain`) runs the steps as an LCEL sequence over a state
 dict and returns an `Answer`; `stream` yields growing `Answer`s, one more sentence each time, the
@@ -28,13 +28,17 @@ from qa.extractive import (
     complete,
     passage_scores,
     reading_order,
+    scoring_text,
     select_quotes,
 )
-from qa.gate import passes_gate
+from qa.answer_head import get_answer_head
+from qa.answer_signals import answer_signals
+from qa.answerability import get_model
 from qa.index import get_index
 from qa.policy import screen
 from qa.retrieve import DenseRetriever, HybridRetriever, KeywordRetriever
-from qa.scoring import focus_gain_signal, rerank_passages
+from qa.rerank import get_cross_encoder
+from qa.scoring import rerank_passages
 from qa.settings import Settings
 
 _TORCH_THREADS: int | None = None
@@ -155,7 +159,7 @@ def _rerank(state: dict) -> dict:
 
 
 def _answers(state: dict) -> Iterator[Answer]:
-    """Growing answers for `state` (after rerank): the gate, then the extractive answer or the LLM's;
+    """Growing answers for `state` (after rerank): the answerability decision, then the extractive answer or the LLM's;
     the last one yielded is complete, with its timings."""
     began = time.perf_counter()
     settings = state["settings"]
@@ -163,7 +167,9 @@ def _answers(state: dict) -> Iterator[Answer]:
     final = answer
     if state["notice"]:
         answer.notices.append(state["notice"])
-    elif passes_gate(state["sentence_scores"], settings.relevance_threshold) and not _ignores_focus(state):
+    elif not state["answerable"]:
+        answer.related = _related(state)
+    else:
         if settings.llm.strip().lower() in ("", "none"):
             final = _extractive(state, answer)
         else:
@@ -213,10 +219,48 @@ def _extractive(state: dict, base: Answer) -> Answer:
     return answer
 
 
-def _ignores_focus(state: dict) -> bool:
-    gains = focus_gain_signal(state)
-    state["uncovered"] = [word for word, gain in gains.items() if gain >= state["settings"].focus_term_margin]
-    return bool(state["uncovered"])
+def _judge(state: dict) -> dict:
+    """The answerability decision (`qa.answerability`) on the signals of the reranked sentences."""
+    began = time.perf_counter()
+    state["signals"], state["answerable_probability"], state["answerable"] = None, 0.0, False
+    if not state["notice"]:
+        cross_encoder = get_cross_encoder(state["settings"].rerank_threads)
+        threshold = state["settings"].answerability_threshold
+        # With the decision off (fitting, ablations) no fitted weights are needed: the answer head is skipped.
+        head = get_answer_head() if threshold != 0 else None
+        state["signals"] = answer_signals(
+            state["scored_question"],
+            state["sentences"],
+            state["sentence_scores"],
+            state["passages"],
+            state["index"],
+            rescore=lambda questions, text: cross_encoder.score_pairs([(q, text) for q in questions]),
+            scoring_text=scoring_text,
+            read_best=(lambda question, text: head.score(cross_encoder.read_pairs([(question, text)])[1][0])) if head else None,
+        )
+        if threshold == 0:  # never refuse for this reason (fitting and ablations need no model)
+            state["answerable_probability"], state["answerable"] = 1.0, True
+        else:
+            model = get_model()
+            state["answerable_probability"] = model.probability(state["signals"])
+            state["answerable"] = state["answerable_probability"] >= (model.threshold if threshold is None else threshold)
+    state["timings"]["judge_ms"] = _ms(began)
+    return state
+
+
+def _related(state: dict) -> list:
+    """The closest sentences when the documents do not answer: shown apart, never as citations."""
+    settings, index = state["settings"], state["index"]
+    ranked = sorted(zip(state["sentences"], state["sentence_scores"]), key=lambda pair: -float(pair[1]))
+    chosen, seen = [], set()
+    for candidate, score in ranked:
+        if len(chosen) >= settings.related_passages or float(score) < settings.min_related_score:
+            break
+        if candidate.kind == "reference" or (candidate.chunk.source, candidate.start) in seen:
+            continue
+        seen.add((candidate.chunk.source, candidate.start))
+        chosen.append((candidate, float(score)))
+    return build_citations(chosen, index.document)[1] if chosen else []
 
 
 def _as_state(value: Any) -> dict:
@@ -240,6 +284,7 @@ class QAChain(Runnable[Any, Answer]):
             | RunnableLambda(_condense, name="condense")
             | RunnableLambda(_retrieve, name="retrieve")
             | RunnableLambda(_rerank, name="rerank")
+            | RunnableLambda(_judge, name="judge")
         )
         self._pipeline = (self._prefix | RunnableLambda(_answer, name="answer")).with_config(run_name="quoteqa")
 
@@ -283,3 +328,13 @@ def ask(question: str, history: list[dict] | None = None, **overrides: Any) -> A
     `ingest.store.IndexMissing` / `IndexMismatch` when the index must be (re)built.
     """
     return chain.invoke({"question": question, "history": history, "settings": overrides})
+
+
+def trace(question: str, history: list[dict] | None = None, **overrides: Any) -> tuple[dict, Answer | None]:
+    """For benchmarks and fitting: the chain's state after the answerability decision, and the
+    extractive answer it would give were it to answer (None after a policy notice)."""
+    state = chain._prefix.invoke({"question": question, "history": history, "settings": overrides})
+    if state["notice"]:
+        return state, None
+    base = Answer(question=state["question"], standalone_question=state["standalone"], answer=REFUSAL, refused=True)
+    return state, _extractive(state, base)

@@ -59,7 +59,7 @@ class BM25:
 
     def has_form_of(self, term: str) -> bool:
         """Whether some text holds `term` or a word with its first five letters ("limitation" ~
-        "limited"), the same loose stemming `gate.word_is_covered` uses."""
+        "limited"), the same loose stemming the answerability signals use."""
         if term in self._postings:
             return True
         if len(term) < STEM_LETTERS:

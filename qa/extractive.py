@@ -9,7 +9,7 @@ near-duplicates, completes a list whose lead-in ends with a colon, adds the bibl
 marker such as `[4]` when the question asks for a source, and orders quotes for reading: the best
 document first, each document's quotes in document order. Every quote is an exact span of the
 stored text; quotes from one passage share a citation number.
-What it does not: decide whether to answer at all (see `gate`) or generate text.
+What it does not: decide whether to answer at all (see `answerability`) or generate text.
 """
 
 from __future__ import annotations

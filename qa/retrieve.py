@@ -4,7 +4,7 @@ What it does: three LangChain retrievers over a `LoadedIndex` — `DenseRetrieve
 `KeywordRetriever` and `HybridRetriever` (reciprocal-rank fusion of the other two: a chunk's score
 is the sum of 1/(rrf_k + rank) over the lists it appears in). Each returns LangChain `Document`s
 whose metadata carries the chunk's `position` in the index and its score.
-What it does not: rerank or decide anything about relevance (see `rerank` and `gate`).
+What it does not: rerank or decide anything about relevance (see `rerank` and `answerability`).
 """
 
 from __future__ import annotations

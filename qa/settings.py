@@ -1,7 +1,7 @@
 """Typed settings for answering, read from `QUOTEQA_*` environment variables.
 
 What it does: extends the ingest settings (index location, chunking) with the knobs of retrieval,
-reranking, the relevance gate and the extractive answer. Every field has a default and a
+reranking, the answerability decision and the extractive answer. Every field has a default and a
 description; `Settings(field=value)` overrides one for a call.
 What it does not: read anything else from the environment; no module reads `os.environ` for these.
 """
@@ -38,22 +38,19 @@ class Settings(IngestSettings):
         description="Best-ranked chunks whose every sentence is scored; in the chunks below them (down to "
         "rerank_depth), only sentences sharing a telling word with the question are.",
     )
-    relevance_threshold: float = Field(
-        -2.0,
-        description="Refuse when the best cross-encoder score (a logit) of a sentence of the reranked passages is below this; "
-        "calibrated by bench/calibrate_gate.py on the golden set.",
-    )
-    focus_term_margin: float = Field(
-        1.0,
-        description="Refuse when dropping a question word absent from the corpus raises the best sentence's "
-        "score by this much (the passages ignore what the question is about); calibrated by bench/calibrate_gate.py.",
-    )
-    synonym_similarity: float = Field(
-        0.62,
+    answerability_threshold: float | None = Field(
+        None,
         ge=0.0,
         le=1.0,
-        description="A question word absent from the corpus counts as covered by a sentence holding a word "
-        "this close in embedding cosine (difficulty ~ challenge 0.66; cannabis ~ cocaine 0.59 is not).",
+        description="Answer only when the fitted answerability model (qa/models/answerability.json) gives the passages "
+        "at least this probability of answering; unset takes the threshold chosen with the model by "
+        "bench/fit_answerability.py on external dev data; 0 never refuses for this reason.",
+    )
+    related_passages: int = Field(
+        3, ge=0, le=10, description="Closest sentences listed apart (not as citations) under a refusal."
+    )
+    min_related_score: float = Field(
+        -4.0, description="A sentence scoring below this (cross-encoder logit) is not listed as related under a refusal."
     )
     answer_passages: int = Field(3, ge=1, le=10, description="Top reranked passages whose sentences may be quoted.")
     max_quotes: int = Field(

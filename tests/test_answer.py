@@ -9,7 +9,7 @@ import numpy as np
 import qa
 from qa.answer import REFUSAL, Answer, Citation
 
-CONTRACT_KEYS = {"question", "standalone_question", "answer", "refused", "citations", "timings", "notices", "dropped"}
+CONTRACT_KEYS = {"question", "standalone_question", "answer", "refused", "citations", "timings", "notices", "dropped", "related"}
 CITATION_KEYS = {"n", "source", "title", "quote", "start", "end", "score"}
 
 
@@ -94,6 +94,7 @@ def test_a_refusal_serialises_with_no_citations():
         "timings": {},
         "notices": [],
         "dropped": [],
+        "related": [],
     }
 
 

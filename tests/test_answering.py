@@ -92,7 +92,7 @@ def test_the_dose_question_quotes_the_grabski_trial(dose_answer, corpus_index):
 
 def test_the_dose_answer_serialises_to_the_contract(dose_answer):
     data = dose_answer.to_dict()
-    assert set(data) == {"question", "standalone_question", "answer", "refused", "citations", "timings", "notices", "dropped"}
+    assert set(data) == {"question", "standalone_question", "answer", "refused", "citations", "timings", "notices", "dropped", "related"}
     for citation in data["citations"]:
         assert {"n", "source", "title", "quote", "start", "end", "score"} <= set(citation)
 
@@ -124,7 +124,7 @@ def test_what_about_cocaine_follows_up_on_the_alcohol_trial(corpus_index):
 
 
 def test_what_did_the_cocaine_trial_find_is_answered(corpus_index):
-    # "find" is not in the corpus (it says "found"); the focus-term gate must not refuse for it
+    # "find" is not in the corpus (it says "found"): a word the passages lack must not make it refuse
     answer = ask("What did the cocaine trial find?", index=corpus_index)
     assert answer.refused is False
     assert DAKWAR_SENTENCE in [citation.quote for citation in answer.citations]

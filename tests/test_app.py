@@ -150,3 +150,13 @@ def test_document_panel_highlights_the_clicked_quote():
     assert '<mark id="qa-hl" class="qa-hl">Two &lt;x&gt;.</mark>' in html
     assert '<mark class="qa-other">Three.</mark>' in html
     assert "Click a source" in render.document_html(None, None)
+
+
+def test_related_passages_show_apart_under_a_refusal_only():
+    related = {"source": "a.txt", "title": "A <b>", "quote": "On topic.", "start": 0, "end": 9, "score": -1.0}
+    refusal = {"refused": True, "answer": "x", "citations": [], "related": [related]}
+    html = render.related_html(refusal, {"a.txt": "On topic. More."})
+    assert "The documents do not say this" in html and "<mark>On topic.</mark>" in html and "A &lt;b&gt;" in html
+    assert 'class="qa-sources"' not in html and "data-cite" not in html
+    assert render.related_html({**refusal, "refused": False}, {}) == ""
+    assert render.related_html({**refusal, "related": []}, {}) == ""

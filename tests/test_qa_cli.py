@@ -15,7 +15,7 @@ from qa.__main__ import main
 from qa_fixtures import DAKWAR_SENTENCE, DOSE_QUESTION, DOSE_QUOTE, corpus_index  # noqa: F401  (fixture)
 
 EVIDENCE = "ketamine-sud-evidence-by-condition.txt"
-CONTRACT_KEYS = {"question", "standalone_question", "answer", "refused", "citations", "timings", "notices", "dropped"}
+CONTRACT_KEYS = {"question", "standalone_question", "answer", "refused", "citations", "timings", "notices", "dropped", "related"}
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -131,3 +131,15 @@ def test_an_unreachable_llm_falls_back_to_quotes_with_a_notice(corpus_index, cap
     data = json.loads(capsys.readouterr().out)
     assert not data["refused"] and "0.8 mg/kg over 40 minutes" in data["answer"]
     assert len(data["notices"]) == 1 and data["notices"][0].startswith("LLM unavailable:")
+
+
+def test_a_refusal_lists_the_closest_passages_apart_and_unnumbered():
+    from qa.__main__ import render
+    from qa.answer import RELATED_HEADING, Answer, Citation
+
+    related = Citation(n=1, source="a.txt", title="A", quote="Ketamine was studied in 2019.", start=10, end=39, score=-1.0)
+    text = render(Answer(question="q", standalone_question="q", answer=REFUSAL, refused=True, related=[related]))
+    lines = text.splitlines()
+    assert lines[0] == REFUSAL
+    assert RELATED_HEADING in lines and "Sources:" not in lines
+    assert "“Ketamine was studied in 2019.”" in text and "[1]" not in text

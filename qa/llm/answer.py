@@ -7,7 +7,7 @@ citations, each citation quoting the cited passage's best-supporting sentence ve
 sentences are listed in `Answer.dropped` with the reason. The extractive answer is used instead,
 with a notice, when the back end is unavailable or fails, or when no sentence survives; the
 model's refusal sentence gives a refusal.
-What it does not: decide whether to answer at all (the gate has, before this runs).
+What it does not: decide whether to answer at all (the answerability decision has, before this runs).
 """
 
 from __future__ import annotations

@@ -1,0 +1,132 @@
+"""Fine-tune the answer head: `python -m bench.train_answer_head [--epochs N] [--skip N]`.
+
+What it does, reproducibly (seed 0, one thread order, data order fixed):
+1. takes the squad2 training pairs of `bench.answer_pairs` (fit split, after the first `--skip`
+   cases, which the answerability model is fit on; the kept-out articles are never read);
+2. reads each pair once through the shipped int8 cross-encoder up to its tenth layer (frozen,
+   exactly as at answer time) and keeps the hidden states in memory;
+3. initialises the head (`qa.answer_head`) from the shipped model's dequantised top layers and
+   trains it with binary cross-entropy (AdamW), holding out the pairs of three of the fit
+   articles to pick the epoch by their AUROC;
+4. writes `qa/models/answer_head.npz` (float16) and, to BENCHMARKS.md, the held-out AUROC of the
+   shipped score and of the fine-tuned head.
+What it does not: fit the answerability decision (see `bench.fit_answerability`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+import numpy as np
+
+from bench.answer_pairs import collect_pairs
+from bench.fit_answerability import auroc
+from qa.answer_head import HEAD_PATH, dequantised_top_layers, load_weights, new_head, weights_of
+
+SEED = 0
+HELD_OUT_ARTICLES = 3
+BATCH = 32
+
+
+def _batches(hidden: list[np.ndarray], order: np.ndarray):
+    import torch
+
+    for begin in range(0, len(order), BATCH):
+        chosen = order[begin : begin + BATCH]
+        length = max(hidden[i].shape[0] for i in chosen)
+        states = np.zeros((len(chosen), length, hidden[chosen[0]].shape[1]), dtype=np.float32)
+        mask = np.zeros((len(chosen), length), dtype=np.float32)
+        for row, i in enumerate(chosen):
+            states[row, : hidden[i].shape[0]] = hidden[i]
+            mask[row, : hidden[i].shape[0]] = 1
+        yield chosen, torch.tensor(states), torch.tensor(mask)
+
+
+def predict(head, hidden, positions) -> np.ndarray:
+    import torch
+
+    out = np.zeros(len(hidden))
+    with torch.inference_mode():
+        for chosen, states, mask in _batches(hidden, np.asarray(positions)):
+            out[chosen] = head(states, mask).numpy()
+    return out[positions]
+
+
+def main(argv: list[str] | None = None) -> int:
+    import torch
+
+    from bench.report import machine_line, write_section
+    from qa.rerank import get_cross_encoder, reranker_dir
+
+    parser = argparse.ArgumentParser(prog="python -m bench.train_answer_head", description=__doc__.split("\n")[0])
+    parser.add_argument("--epochs", type=int, default=3)
+    parser.add_argument("--skip", type=int, default=1200, help="fit-split cases left to the answerability fit")
+    parser.add_argument("--limit", type=int, default=None, help="at most N cases (a quick run)")
+    parser.add_argument("--lr", type=float, default=3e-5)
+    parser.add_argument("--dry-run", action="store_true")
+    args = parser.parse_args(argv)
+    began = time.time()
+    torch.manual_seed(SEED)
+    rng = np.random.default_rng(SEED)
+
+    pairs = collect_pairs(args.skip, args.limit)
+    cross_encoder = get_cross_encoder(2)
+    from tqdm import tqdm
+
+    logits, hidden = [], []
+    for pair in tqdm(pairs, desc="hidden states", unit="pair"):
+        score, states = cross_encoder.read_pairs([(pair["question"], pair["sentence"])])
+        logits.append(float(score[0]))
+        hidden.append(states[0].astype(np.float32))
+    labels = np.array([p["label"] for p in pairs], dtype=np.float32)
+    articles = sorted({p["article"] for p in pairs})
+    held_articles = set(articles[:: max(1, len(articles) // HELD_OUT_ARTICLES)][:HELD_OUT_ARTICLES])
+    held = np.array([i for i, p in enumerate(pairs) if p["article"] in held_articles])
+    train = np.array([i for i, p in enumerate(pairs) if p["article"] not in held_articles])
+
+    head = load_weights(new_head(), dequantised_top_layers(reranker_dir() / "model.onnx"))
+    shipped = auroc(np.array(logits)[held], labels[held])
+    history = [("shipped (epoch 0)", auroc(predict(head.eval(), hidden, held), labels[held]))]
+    best_state, best_auc = weights_of(head), history[0][1]
+    optimiser = torch.optim.AdamW(head.parameters(), lr=args.lr, weight_decay=0.01)
+    loss_fn = torch.nn.BCEWithLogitsLoss()
+    for epoch in range(1, args.epochs + 1):
+        head.train()
+        order = train[rng.permutation(len(train))]
+        for chosen, states, mask in tqdm(list(_batches(hidden, order)), desc=f"epoch {epoch}", unit="batch"):
+            optimiser.zero_grad()
+            loss = loss_fn(head(states, mask), torch.tensor(labels[chosen]))
+            loss.backward()
+            optimiser.step()
+        score = auroc(predict(head.eval(), hidden, held), labels[held])
+        history.append((f"epoch {epoch}", score))
+        print(f"epoch {epoch}: held-out AUROC {score:.3f}", flush=True)
+        if score > best_auc:
+            best_state, best_auc = weights_of(head), score
+    lines = [
+        "## Answer head (fine-tuned top layers of the reranker)",
+        "",
+        f"`python -m bench.train_answer_head --epochs {args.epochs}`: {len(pairs)} squad2 pairs from "
+        f"{len({p['id'] for p in pairs})} fit-split questions ({int(labels.sum())} answering sentences), "
+        f"{len(train)} to train, {len(held)} of 3 articles ({', '.join(sorted(held_articles))}) held out to pick "
+        f"the epoch; {machine_line()}; {time.time() - began:.0f} s.",
+        "",
+        "| head | held-out pair AUROC (answering sentence vs not) |",
+        "|---|---:|",
+        f"| shipped int8 model's score | {shipped:.3f} |",
+        *[f"| {name} | {score:.3f} |" for name, score in history],
+        "",
+        f"Kept: the best held-out epoch (AUROC {best_auc:.3f}).",
+    ]
+    print("\n".join(lines))
+    if not args.dry_run:
+        HEAD_PATH.parent.mkdir(parents=True, exist_ok=True)
+        np.savez_compressed(HEAD_PATH, **{name: value.astype(np.float16) for name, value in best_state.items()})
+        write_section("answer_head", "\n".join(lines))
+        print(f"wrote {HEAD_PATH}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

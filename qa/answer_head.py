@@ -1,0 +1,150 @@
+"""The answer head: the reranker's top two layers, fine-tuned to tell an answering sentence from an on-topic one.
+
+What it does: the shipped cross-encoder (ms-marco-MiniLM-L-12-v2, int8 ONNX, `qa.rerank`) reads
+a (question, sentence) pair through 12 layers and scores *relevance*. `AnswerHead` replaces its
+last two layers, pooler and classifier with copies fine-tuned on external data (SQuAD 2.0
+question–sentence pairs: the sentence holding the answer vs. the best on-topic sentence that does
+not, and unanswerable questions' best sentences; `bench/train_answer_head.py`), reading the
+hidden states the shipped model leaves after its tenth layer (`CrossEncoder.read_pairs`). Its
+logit is one signal of the answerability model (`qa.answerability`). The weights
+(`qa/models/answer_head.npz`, float16, about 7 MB) were initialised from the shipped model's own
+int8 weights, dequantised (`dequantised_top_layers`), so before fine-tuning it gives the shipped
+score. One PyTorch module serves training and answering.
+What it does not: read text (the cross-encoder does) or decide (see `qa.answerability`).
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+HEAD_PATH = Path(__file__).resolve().parent / "models" / "answer_head.npz"
+HIDDEN = 384
+HEADS = 12
+TOP_LAYERS = (10, 11)
+LAYER_PARTS = ("attention.self.query", "attention.self.key", "attention.self.value", "attention.output.dense",
+               "intermediate.dense", "output.dense")
+NORMS = ("attention.output.LayerNorm", "output.LayerNorm")
+EPSILON = 1e-12
+
+
+def _torch_module():
+    import torch
+    from torch import nn
+
+    class Layer(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.query, self.key, self.value = nn.Linear(HIDDEN, HIDDEN), nn.Linear(HIDDEN, HIDDEN), nn.Linear(HIDDEN, HIDDEN)
+            self.attention_out = nn.Linear(HIDDEN, HIDDEN)
+            self.attention_norm = nn.LayerNorm(HIDDEN, eps=EPSILON)
+            self.intermediate = nn.Linear(HIDDEN, 4 * HIDDEN)
+            self.output = nn.Linear(4 * HIDDEN, HIDDEN)
+            self.output_norm = nn.LayerNorm(HIDDEN, eps=EPSILON)
+
+        def forward(self, x, additive_mask):
+            batch, length, _ = x.shape
+            split = lambda t: t.view(batch, length, HEADS, HIDDEN // HEADS).transpose(1, 2)  # noqa: E731
+            q, k, v = split(self.query(x)), split(self.key(x)), split(self.value(x))
+            scores = q @ k.transpose(-1, -2) / math.sqrt(HIDDEN // HEADS) + additive_mask[:, None, None, :]
+            context = (scores.softmax(-1) @ v).transpose(1, 2).reshape(batch, length, HIDDEN)
+            x = self.attention_norm(self.attention_out(context) + x)
+            return self.output_norm(self.output(nn.functional.gelu(self.intermediate(x))) + x)
+
+    class Head(nn.Module):
+        """Layers 10 and 11, pooler and classifier of the cross-encoder."""
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.layers = nn.ModuleList([Layer() for _ in TOP_LAYERS])
+            self.pooler = nn.Linear(HIDDEN, HIDDEN)
+            self.classifier = nn.Linear(HIDDEN, 1)
+
+        def forward(self, hidden, mask):
+            additive = (1.0 - mask.to(hidden.dtype)) * -10000.0
+            for layer in self.layers:
+                hidden = layer(hidden, additive)
+            return self.classifier(torch.tanh(self.pooler(hidden[:, 0]))).squeeze(-1)
+
+    return Head
+
+
+def new_head():
+    """An untrained head (PyTorch module)."""
+    return _torch_module()()
+
+
+def weights_of(head) -> dict[str, np.ndarray]:
+    return {name: value.detach().cpu().numpy() for name, value in head.state_dict().items()}
+
+
+def load_weights(head, weights: dict[str, np.ndarray]):
+    import torch
+
+    head.load_state_dict({name: torch.tensor(np.asarray(value, dtype=np.float32)) for name, value in weights.items()})
+    return head
+
+
+def dequantised_top_layers(onnx_path: Path) -> dict[str, np.ndarray]:
+    """The shipped model's layers 10-11, pooler and classifier as float weights (int8 → float by
+    (q - zero_point) * scale), named as the PyTorch head names them (Linear weights are [out, in])."""
+    import onnx
+    from onnx import numpy_helper
+
+    model = onnx.load(str(onnx_path))
+    tensors = {item.name: numpy_helper.to_array(item) for item in model.graph.initializer}
+    by_node = {node.name: node for node in model.graph.node}
+
+    def matrix(node_name: str) -> np.ndarray:
+        node = by_node[node_name]
+        base = node.input[1][: -len("_quantized")]
+        quantized = tensors[node.input[1]].astype(np.float32)
+        return ((quantized - tensors[node.input[3]].astype(np.float32)) * tensors[f"{base}_scale"]).T
+
+    names = {"attention.self.query": "query", "attention.self.key": "key", "attention.self.value": "value",
+             "attention.output.dense": "attention_out", "intermediate.dense": "intermediate", "output.dense": "output"}
+    weights = {}
+    for position, layer in enumerate(TOP_LAYERS):
+        for part in LAYER_PARTS:
+            node = f"/bert/encoder/layer.{layer}/{part.replace('.', '/')}/MatMul_quant"
+            weights[f"layers.{position}.{names[part]}.weight"] = matrix(node)
+            weights[f"layers.{position}.{names[part]}.bias"] = tensors[f"bert.encoder.layer.{layer}.{part}.bias"]
+        for norm, short in zip(NORMS, ("attention_norm", "output_norm")):
+            weights[f"layers.{position}.{short}.weight"] = tensors[f"bert.encoder.layer.{layer}.{norm}.weight"]
+            weights[f"layers.{position}.{short}.bias"] = tensors[f"bert.encoder.layer.{layer}.{norm}.bias"]
+    weights["pooler.weight"] = matrix("/bert/pooler/dense/Gemm_MatMul_quant")
+    weights["pooler.bias"] = tensors["bert.pooler.dense.bias"]
+    weights["classifier.weight"] = matrix("/classifier/Gemm_MatMul_quant")
+    weights["classifier.bias"] = tensors["classifier.bias"]
+    return weights
+
+
+class AnswerHead:
+    """The fine-tuned head, for answering: `score(hidden)` of one pair's hidden states; thread-safe."""
+
+    def __init__(self, path: Path = HEAD_PATH):
+        try:
+            with np.load(path) as stored:
+                weights = {name: stored[name] for name in stored.files}
+        except FileNotFoundError:
+            raise FileNotFoundError(f"{path} is missing: train it with `python -m bench.train_answer_head`") from None
+        self._head = load_weights(new_head(), weights).eval()
+        self._lock = threading.Lock()
+
+    def score(self, hidden: np.ndarray) -> float:
+        """The head's logit for one pair, from the [tokens, 384] hidden states after layer 10 (its
+        attention mask is all ones: `read_pairs` returns only the pair's own tokens)."""
+        import torch
+
+        with self._lock, torch.inference_mode():
+            states = torch.tensor(np.asarray(hidden, dtype=np.float32))[None]
+            return float(self._head(states, torch.ones(states.shape[:2]))[0])
+
+
+@lru_cache(maxsize=1)
+def get_answer_head() -> AnswerHead:
+    return AnswerHead()

@@ -1,0 +1,54 @@
+"""qa.answer_head: the dequantised top layers reproduce the shipped score; the fine-tuned head loads
+offline and tells an answering sentence from an on-topic one (real models)."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa.answer_head import HEAD_PATH, AnswerHead, dequantised_top_layers, load_weights, new_head
+from qa.rerank import get_cross_encoder, reranker_dir
+
+QUESTION = "When was the Ottoman Caliphate abolished?"
+ANSWERS = (
+    "HT sees Islam's pivotal turning point as occurring not with the death of Ali, but with the abolition of the "
+    "Ottoman Caliphate in 1924."
+)
+ON_TOPIC = "In its focus on the Caliphate, the party takes a different view of Muslim history than some other Islamists."
+
+
+@pytest.fixture(scope="module")
+def cross_encoder():
+    return get_cross_encoder(1)
+
+
+def test_dequantised_head_reproduces_the_shipped_score(cross_encoder):
+    import torch
+
+    head = load_weights(new_head(), dequantised_top_layers(reranker_dir() / "model.onnx")).eval()
+    pairs = [(QUESTION, ANSWERS), (QUESTION, ON_TOPIC), (QUESTION, "The weather in Paris was mild.")]
+    logits, hidden = cross_encoder.read_pairs(pairs)
+    with torch.inference_mode():
+        again = [float(head(torch.tensor(h)[None], torch.ones(1, h.shape[0]))[0]) for h in hidden]
+    assert again == pytest.approx([float(v) for v in logits], abs=0.15)
+
+
+def test_hidden_states_cover_only_the_pairs_tokens(cross_encoder):
+    _, hidden = cross_encoder.read_pairs([(QUESTION, ANSWERS), (QUESTION, "Short.")])
+    assert hidden[0].shape[1] == hidden[1].shape[1] == 384
+    assert hidden[0].shape[0] > hidden[1].shape[0]
+
+
+def test_shipped_head_prefers_the_answering_sentence(cross_encoder):
+    head = AnswerHead()
+    _, hidden = cross_encoder.read_pairs([(QUESTION, ANSWERS), (QUESTION, ON_TOPIC)])
+    answers, on_topic = (head.score(h) for h in hidden)
+    assert answers > on_topic
+
+
+def test_missing_weights_name_the_training_script(tmp_path):
+    with pytest.raises(FileNotFoundError, match="bench.train_answer_head"):
+        AnswerHead(tmp_path / "none.npz")
+
+
+def test_shipped_weights_are_small():
+    assert HEAD_PATH.stat().st_size < 25 * 1024 * 1024

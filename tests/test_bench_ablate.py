@@ -1,0 +1,42 @@
+"""bench.ablate: each rule's switch really changes what the chain calls, and puts it back."""
+
+from __future__ import annotations
+
+import pytest
+
+import qa.answering
+import qa.extractive
+import qa.scoring
+from bench.ablate import RULES
+from qa.index import LoadedIndex
+
+WHAT_EACH_RULE_CHANGES = {
+    "source claims": (qa.answering, "source_claim"),
+    "journal abbreviations": (qa.scoring, "expand_journal_names"),
+    "acronym expansion": (qa.scoring, "expand_acronyms"),
+    "leaning sentences": (qa.extractive, "leans_on_previous"),
+    "across the documents": (qa.answering, "ASKS_ACROSS_DOCUMENTS"),
+    "list lead-ins": (LoadedIndex, "lead_in"),
+}
+
+
+def test_every_rule_has_a_switch():
+    assert set(RULES) == set(WHAT_EACH_RULE_CHANGES)
+
+
+@pytest.mark.parametrize("rule", sorted(WHAT_EACH_RULE_CHANGES))
+def test_switch_replaces_the_rule_and_restores_it(rule):
+    target, name = WHAT_EACH_RULE_CHANGES[rule]
+    original = getattr(target, name)
+    with RULES[rule]():
+        assert getattr(target, name) is not original
+    assert getattr(target, name) is original
+
+
+def test_switched_off_rules_do_nothing():
+    with RULES["source claims"]():
+        assert qa.answering.source_claim("Which paper is cited for the claim that ketamine reduces cravings?") is None
+    with RULES["across the documents"]():
+        assert not qa.answering.ASKS_ACROSS_DOCUMENTS.search("What do both documents say?")
+    with RULES["acronym expansion"]():
+        assert qa.scoring.expand_acronyms("AUD", {"AUD": "Alcohol Use Disorder"}) == "AUD"
