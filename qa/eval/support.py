@@ -37,7 +37,6 @@ relapses" passes (a)); (b) reads word overlap and relevance, not truth.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
