@@ -140,3 +140,30 @@ def test_the_real_system_end_to_end(corpus_index, tmp_path, capsys):  # noqa: F8
     assert code == 0 and figures["n_cases"] == 2
     assert figures["quote_exactness"] == 1.0 and figures["citation_recall"] == 1.0
     assert figures["cases"][1]["must_include_recall"] == 1.0
+
+
+def test_the_dev_set_case_format_is_read_and_scored_by_its_rules(tmp_path: Path, capsys):
+    """`../shared/data/dev/README.md`: the last turn is asked with the case's own history; hit,
+    doc_hit, refusal_ok, balanced and the median answer length are reported."""
+    rows = [
+        {"id": "d1", "kind": "coqa", "turns": ["Who ran it?", "How many people?"],
+         "history": [{"role": "user", "content": "Who ran it?"}, {"role": "assistant", "content": "Grabski"}],
+         "answerable": True, "answers": ["ninety-six", "96 people"], "gold_doc": ["trial.txt"], "gold_text": [TRIAL]},
+        {"id": "d2", "kind": "squad2", "turns": ["What does it cost?"], "history": [], "answerable": False,
+         "answers": [], "gold_doc": [], "gold_text": []},
+        {"id": "d3", "kind": "squad2", "turns": ["What was the wrong dose?"], "history": [], "answerable": True,
+         "answers": ["1.5 mg/kg"], "gold_doc": ["other.txt"], "gold_text": []},
+    ]  # fmt: skip
+    path = tmp_path / "cases.jsonl"
+    path.write_text("\n".join(json.dumps(row) for row in rows) + "\n", encoding="utf-8")
+    ask = FakeAsk()
+    assert main([str(path), "--json"], ask=ask, lookup=STORED, scorer=fake_scorer) == 0
+    figures = json.loads(capsys.readouterr().out)
+    assert ask.calls[0] == ("How many people?", rows[0]["history"])  # asked once, with its history
+    assert figures["hit"] == 0.5 and figures["doc_hit"] == 0.5 and figures["refusal_ok"] == 1.0
+    assert figures["balanced"] == 0.75 and figures["false_refusal"] == 0.0
+    assert figures["median_answer_chars"] == len(f"{TRIAL} [1]")
+    cases = {case["id"]: case for case in figures["cases"]}
+    assert cases["d1"]["hit"] is True and cases["d3"]["hit"] is False and cases["d2"]["hit"] is None
+    assert main([str(path)], ask=FakeAsk(), lookup=STORED, scorer=fake_scorer) == 0
+    assert "balanced" in capsys.readouterr().out

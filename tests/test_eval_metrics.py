@@ -114,3 +114,15 @@ def test_forbidden_rate_is_the_share_of_cases_listing_forbidden_text_that_contai
     assert forbidden_rate(cases) == 0.5
     assert forbidden_rate([("text", [])]) is None
     assert forbidden_rate([(REFUSAL, ["0.5 mg/kg"])]) == 0.0
+
+
+def test_the_dev_sets_scoring_rules():
+    from qa.eval.metrics import answer_hit, doc_hit, normalise
+
+    assert normalise("The  Eiffel-Tower, in Paris!") == "eiffeltower in paris"
+    assert answer_hit("It was built by the French in 1889.", ["1889"])
+    assert not answer_hit("It was built in 1899.", ["1889"])
+    gold = "the tower was completed in 1889 for the world fair"
+    assert answer_hit("Completed in 1889 for the World Fair, the tower was.", [], [gold])  # >= 70% of its tokens
+    assert not answer_hit("Completed in 1889.", [], [gold])
+    assert doc_hit([{"source": "sub/Paris.txt"}], ["Paris.txt"]) and not doc_hit([], ["Paris.txt"])

@@ -48,6 +48,11 @@ def render_table(results: list[CaseResult], summary: dict) -> str:
         value = summary[metric]
         note = " (lower is better)" if metric in LOWER_IS_BETTER else ""
         lines.append(f"  {metric:<20} {'n/a' if value is None else f'{value:.3f}'}{note}")
+    for metric in ("hit", "doc_hit", "refusal_ok", "false_refusal", "balanced", "median_answer_chars"):
+        if metric in summary:
+            value = summary[metric]
+            shown = "n/a" if value is None else (f"{value:.0f}" if metric == "median_answer_chars" else f"{value:.3f}")
+            lines.append(f"  {metric:<20} {shown}")
     return "\n".join(lines)
 
 
@@ -58,7 +63,7 @@ def _progress(number: int, total: int, case) -> None:
 def main(argv: list[str] | None = None, ask=None, lookup=None, scorer=None) -> int:
     """Run the command; `ask`, `lookup` and `scorer` replace the real ones (for tests)."""
     parser = argparse.ArgumentParser(prog="python -m qa.eval", description="Evaluate answer faithfulness on a question set.")
-    parser.add_argument("dataset", type=Path, help="JSONL question set (e.g. tests/data/golden.jsonl)")
+    parser.add_argument("dataset", type=Path, help="JSONL question set (tests/data/golden.jsonl, or a dev set's cases.jsonl)")
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of the table")
     parser.add_argument("--report", type=Path, metavar="DIR", help="write DIR/report.md and its PNG chart")
     parser.add_argument("--index", type=Path, metavar="DIR", help="index folder (default: $QUOTEQA_INDEX or .index)")

@@ -1,7 +1,13 @@
 """Load a question set (JSONL) and run its cases through `ask()`, multi-turn cases turn by turn.
 
-A case is one JSON object: `id`, `kind`, `turns` (user messages; the last is scored),
-`answerable`, `must_include`, `must_not_include`, `gold_passages`.
+Two formats are read, line by line:
+- the project's: `id`, `kind`, `turns` (user messages; the last is scored, the earlier ones are
+  asked first and their answers become the history), `answerable`, `must_include`,
+  `must_not_include`, `gold_passages`;
+- the external dev sets' (`../shared/data/dev/README.md`: SQuAD 2.0, CoQA): `id`, `kind`,
+  `turns`, `history` (the dataset's own conversation so far), `answerable`, `answers` (gold short
+  answers), `gold_doc` (file names), `gold_text` (gold passages) - the last turn is asked with
+  `history`, and the answer is scored by `metrics.answer_hit` and `metrics.doc_hit`.
 What it does not: score anything (see `metrics`).
 """
 
@@ -14,6 +20,7 @@ from pathlib import Path
 from qa.answer import Answer
 
 REQUIRED_KEYS = {"id", "kind", "turns", "answerable", "must_include", "must_not_include", "gold_passages"}
+DEV_KEYS = {"id", "kind", "turns", "history", "answerable", "answers", "gold_doc", "gold_text"}
 
 
 @dataclass(frozen=True)
@@ -25,6 +32,13 @@ class Case:
     must_include: tuple[str, ...]
     must_not_include: tuple[str, ...]
     gold_passages: tuple[str, ...]
+    history: tuple[dict, ...] | None = None  # dev format: the conversation so far, as given
+    answers: tuple[str, ...] = ()
+    gold_doc: tuple[str, ...] = ()
+
+    @property
+    def dev_format(self) -> bool:
+        return self.history is not None
 
 
 def load_cases(path: Path) -> list[Case]:
@@ -33,6 +47,22 @@ def load_cases(path: Path) -> list[Case]:
         if not line.strip():
             continue
         raw = json.loads(line)
+        if DEV_KEYS <= raw.keys() and "must_include" not in raw:
+            cases.append(
+                Case(
+                    id=str(raw["id"]),
+                    kind=raw["kind"],
+                    turns=tuple(raw["turns"]),
+                    answerable=bool(raw["answerable"]),
+                    must_include=(),
+                    must_not_include=(),
+                    gold_passages=tuple(raw["gold_text"]),
+                    history=tuple(raw["history"]),
+                    answers=tuple(raw["answers"]),
+                    gold_doc=tuple(raw["gold_doc"]),
+                )
+            )
+            continue
         missing = REQUIRED_KEYS - raw.keys()
         if missing:
             raise ValueError(f"{path}:{number}: missing keys {sorted(missing)}")
@@ -51,7 +81,10 @@ def load_cases(path: Path) -> list[Case]:
 
 
 def run_case(case: Case, ask, **overrides) -> Answer:
-    """Ask every turn in order, feeding each answer back as history; return the last answer."""
+    """Ask every turn in order, feeding each answer back as history; return the last answer. A
+    dev-format case asks its last turn with its own `history`."""
+    if case.dev_format:
+        return ask(case.turns[-1], [dict(turn) for turn in case.history], **overrides)
     history: list[dict] = []
     answer = None
     for turn in case.turns:

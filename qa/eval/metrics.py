@@ -8,6 +8,8 @@
 - `quote_is_exact(citation, stored_text)` / `quote_exactness(answer, lookup)`: a quote is exactly
   the stored span it claims, and the share of an answer's citations for which that holds.
 - `refusal_accuracy(pairs)`: the share of cases refused exactly when they are unanswerable.
+- `normalise`, `answer_hit(answer_text, answers, gold_text)`, `doc_hit(citations, gold_doc)`: the
+  scoring rules of the external dev sets (`../shared/data/dev/README.md`, SQuAD-style).
 What it does not: judge whether sentences are supported (see `support` and `citations`) or run
 the system (see `cases` and `runner`).
 """
@@ -95,3 +97,34 @@ def forbidden_rate(pairs: Iterable[tuple[str, Iterable[str]]]) -> float | None:
     if not listed:
         return None
     return sum(bool(forbidden_hits(text, forbidden)) for text, forbidden in listed) / len(listed)
+
+
+def normalise(text: str) -> str:
+    """SQuAD normalisation: lower case, punctuation and the articles a/an/the dropped, spaces
+    collapsed."""
+    text = "".join(char for char in text.lower() if char not in _PUNCTUATION)
+    text = re.sub(r"\b(a|an|the)\b", " ", text)
+    return " ".join(text.split())
+
+
+_PUNCTUATION = set("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~\u2018\u2019\u201c\u201d\u2013\u2014")
+
+
+def answer_hit(answer_text: str, answers, gold_text=()) -> bool:
+    """The normalised answer contains a normalised gold answer, or holds at least 70% of the
+    normalised tokens of a gold passage."""
+    answer = normalise(answer_text)
+    if any(normalise(gold) and normalise(gold) in answer for gold in answers):
+        return True
+    tokens = set(answer.split())
+    for passage in gold_text:
+        gold = normalise(passage).split()
+        if gold and sum(token in tokens for token in gold) / len(gold) >= 0.7:
+            return True
+    return False
+
+
+def doc_hit(citations, gold_doc) -> bool:
+    """A citation's source (its file name) is one of the gold documents."""
+    names = {str(name).rsplit("/", 1)[-1] for name in gold_doc}
+    return any(str(c.get("source", "")).rsplit("/", 1)[-1] in names for c in citations or [])

@@ -13,6 +13,8 @@ How the per-case values become data-set figures:
 - must_include_recall: the mean over answerable cases that list facts (a refusal scores 0);
 - refusal_accuracy: over all cases (refused exactly when unanswerable);
 - forbidden_rate: over the cases that list forbidden strings (lower is better).
+- for cases in the dev sets' format: hit, doc_hit, refusal_ok, false_refusal, balanced and the
+  median answer length, by the rules of `../shared/data/dev/README.md`.
 What it does not: print or draw (see `__main__` and `report`).
 """
 
@@ -24,7 +26,7 @@ from dataclasses import dataclass, field
 
 from qa.eval.cases import Case, run_case
 from qa.eval.citations import Lookup, MemoScorer, StatementVerdict, judge_answer, stored_text
-from qa.eval.metrics import forbidden_hits, must_include_hits, quote_is_exact
+from qa.eval.metrics import answer_hit, doc_hit, forbidden_hits, must_include_hits, quote_is_exact
 from qa.eval.support import Scorer, default_scorer
 
 METRICS = (
@@ -52,6 +54,8 @@ class CaseResult:
     missing_facts: list[str]
     forbidden: list[str]
     statements: list[StatementVerdict] = field(default_factory=list)
+    hit: bool | None = None  # dev-format cases: the answer holds a gold answer (and was not refused)
+    doc_hit: bool | None = None  # dev-format cases: a citation is a gold document
 
     @property
     def refused(self) -> bool:
@@ -68,6 +72,8 @@ class CaseResult:
     @property
     def failures(self) -> list[str]:
         reasons = []
+        if self.hit is False and not self.refused:
+            reasons.append("no gold answer in the answer")
         if not self.refusal_correct:
             reasons.append("refused an answerable question" if self.refused else "answered an unanswerable question")
         if self.missing_facts and not self.refused:
@@ -105,6 +111,8 @@ class CaseResult:
                 "must_include_recall": self.must_include_recall,
                 "refusal_correct": self.refusal_correct,
                 "forbidden": self.forbidden,
+                "hit": self.hit,
+                "doc_hit": self.doc_hit,
                 "answer": self.answer.get("answer", ""),
                 "standalone_question": self.answer.get("standalone_question", ""),
                 "citations": [
@@ -157,6 +165,8 @@ def evaluate_answer(case: Case, answer: dict, lookup: Lookup, scorer: Scorer | N
         missing_facts=[fact for fact in facts if fact not in hits],
         forbidden=forbidden_hits(text, case.must_not_include),
         statements=verdict.statements if verdict else [],
+        hit=(not answer.get("refused") and answer_hit(text, case.answers, case.gold_passages)) if case.dev_format and case.answerable else None,
+        doc_hit=doc_hit(citations, case.gold_doc) if case.dev_format and case.answerable else None,
     )
 
 
@@ -189,7 +199,7 @@ def summarise(results: list[CaseResult]) -> dict:
     """The data-set figures (see the module docstring); a metric with no case to measure is None."""
     quotes = sum(r.quotes for r in results)
     listed = [r for r in results if r.case.must_not_include]
-    return {
+    return _dev_figures(results) | {
         "quote_exactness": (sum(r.exact_quotes for r in results) / quotes) if quotes else None,
         "citation_recall": _mean(r.citation_recall for r in results),
         "citation_precision": _mean(r.citation_precision for r in results),
@@ -201,6 +211,28 @@ def summarise(results: list[CaseResult]) -> dict:
         "n_passed": sum(r.passed for r in results),
         "n_quotes": quotes,
         "n_sentences": sum(len(r.statements) for r in results),
+    }
+
+
+def _dev_figures(results: list[CaseResult]) -> dict:
+    """The dev sets' figures (`../shared/data/dev/README.md`) when the cases are in their format:
+    hit and doc_hit rates over answerable cases, refusal_ok over unanswerable ones, their
+    balanced mean, false refusals, and the median answer length in characters."""
+    dev = [r for r in results if r.case.dev_format]
+    if not dev:
+        return {}
+    answerable = [r for r in dev if r.case.answerable]
+    unanswerable = [r for r in dev if not r.case.answerable]
+    hit = _mean(float(bool(r.hit)) for r in answerable)
+    refusal_ok = _mean(float(r.refused) for r in unanswerable)
+    lengths = sorted(len(r.answer.get("answer") or "") for r in dev if not r.refused)
+    return {
+        "hit": hit,
+        "doc_hit": _mean(float(bool(r.doc_hit)) for r in answerable),
+        "refusal_ok": refusal_ok,
+        "false_refusal": _mean(float(r.refused) for r in answerable),
+        "balanced": (hit + refusal_ok) / 2 if hit is not None and refusal_ok is not None else None,
+        "median_answer_chars": lengths[len(lengths) // 2] if lengths else None,
     }
 
 

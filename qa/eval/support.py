@@ -3,40 +3,46 @@
 No entailment (NLI) model ships in any package this project may install, so this is not an
 entailment judge and is never called one. It is a *support check*, two tests that must both pass:
 
-(a) **Key terms.** Every number (with its unit), year, dose, percentage, proper name, and every
-    direction or negation word of the sentence appears in a passage — all of them in one
-    sentence of one passage, as often as the claim states them (see `key_terms` for what
-    counts and `term_check` for how they are matched, and why one sentence).
-(b) **Score.** The cross-encoder (ms-marco-MiniLM-L-12-v2, `qa.rerank`) scores the pair
-    (sentence, passage) at or above `SUPPORT_THRESHOLD`, for a passage that passes (a).
-A sentence citing several passages is supported when one of them supports it.
+(a) **Key terms** (a hard veto). Every number (with its unit), year, dose, percentage, proper
+    name, and every direction or negation word of the sentence appears in one passage, and all
+    its numbers in one sentence of it, as often as the claim states them (see `key_terms` for
+    what counts and `term_check` for how they are matched). Names and direction words that no
+    single sentence holds with the rest are counted (`apart`) and weighed by (b): people write
+    true sentences that join two facts of a source, but a number is never assembled.
+(b) **Fitted judge.** Among the passages that pass (a), the sentence's content words, its best
+    one to three evidence sentences and the cross-encoder's reading of them are combined by a
+    logistic regression fitted on human support labels (`qa.eval.judge`, weights and threshold in
+    `qa/eval/support_model.json`, fitted by `python -m bench.calibrate_support`). Its probability
+    must reach the fitted threshold.
+A sentence citing several passages is judged against the sentences of the passages that pass (a).
 
-(a) catches what a relevance model is blind to — a changed digit, a swapped dose, author, journal
-or year, "higher" for "lower" — and (b) catches what a term list is blind to: a sentence about
-something the passage does not discuss although it shares its numbers ("In the alcohol trial,
-ketamine infusions were given at 0.8 mg/kg" against the cocaine trial's passage).
+(a) catches what a relevance model is blind to - a changed digit, a swapped dose, author, journal
+or year, "higher" for "lower" - and (b) catches what a term list is blind to: a sentence that adds
+its own claims on the passage's topic ("novel" content words), or about something the passage
+does not discuss although it shares its numbers.
 
 Normalisation: citation markers ("[1]", "[2, 3]") are removed from the sentence and the passages;
 whitespace and case are folded; small spelled numbers count as digits ("two weeks" ~ "2 weeks");
 units have one spelling ("40 minutes" ~ "40-minute" ~ "40 min"). Numbers are never loosened.
 
 What it does: `sentence_support(sentence, passages)` returns a `SupportResult(supported, reason,
-score, missing)`; `key_terms` and `missing_terms` are the pieces of (a), exposed for tests and
-reports. The scorer is a parameter (`scorer(pairs) -> scores`), the real cross-encoder by default,
-so tests of the logic run with fakes.
+score, missing, novel, evidence, relevance)`; `key_terms` and `missing_terms` are the pieces of
+(a), exposed for tests and reports. The scorer is a parameter (`scorer(pairs) -> scores`), the
+real cross-encoder by default, so tests of the logic run with fakes.
 What it does not: split answers into sentences or decide which passages a sentence cites (see
 `qa.eval.citations`); it never loosens a number ("0.8" is not "0.5", "96" is not "69", "0.8" is
 not "0.85") and it cannot see a claim that reorders correct terms ("fewer days abstinent and more
-relapses" passes (a)); the score in (b) measures topical relevance, not truth.
+relapses" passes (a)); (b) reads word overlap and relevance, not truth.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from ingest.sentences import split_sentences
+from qa.eval.judge import SupportModel, load_model, signals
+from qa.eval.words import word_overlap
 from qa.eval.key_terms import (  # noqa: F401 - re-exported: tests and reports import them from here
     BIBLIOGRAPHY_LINE,
     MARKER,
@@ -53,30 +59,29 @@ from qa.eval.key_terms import (  # noqa: F401 - re-exported: tests and reports i
     strip_citation_markers,
 )
 
-# Calibrated by bench/calibrate_support.py (`python -m bench.calibrate_support`) on the
-# `calibrate` split of tests/data/support_pairs.jsonl (55 pairs: 18 supported, 19 contradicted,
-# 18 unrelated): sweeping -6.0 to 10.0 in steps of 0.5, the whole check (key terms + score) is
-# most accurate, 0.909 (50/55), on the plateau 1.5 ... 5.5, whose middle is taken. Holdout split
-# (27 pairs): 0.926 (25/27). Every supported pair passes on both splits (scores 5.4 to 10.3);
-# every error is a contradicted pair sharing every key term with its passage ("methadone" for
-# "naltrexone", "an FDA-approved medication" for "no FDA-approved medication"), which neither
-# test can see. The score alone would need 8.5 and reach only 0.764 / 0.741. Verbatim answer
-# sentences of the golden set score at least 5.2 against their cited passages.
-SUPPORT_THRESHOLD = 3.5
+# A claim with at least this share of its content words in one passage sentence copies it.
+NEAR_COPY = 0.75
+# The fitted judge's probability threshold (see `qa.eval.judge` and BENCHMARKS.md).
+SUPPORT_THRESHOLD = load_model().threshold
 
 Scorer = Callable[[list[tuple[str, str]]], Sequence[float]]
 
 # In-text citation and bibliography markers: "[1]", "[2, 3]", "[2-4]".
 @dataclass
 class SupportResult:
-    """The verdict on one sentence: `missing` lists the key terms that the passage sentence closest
-    to backing it lacks (empty when the key terms are all there); `score` is NaN when no passage
-    passed the key-term test (not scored) and -inf when there was no passage."""
+    """The verdict on one sentence. `score` is the fitted judge's probability that the sentence is
+    supported (NaN when no passage passed the key-term test, so it was not scored; -inf when there
+    was no passage); `missing` lists the key terms that the passage sentence closest to backing it
+    lacks; `novel` the claim's content words absent from its best evidence sentences; `evidence`
+    the best evidence sentence; `relevance` the cross-encoder score of (sentence, evidence)."""
 
     supported: bool
     reason: str
     score: float
     missing: list[str] = field(default_factory=list)
+    novel: list[str] = field(default_factory=list)
+    evidence: str = ""
+    relevance: float = float("nan")
 
 
 def passage_sentences(passages: Iterable[str]) -> list[str]:
@@ -153,27 +158,85 @@ def default_scorer() -> Scorer:
     return get_cross_encoder().score_pairs
 
 
+def swapped_terms(claim: str, passage: str) -> tuple[list[str], list[str]]:
+    """`(apart, swapped)`: the key terms of `claim` that the passage sentence holding most of them
+    lacks (found elsewhere or not at all), and those of them that look swapped - the claim is a
+    near copy of that sentence (at least `NEAR_COPY` of its content words are there) and the
+    term is a number ("2023" where it says "2022"), or the sentence states another term of the
+    same kind that the claim does not ("Freeman" where the sentence names "Krupitsky"). A claim that joins facts of two
+    sentences has terms apart; a claim that copies a sentence and changes one of its terms has a
+    swap."""
+    terms = key_terms(claim)
+    if not terms:
+        return [], []
+    counts = _sentence_terms(claim)
+    best: tuple[list, str] | None = None
+    for text in passage_sentences([passage]):
+        held = _sentence_terms(text)
+        lacking = [term for term in terms if not _held(term, held, counts)]
+        if best is None or len(lacking) < len(best[0]):
+            best = (lacking, text)
+        if not lacking:
+            return [], []
+    lacking, sentence = best if best else (terms, "")
+    if word_overlap(claim, [sentence]) < NEAR_COPY:
+        return [t.surface for t in lacking], []
+    stated = {(t.kind, t.key) for t in terms}
+    others = {t.kind for t in key_terms(sentence) if (t.kind, t.key) not in stated}
+    return [t.surface for t in lacking], [t.surface for t in lacking if t.kind == "number" or t.kind in others]
+
+
+def veto(claim: str, passages: Sequence[str]) -> tuple[list[str], tuple[int, int], SupportResult | None]:
+    """Test (a) over each passage: `(holding, apart, None)` with the passages that hold every key
+    term of `claim` with no term swapped (see `swapped_terms`),
+    and `apart` = (numbers, other terms) that no single sentence of them holds with the rest (the fewest over the passages; a
+    signal for the judge); or `([], (0, 0), verdict)` with the unsupported verdict that says
+    which terms are missing or swapped."""
+    kinds = {term.surface: term.kind for term in key_terms(claim)}
+    kept: list[tuple[str, tuple[int, int]]] = []
+    swaps: list[str] = []
+    for text in passages:
+        missing, absent = term_check(claim, [text])
+        if absent:
+            continue
+        apart, swapped = swapped_terms(claim, text) if missing else ([], [])
+        if swapped:
+            swaps += [term for term in swapped if term not in swaps]
+            continue
+        numbers = sum(kinds.get(term) == "number" for term in apart)
+        kept.append((text, (numbers, len(apart) - numbers)))
+    if kept:
+        apart = min(count for _, count in kept)
+        return [text for text, count in kept if count == apart], apart, None
+    missing, absent = term_check(claim, passages)
+    parts = []
+    if absent:
+        parts.append("not in the cited passages: " + ", ".join(f"'{term}'" for term in absent))
+    elif swaps:
+        parts.append("in the cited passage, but where the closest sentence states another: " + ", ".join(f"'{term}'" for term in swaps))
+    else:
+        apart_terms = [term for term in missing if term not in absent]
+        parts.append("not in the sentence that holds the rest: " + ", ".join(f"'{term}'" for term in apart_terms))
+    return [], (0, 0), SupportResult(False, "; ".join(parts), float("nan"), missing)
+
+
 def sentence_support(
     sentence: str,
     passages: Sequence[str],
     scorer: Scorer | None = None,
-    threshold: float = SUPPORT_THRESHOLD,
+    threshold: float | None = None,
+    model: SupportModel | None = None,
 ) -> SupportResult:
     """The support check of one sentence against the passages it cites.
 
-    Citation markers are stripped from the sentence and the passages. The sentence is supported
-    when one of the passages supports it: (a) the passage holds every key term of the sentence
-    (see `key_terms`) in one of its sentences (see `term_check`), and (b) the cross-encoder
-    scores (sentence, that passage) at or above `threshold` (`SUPPORT_THRESHOLD`, calibrated by
-    bench/calibrate_support.py). Both tests apply to the same passage: the terms of one passage
-    and the topic of another do not add up to support. `scorer(pairs)` returns one score per
-    (sentence, passage) pair; the default is the real cross-encoder. Only passages that pass (a)
-    are scored (the cross-encoder is the slow part, and a missing number already decides), so
-    the score is NaN when no passage passes (a).
+    Citation markers are stripped from the sentence and the passages. (a) The passages that hold
+    every key term of the sentence in one of their sentences are kept (`term_check`); none kept:
+    not supported, `missing` says which terms. (b) The fitted judge (`qa.eval.judge`) reads the
+    sentence against the sentences of the kept passages; supported when its probability is at
+    or above `threshold` (default: the model's fitted threshold, `SUPPORT_THRESHOLD`).
+    `scorer(pairs)` returns one cross-encoder score per (sentence, evidence) pair (at most two
+    pairs per call); the default is the real cross-encoder.
 
-    Returns `SupportResult(supported, reason, score, missing)`: `missing` lists the key terms
-    that the passage sentence closest to backing the claim lacks; `score` is the best score of
-    the passages that pass (a); `reason` says in words why the sentence is or is not supported.
     With no passages (an uncited sentence) the sentence is not supported and the score is -inf.
     An empty sentence (only markers or spaces) is not supported either: nothing to back.
     """
@@ -183,19 +246,21 @@ def sentence_support(
         return SupportResult(False, "empty sentence: nothing to support", float("-inf"), [])
     if not texts:
         return SupportResult(False, "no passage cited", float("-inf"), [])
-    holding = [text for text in texts if not term_check(claim, [text])[0]]
-    if not holding:
-        missing, absent = term_check(claim, texts)
-        apart = [term for term in missing if term not in absent]
-        parts = []
-        if absent:
-            parts.append("not in the cited passages: " + ", ".join(f"'{term}'" for term in absent))
-        if apart:
-            parts.append("not in the sentence that holds the rest: " + ", ".join(f"'{term}'" for term in apart))
-        return SupportResult(False, "; ".join(parts), float("nan"), missing)
-    scorer = scorer or default_scorer()
-    scores = [float(s) for s in scorer([(claim, strip_citation_markers(text)) for text in holding])]
-    score = max((s for s in scores if not math.isnan(s)), default=float("nan"))
-    if math.isnan(score) or score < threshold:
-        return SupportResult(False, f"score {score:.2f} < {threshold:g}: the passage does not address it", score, [])
-    return SupportResult(True, f"every key term found; score {score:.2f} >= {threshold:g}", score, [])
+    holding, apart, vetoed = veto(claim, texts)
+    if vetoed:
+        return vetoed
+    model = model or load_model()
+    threshold = model.threshold if threshold is None else threshold
+    measured = signals(claim, passage_sentences(strip_citation_markers(t) for t in holding), scorer or default_scorer(), apart)
+    probability = model.probability(measured.values)
+    relevance = measured.values["ce1"]
+    evidence = measured.best[0] if measured.best else ""
+    novel = measured.novel_words
+    if probability >= threshold:
+        reason = f"every key term found; support {probability:.2f} >= {threshold:.2f}"
+        return SupportResult(True, reason, probability, [], novel, evidence, relevance)
+    detail = [f"support {probability:.2f} < {threshold:.2f}"]
+    if novel:
+        detail.append("words not in the best evidence: " + ", ".join(f"'{w}'" for w in novel[:8]))
+    detail.append(f"relevance of the best evidence sentence {relevance:.2f}")
+    return SupportResult(False, "; ".join(detail), probability, [], novel, evidence, relevance)

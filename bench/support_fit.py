@@ -1,0 +1,113 @@
+"""Fit the support judge: logistic regression in numpy, threshold chosen by cross-validation.
+
+What it does:
+- `fit_logistic(X, y, w, l2)`: weighted, L2-regularised logistic regression on standardised
+  features, by Newton's method (deterministic, no random start);
+- `fit_model(rows)`: the `qa.eval.judge.SupportModel` fitted on rows of the fitting part. Each
+  source (`begin-dev`, `wice-dev`, `project`) weighs the same in total, and within a source both
+  classes weigh the same (balanced accuracy is the target). The L2 strength and the probability
+  threshold are chosen by 5-fold cross-validation on the fitting rows (folds by a hash of the
+  id, so fixed): the pair with the best mean balanced accuracy over the dev sources of the
+  out-of-fold verdicts (vetoed rows count as "unsupported", as in the support check).
+What it does not: see the kept-out rows (the caller passes fitting rows only) or load data.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+
+import numpy as np
+
+from qa.eval.agreement import balanced_accuracy
+from qa.eval.judge import FEATURES, SupportModel
+
+L2_GRID = (0.01, 0.1, 1.0, 10.0)
+THRESHOLDS = tuple(round(0.05 * i, 2) for i in range(1, 20))  # 0.05 ... 0.95
+FOLDS = 5
+DEV_SOURCES = ("begin-dev", "wice-dev")
+
+
+def matrix(rows) -> np.ndarray:
+    return np.array([[row.values[name] for name in FEATURES] for row in rows], dtype=float)
+
+
+def weights(rows) -> np.ndarray:
+    """Each source weighs 1 in total, half for each of its classes."""
+    counts = Counter((row.source, row.supported) for row in rows)
+    return np.array([0.5 / counts[(row.source, row.supported)] for row in rows])
+
+
+def fit_logistic(X: np.ndarray, y: np.ndarray, w: np.ndarray, l2: float, iterations: int = 50) -> tuple[np.ndarray, float]:
+    """(weights, bias) minimising the weighted log loss + l2/2 |weights|^2 (bias not penalised)."""
+    n, d = X.shape
+    A = np.hstack([X, np.ones((n, 1))])
+    theta = np.zeros(d + 1)
+    penalty = np.full(d + 1, l2)
+    penalty[-1] = 0.0
+    for _ in range(iterations):
+        p = 1.0 / (1.0 + np.exp(-np.clip(A @ theta, -50, 50)))
+        gradient = A.T @ (w * (p - y)) + penalty * theta
+        hessian = (A * (w * p * (1 - p))[:, None]).T @ A + np.diag(penalty + 1e-9)
+        step = np.linalg.solve(hessian, gradient)
+        theta -= step
+        if np.max(np.abs(step)) < 1e-10:
+            break
+    return theta[:-1], float(theta[-1])
+
+
+def _fit(rows, l2: float, threshold: float = 0.5) -> SupportModel:
+    X = matrix(rows)
+    mean, scale = X.mean(axis=0), X.std(axis=0)
+    scale[scale == 0] = 1.0
+    y = np.array([row.supported for row in rows], dtype=float)
+    coef, bias = fit_logistic((X - mean) / scale, y, weights(rows), l2)
+    return SupportModel(tuple(mean.tolist()), tuple(scale.tolist()), tuple(coef.tolist()), bias, threshold)
+
+
+def fold(case_id: str) -> int:
+    return int(hashlib.sha256(("fold:" + case_id).encode()).hexdigest()[:8], 16) % FOLDS
+
+
+def out_of_fold(rows, l2: float) -> list[float]:
+    """Each row's probability from the model fitted on the other folds (NaN for vetoed rows)."""
+    probabilities = [float("nan")] * len(rows)
+    for k in range(FOLDS):
+        train = [row for row in rows if row.values is not None and fold(row.id) != k]
+        model = _fit(train, l2)
+        for i, row in enumerate(rows):
+            if fold(row.id) == k and row.values is not None:
+                probabilities[i] = model.probability(row.values)
+    return probabilities
+
+
+def verdicts(rows, probabilities, threshold: float) -> list[bool]:
+    return [row.values is not None and p >= threshold for row, p in zip(rows, probabilities)]
+
+
+def cv_score(rows, probabilities, threshold: float) -> float:
+    """Mean balanced accuracy over the dev sources of the out-of-fold verdicts."""
+    scores = []
+    for source in DEV_SOURCES:
+        index = [i for i, row in enumerate(rows) if row.source == source]
+        if index:
+            chosen = verdicts([rows[i] for i in index], [probabilities[i] for i in index], threshold)
+            scores.append(balanced_accuracy(chosen, [rows[i].supported for i in index]))
+    return float(np.mean(scores))
+
+
+def fit_model(rows) -> tuple[SupportModel, dict]:
+    """The model fitted on all `rows` (the fitting part) with the cross-validated L2 strength and
+    threshold, and a record of the choice."""
+    best = (-1.0, None, None)
+    table = {}
+    for l2 in L2_GRID:
+        probabilities = out_of_fold(rows, l2)
+        for threshold in THRESHOLDS:
+            score = cv_score(rows, probabilities, threshold)
+            table[(l2, threshold)] = score
+            if score > best[0] + 1e-12:
+                best = (score, l2, threshold)
+    score, l2, threshold = best
+    model = _fit([row for row in rows if row.values is not None], l2, threshold)
+    return model, {"l2": l2, "threshold": threshold, "cv_balanced_accuracy": round(score, 4), "folds": FOLDS}

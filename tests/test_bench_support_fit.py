@@ -1,0 +1,62 @@
+"""Fitting the support judge (`bench.support_fit`, `bench.support_data`): the split, the logistic
+regression, the cross-validated choice, and that the shipped weights are what the script fits."""
+
+from __future__ import annotations
+
+import json
+import random
+
+import numpy as np
+import pytest
+
+from bench.support_data import DEV, Row, part
+from bench.support_fit import fit_logistic, fit_model
+from qa.eval.judge import FEATURES, MODEL_FILE
+
+
+def test_the_split_is_deterministic_and_keeps_about_a_third_out():
+    ids = [f"case-{i}" for i in range(2000)]
+    kept = [i for i in ids if part(i) == "kept-out"]
+    assert 0.25 < len(kept) / len(ids) < 0.35
+    assert [part(i) for i in ids] == [part(i) for i in ids]
+
+
+def test_logistic_regression_separates_a_separable_signal():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(200, 2))
+    y = (X[:, 0] > 0).astype(float)
+    coef, bias = fit_logistic(X, y, np.full(200, 1 / 200), l2=0.01)
+    assert coef[0] > 5 * abs(coef[1]) and abs(bias) < 1.0
+    assert ((X @ coef + bias > 0) == (y == 1)).mean() > 0.97
+
+
+def _synthetic_rows(n=240):
+    rng = random.Random(3)
+    rows = []
+    for i in range(n):
+        supported = i % 3 == 0
+        values = {name: rng.gauss(0, 1) for name in FEATURES}
+        values["cover3"] = rng.gauss(1.0 if supported else 0.0, 0.5)
+        rows.append(Row(f"r{i}", ("begin-dev", "wice-dev")[i % 2], "c", ["p"], supported, "fit", False, values))
+    return rows
+
+
+def test_fit_model_is_reproducible_and_learns_the_signal():
+    rows = _synthetic_rows()
+    model, choice = fit_model(rows)
+    again, _ = fit_model(rows)
+    assert model == again
+    assert model.weights[FEATURES.index("cover3")] > 0.5
+    assert choice["cv_balanced_accuracy"] > 0.8 and 0 < choice["threshold"] < 1
+
+
+@pytest.mark.slow  # measures every dev label with the real cross-encoder (cached in .cache/support/)
+@pytest.mark.skipif(not DEV.exists(), reason="the dev support labels are not on this machine")
+def test_the_shipped_weights_are_what_the_script_fits():
+    from bench.support_data import load_dev, load_project, measure
+
+    rows = measure(load_dev() + load_project())
+    model, _ = fit_model([row for row in rows if row.part == "fit"])
+    shipped = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
+    assert shipped["threshold"] == model.threshold
+    assert np.allclose(shipped["weights"], model.weights, atol=1e-6) and np.isclose(shipped["bias"], model.bias, atol=1e-6)
