@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from html import escape
 
+from qa.answer import RELATED_HEADING
+
 NOTICE_CLASS = "qa-notice"
 
 
@@ -95,6 +97,24 @@ def citations_html(answer: dict | None, documents: dict[str, str], show_scores: 
     return f'<div class="qa-sources"><div class="qa-heading">Sources</div>{"".join(items)}</div>'
 
 
+def related_html(answer: dict | None, documents: dict[str, str]) -> str:
+    """Under a refusal: the closest passages, headed as what they are (they do not answer), unnumbered
+    and apart from any sources. Nothing when the answer is not a refusal or has none."""
+    if not answer or not answer.get("refused") or not answer.get("related"):
+        return ""
+    items = []
+    for related in answer["related"]:
+        items.append(
+            '<details class="qa-related-item">'
+            f'<summary><span class="qa-title">{text_html(related["title"] or related["source"])}</span> — '
+            f'<q class="qa-quote">{text_html(related["quote"])}</q></summary>'
+            f'<div class="qa-passage">{passage_html(documents.get(related["source"], ""), related)}'
+            f'<div class="qa-source">{text_html(related["source"])}, characters {int(related["start"])}–{int(related["end"])}</div>'
+            "</div></details>"
+        )
+    return f'<div class="qa-related"><div class="qa-heading">{text_html(RELATED_HEADING)}</div>{"".join(items)}</div>'
+
+
 def document_html(document: dict | None, citation: dict | None, others: list[dict] = ()) -> str:
     """The whole stored document with the clicked quote in <mark class="qa-hl"> (id `qa-hl`).
 
@@ -127,7 +147,9 @@ def document_html(document: dict | None, citation: dict | None, others: list[dic
 
 
 CSS = """
-.qa-sources { display: flex; flex-direction: column; gap: 6px; }
+.qa-sources, .qa-related { display: flex; flex-direction: column; gap: 6px; }
+.qa-related-item { border: 1px dashed var(--border-color-primary); border-radius: 8px; padding: 6px 10px; }
+.qa-related-item summary { cursor: pointer; line-height: 1.45; color: var(--body-text-color-subdued); }
 .qa-heading { font-weight: 600; font-size: 0.9rem; color: var(--body-text-color-subdued); }
 .qa-cite { border: 1px solid var(--border-color-primary); border-radius: 8px; padding: 6px 10px;
   background: var(--background-fill-secondary); }
