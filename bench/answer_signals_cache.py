@@ -6,13 +6,16 @@ per case its signals (`qa.answer_signals`), whether it is answerable, and whethe
 answer it would give hits (dev README rules) — in `.bench-index/signals-SET.jsonl`, keyed by case
 id and by `SIGNALS_VERSION`, so a re-run reuses what is still valid (bump the version when the
 signals or what they read change).
-`workers` > 1 runs cases in that many processes.
+`workers` > 1 runs cases in that many processes. `on=OTHER` asks the cases on another set's
+corpus, where they are off topic (unanswerable): the questions real users ask about something
+the documents do not cover at all, which neither dev set holds.
 What it does not: fit (see `bench.fit_answerability`).
 """
 
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 from bench.devsets import CACHE, DevCase, index_for, load_set, select
@@ -51,9 +54,15 @@ def _work(args: tuple[list[DevCase], Path]) -> list[dict]:
     return [_one(case, index) for case in cases]
 
 
-def collect(set_name: str, split: str, limit: int | None = None, workers: int = 1, progress: bool = True) -> list[dict]:
-    cases = select(load_set(set_name), split, limit, {"coqa-followup"} if set_name == "coqa" else None)
-    path = CACHE / f"signals-{set_name}.jsonl"
+def collect(set_name: str, split: str, limit: int | None = None, workers: int = 1, progress: bool = True,
+            on: str | None = None, offset: int = 0) -> list[dict]:
+    """Rows of the cases `offset` to `offset + limit` of the split; with `on`, asked on that other
+    set's corpus instead, where they are off topic: unanswerable whatever their own label."""
+    cases = select(load_set(set_name), split, None, {"coqa-followup"} if set_name == "coqa" else None)
+    cases = cases[offset : offset + limit if limit else None]
+    if on:
+        cases = [replace(case, answerable=False, history=(), answers=(), gold_doc=(), gold_text=()) for case in cases]
+    path = CACHE / (f"signals-{set_name}-on-{on}.jsonl" if on else f"signals-{set_name}.jsonl")
     stamp = fingerprint()
     cached: dict[str, dict] = {}
     if path.exists():
@@ -63,7 +72,7 @@ def collect(set_name: str, split: str, limit: int | None = None, workers: int = 
                 cached[row["id"]] = row
     todo = [c for c in cases if c.id not in cached]
     if todo:
-        index = index_for(set_name, progress=progress)
+        index = index_for(on or set_name, progress=progress)
         with path.open("a", encoding="utf-8") as handle:  # row by row: an interrupted run keeps its work
             for row in _run(todo, index, workers, progress, set_name):
                 row["fingerprint"] = stamp

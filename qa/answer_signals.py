@@ -29,7 +29,7 @@ import threading
 from qa.bm25 import STEM_LETTERS, tokenize
 
 # Bump when a signal, or the scoring it reads, changes: cached dev-set signals are then recomputed.
-SIGNALS_VERSION = "3"
+SIGNALS_VERSION = "4"
 SIGNALS = (
     "best",
     "lead",
@@ -148,7 +148,8 @@ def answer_signals(
     signals["cover_document"] = weighted_cover(tokens, document_stems(index, best.chunk.source), idf)
     names = {m.group(0).lower() for m in QUESTION_NAME.finditer(question.strip())}
     if names:
-        lowered = passage_text.lower()
+        # The passage as stated and as the reranker reads its best sentence (abbreviations spelled out).
+        lowered = f"{passage_text}\n{read}".lower()
         signals["missing_names"] = sum(name not in lowered for name in names) / len(names)
     kind = asked_kind(question)
     if kind:

@@ -34,6 +34,7 @@ from qa.extractive import (
 from qa.answer_head import get_answer_head
 from qa.answer_signals import answer_signals
 from qa.answerability import get_model
+from qa.focus import focus_gain_signal
 from qa.index import get_index
 from qa.policy import screen
 from qa.retrieve import DenseRetriever, HybridRetriever, KeywordRetriever
@@ -220,7 +221,8 @@ def _extractive(state: dict, base: Answer) -> Answer:
 
 
 def _judge(state: dict) -> dict:
-    """The answerability decision (`qa.answerability`) on the signals of the reranked sentences."""
+    """The answerability decision (`qa.answerability`) on the signals of the reranked sentences,
+    then the focus-term veto (`qa.focus`)."""
     began = time.perf_counter()
     state["signals"], state["answerable_probability"], state["answerable"] = None, 0.0, False
     if not state["notice"]:
@@ -244,6 +246,10 @@ def _judge(state: dict) -> dict:
             model = get_model()
             state["answerable_probability"] = model.probability(state["signals"])
             state["answerable"] = state["answerable_probability"] >= (model.threshold if threshold is None else threshold)
+            if state["answerable"]:  # the focus-term veto (qa.focus)
+                gains = focus_gain_signal(state)
+                state["uncovered"] = [w for w, gain in gains.items() if gain >= state["settings"].focus_term_margin]
+                state["answerable"] = not state["uncovered"]
     state["timings"]["judge_ms"] = _ms(began)
     return state
 

@@ -46,6 +46,18 @@ class Settings(IngestSettings):
         "at least this probability of answering; unset takes the threshold chosen with the model by "
         "bench/fit_answerability.py on external dev data; 0 never refuses for this reason.",
     )
+    focus_term_margin: float = Field(
+        1.0,
+        description="Refuse when dropping a question word absent from the corpus raises the best sentence's "
+        "score by this much (the passages ignore what the question is about; qa/focus.py).",
+    )
+    synonym_similarity: float = Field(
+        0.62,
+        ge=0.0,
+        le=1.0,
+        description="A question word absent from the corpus counts as covered by a sentence holding a word "
+        "this close in embedding cosine (difficulty ~ challenge 0.66; cannabis ~ cocaine 0.59 is not).",
+    )
     related_passages: int = Field(
         3, ge=0, le=10, description="Closest sentences listed apart (not as citations) under a refusal."
     )

@@ -286,3 +286,23 @@ def test_rerank_ranks_the_first_passages_by_their_whole_text(loaded_index):  # n
     scored = {(c.chunk.source, c.start) for c in sentences}
     assert all((best.source, start) in scored for start, _, kind in best.sentences if kind == "text")
     assert len(sentences) == len(scores) < sum(len(chunk.sentences) for chunk in passages)
+
+
+def test_an_on_topic_question_the_documents_do_not_answer_lists_related_passages_apart(corpus_index):
+    answer = ask("How much does ketamine therapy cost?", index=corpus_index)
+    assert_refusal(answer)
+    assert 1 <= len(answer.related) <= Settings().related_passages
+    index = get_index(Settings(index=corpus_index))
+    for related in answer.related:
+        assert index.document(related.source)["text"][related.start : related.end] == related.quote
+        assert related.quote not in answer.answer
+    assert answer.to_dict()["related"][0]["quote"] == answer.related[0].quote
+
+
+def test_an_answer_lists_no_related_passages(dose_answer):
+    assert dose_answer.refused is False and dose_answer.related == []
+
+
+def test_the_decision_can_be_turned_off_for_one_call(corpus_index):
+    answer = ask("How much does ketamine therapy cost?", index=corpus_index, answerability_threshold=0)
+    assert answer.refused is False and answer.citations
