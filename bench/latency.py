@@ -2,7 +2,7 @@
 
 Cold start: a fresh interpreter imports `qa`, loads the models and the index and answers one
 question. Warm: `ask()` over the golden questions (last turns, single-turn), p50 and p95 of the
-total and of each step (condense, retrieve, rerank, answer).
+total and of each step (condense, retrieve, rerank, judge: the answerability decision, answer).
 """
 
 from __future__ import annotations
@@ -56,7 +56,7 @@ def main() -> None:
         "| step | p50 ms | p95 ms |",
         "|---|---:|---:|",
     ]
-    for key in ("condense_ms", "retrieve_ms", "rerank_ms", "answer_ms", "total_ms"):
+    for key in ("condense_ms", "retrieve_ms", "rerank_ms", "judge_ms", "answer_ms", "total_ms"):
         values = timings.get(key, [0.0])
         lines.append(f"| {key[:-3]} | {statistics.median(values):.0f} | {percentile(values, 0.95):.0f} |")
     lines += ["", "Goals: warm p50 ≤ 250 ms, p95 ≤ 500 ms (total)."]
