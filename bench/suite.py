@@ -156,9 +156,10 @@ def chart(rows: dict[str, dict], path: Path) -> None:
     fig, ax = plt.subplots(figsize=(8, 3.6))
     width = 0.8 / max(1, len(names))
     for i, name in enumerate(names):
-        values = [rows[name].get(m) or 0.0 for m in metrics]
-        bars = ax.bar([x + i * width for x in range(len(metrics))], values, width, label=name)
-        ax.bar_label(bars, fmt="%.2f", fontsize=7)
+        values = [rows[name].get(m) for m in metrics]  # None: the set has no such cases (no bar)
+        heights = [float("nan") if v is None else v for v in values]
+        bars = ax.bar([x + i * width for x in range(len(metrics))], heights, width, label=name)
+        ax.bar_label(bars, labels=["" if v is None else f"{v:.2f}" for v in values], fontsize=7)
     ax.set_xticks([x + width * (len(names) - 1) / 2 for x in range(len(metrics))], metrics)
     ax.set_ylim(0, 1.08)
     ax.set_title("Dev suite (kept-out cases): higher is better, except false_refusal")
