@@ -74,7 +74,14 @@ def _list_lead_ins():
         yield
 
 
+def _focus_terms():
+    import qa.answering
+
+    return patched(qa.answering, "focus_gain_signal", lambda state: {})
+
+
 RULES: dict[str, Callable[[], contextlib.AbstractContextManager]] = {
+    "focus terms": _focus_terms,
     "source claims": _source_claims,
     "journal abbreviations": _journal_names,
     "acronym expansion": _acronyms,
@@ -106,11 +113,14 @@ def main(argv: list[str] | None = None) -> int:
     from bench.report import machine_line, write_section
 
     parser = argparse.ArgumentParser(prog="python -m bench.ablate", description=__doc__.split("\n")[0])
-    parser.add_argument("rules", nargs="*", default=list(RULES), choices=list(RULES), metavar="RULE")
+    parser.add_argument("rules", nargs="*", default=list(RULES), metavar="RULE", help="; ".join(RULES))
     parser.add_argument("--squad", type=int, default=300)
     parser.add_argument("--coqa", type=int, default=200)
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args(argv)
+    unknown = [rule for rule in args.rules if rule not in RULES]
+    if unknown:
+        parser.error(f"unknown rule(s) {unknown}; the rules are: {', '.join(RULES)}")
     base = measure(args.squad, args.coqa)
     lines = [
         "## Ablation: each hand rule switched off",

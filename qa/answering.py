@@ -34,6 +34,7 @@ from qa.extractive import (
 from qa.answer_head import get_answer_head
 from qa.answer_signals import answer_signals
 from qa.answerability import get_model
+from qa.bm25 import tokenize
 from qa.focus import focus_gain_signal
 from qa.index import get_index
 from qa.policy import screen
@@ -240,7 +241,9 @@ def _judge(state: dict) -> dict:
             scoring_text=scoring_text,
             read_best=(lambda question, text: head.score(cross_encoder.read_pairs([(question, text)])[1][0])) if head else None,
         )
-        if threshold == 0:  # never refuse for this reason (fitting and ablations need no model)
+        if not tokenize(state["scored_question"]):  # no word to look for ("💊💊💊", "?!"): nothing is asked
+            state["answerable_probability"], state["answerable"] = 0.0, False
+        elif threshold == 0:  # never refuse for this reason (fitting and ablations need no model)
             state["answerable_probability"], state["answerable"] = 1.0, True
         else:
             model = get_model()

@@ -11,6 +11,7 @@ from bench.ablate import RULES
 from qa.index import LoadedIndex
 
 WHAT_EACH_RULE_CHANGES = {
+    "focus terms": (qa.answering, "focus_gain_signal"),
     "source claims": (qa.answering, "source_claim"),
     "journal abbreviations": (qa.scoring, "expand_journal_names"),
     "acronym expansion": (qa.scoring, "expand_acronyms"),
