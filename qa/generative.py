@@ -131,9 +131,14 @@ def check_sentence(text: str, passages: list[StoredChunk], scorer: Scorer) -> Ch
     result = sentence_support(claim, [passages[n - 1].text for n in cited], scorer)
     if not result.supported:
         return CheckedSentence(text, claim, cited, False, f"not supported by the passages it cites: {result.reason}", score=result.score)
-    quotes = [best_quote(claim, passages[n - 1], scorer) for n in cited]
-    (quote, score), number = max(zip(quotes, cited), key=lambda pair: pair[0][1])
-    return CheckedSentence(text, claim, [number], True, result.reason, quote, score)
+    # The sentence is shown with one citation, so one cited passage must back it on its own: the
+    # best-quoted of those that do.
+    quotes = sorted(zip((best_quote(claim, passages[n - 1], scorer) for n in cited), cited), key=lambda pair: -pair[0][1])
+    for (quote, score), number in quotes:
+        alone = result if len(cited) == 1 else sentence_support(claim, [passages[number - 1].text], scorer)
+        if alone.supported:
+            return CheckedSentence(text, claim, [number], True, alone.reason, quote, score)
+    return CheckedSentence(text, claim, cited, False, "no single passage it cites supports it", score=result.score)
 
 
 def generate_checked(
