@@ -15,14 +15,17 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, field
+from dataclasses import replace, dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DEV = ROOT.parent / "shared" / "data" / "dev"
 CACHE = ROOT / ".bench-index"
-SETS = ("squad2", "coqa", "golden")
+SETS = ("squad2", "coqa", "golden", "shift")
+# `shift` is derived from squad2: an answerable question asked after an exchange about another
+# article, so the conversation must be left behind (a topic shift).
+DERIVED_FROM = {"shift": "squad2"}
 
 
 @dataclass(frozen=True)
@@ -48,12 +51,15 @@ class DevCase:
 
 
 def corpus_folder(name: str) -> Path:
+    name = DERIVED_FROM.get(name, name)
     return ROOT / "corpus" if name == "golden" else DEV / name / "corpus"
 
 
 def load_set(name: str) -> list[DevCase]:
     if name == "golden":
         return _load_golden()
+    if name == "shift":
+        return _topic_shifts(load_set("squad2"))
     path = DEV / name / "cases.jsonl"
     if not path.exists():
         raise FileNotFoundError(f"{path} is missing: the dev sets live in ../shared/data/dev/")
@@ -98,6 +104,22 @@ def _load_golden() -> list[DevCase]:
     return cases
 
 
+def _topic_shifts(squad: list[DevCase]) -> list[DevCase]:
+    """Each answerable squad2 question, asked after the nearest earlier answerable question of
+    another article, answered by its gold answer or (every other case) its gold passage, as a
+    chat's quoted answer would be; the file is shuffled, so "earlier" is arbitrary."""
+    answerable = [c for c in squad if c.answerable and c.gold_doc and c.gold_text]
+    cases = []
+    for i, case in enumerate(answerable):
+        before = next((answerable[j] for j in range(i - 1, i - len(answerable), -1) if answerable[j].gold_doc != case.gold_doc), None)
+        if before is None:
+            continue
+        said = before.gold_text[0][:400] if i % 2 else before.answers[0]
+        history = ({"role": "user", "content": before.question}, {"role": "assistant", "content": said})
+        cases.append(replace(case, set="shift", kind="shift", turns=(before.question, case.question), history=history))
+    return cases
+
+
 SQUAD_KEPT_ARTICLES_EVERY = 4
 
 
@@ -131,7 +153,7 @@ def split_of(case: DevCase) -> str:
     """`kept` (never fit on; thresholds are not chosen on it either) or `fit`."""
     if case.set == "golden":
         return "kept"
-    if case.set == "squad2":
+    if case.set in ("squad2", "shift"):
         return "kept" if article_of(case) in squad_kept_articles() else "fit"
     story = case.gold_doc[0] if case.gold_doc else case.id.split("|")[0]
     return "kept" if int(hashlib.sha1(story.encode()).hexdigest(), 16) % 3 == 0 else "fit"
@@ -150,6 +172,7 @@ def index_for(name: str, progress: bool = True) -> Path:
     from ingest.pipeline import run_ingest
     from ingest.settings import IngestSettings
 
+    name = DERIVED_FROM.get(name, name)
     folder = CACHE / name
     if name == "golden" or not (folder / MANIFEST_NAME).exists():
         run_ingest([corpus_folder(name)], IngestSettings(index=folder), progress=progress)

@@ -1,7 +1,8 @@
 """The dev suite: `python -m bench.suite [SET ...] [--split kept|fit|all] [--limit N] [--set FIELD=VALUE ...]`.
 
 What it does: asks every selected case of the external dev sets (`squad2`, `coqa`, from
-`../shared/data/dev/`) and of the golden set through `ask()`, on one cached index per set
+`../shared/data/dev/`), of `shift` (squad2 questions asked after an exchange about another
+article: a topic shift the conversation must not drag back) and of the golden set through `ask()`, on one cached index per set
 (`bench.devsets`), scores each answer by the dev README's rules (`qa.eval.dev_metrics`), prints a
 table per set — hit, doc_hit, refusal_ok, false_refusal, balanced, median answer length, p50/p95
 ms — writes it to BENCHMARKS.md (section `suite`, or `suite-LABEL` with `--label`), draws
@@ -133,14 +134,26 @@ def table(rows: dict[str, dict]) -> list[str]:
 
 def by_history(outcomes: list[Outcome]) -> list[str]:
     """Conversational sets: the figures by how many earlier turns a case has."""
-    groups: dict[int, list[Outcome]] = {}
-    for outcome in outcomes:
+    groups: dict[str, list[Outcome]] = {}
+    for outcome in sorted(outcomes, key=lambda o: len(o.case.turns)):
         turns = len(outcome.case.turns) - 1
-        groups.setdefault(min(turns, 3), []).append(outcome)
-    lines = ["| earlier turns | cases | hit | doc_hit | false_refusal |", "|---|---:|---:|---:|---:|"]
-    for turns in sorted(groups):
-        f = summarise(groups[turns])
-        label = f"{turns}+" if turns == 3 else str(turns)
+        groups.setdefault("3+" if turns >= 3 else str(turns), []).append(outcome)
+    return _group_table("earlier turns", groups)
+
+
+def by_answer_kind(outcomes: list[Outcome]) -> list[str]:
+    """Yes/no questions (gold answer "yes" or "no": hit needs the deciding sentence) apart from the rest."""
+    groups: dict[str, list[Outcome]] = {}
+    for outcome in outcomes:
+        yes_no = {a.strip(" .!").lower() for a in outcome.case.answers} & {"yes", "no"}
+        groups.setdefault("yes/no" if yes_no else "other", []).append(outcome)
+    return _group_table("question", groups)
+
+
+def _group_table(heading: str, groups: dict[str, list[Outcome]]) -> list[str]:
+    lines = [f"| {heading} | cases | hit | doc_hit | false_refusal |", "|---|---:|---:|---:|---:|"]
+    for label, group in groups.items():
+        f = summarise(group)
         lines.append(f"| {label} | {f['cases']} | {_cell(f['hit'])} | {_cell(f['doc_hit'])} | {_cell(f['false_refusal'])} |")
     return lines
 
@@ -213,6 +226,8 @@ def main(argv: list[str] | None = None) -> int:
         save_outcomes(name, outcomes, args.label)
         if name in ("coqa", "golden"):
             notes += ["", f"{name} by earlier turns:", "", *by_history(outcomes)]
+        if name == "coqa":
+            notes += ["", "coqa, yes/no questions apart:", "", *by_answer_kind(outcomes)]
     lines = [
         f"`python -m bench.suite {' '.join(args.sets)} --split {args.split}"
         + (f" --limit {args.limit}" if args.limit else "")

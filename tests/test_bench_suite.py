@@ -8,7 +8,7 @@ import shutil
 import pytest
 
 from bench.devsets import DEV, article_of, corpus_folder, load_set, select, split_of
-from bench.suite import by_history, run_set, summarise, table
+from bench.suite import by_answer_kind, by_history, run_set, summarise, table
 
 pytestmark = pytest.mark.skipif(not DEV.exists(), reason="the dev sets (../shared/data/dev) are not here")
 
@@ -40,12 +40,28 @@ def test_kept_out_cases_are_never_fit_cases():
     assert all(len(side) == 1 for side in sides.values())
 
 
-@pytest.mark.parametrize("name", ["squad2", "coqa", "golden"])
+def test_a_topic_shift_case_asks_a_squad_question_after_another_articles_exchange():
+    squad = {case.id: case for case in load_set("squad2")}
+    shifts = load_set("shift")
+    assert len(shifts) > 2000
+    for shift in shifts[:50]:
+        original = squad[shift.id]
+        assert shift.question == original.question and shift.answers == original.answers
+        earlier_question = shift.history[0]["content"]
+        earlier = next(c for c in squad.values() if c.question == earlier_question and c.answerable)
+        assert earlier.gold_doc != original.gold_doc
+        assert split_of(shift) == split_of(original)
+
+
+@pytest.mark.parametrize("name", ["squad2", "coqa", "golden", "shift"])
 def test_suite_runs_ten_cases_of_each_set(tmp_path, name):
     kinds = {"coqa-followup"} if name == "coqa" else None
     cases = select(load_set(name), "kept", 10, kinds)
     if name == "golden":
         documents = [p.name for p in corpus_folder(name).iterdir()]
+    elif name == "shift":  # the articles of the questions and of the exchanges before them
+        before = {c.question: c for c in load_set("squad2")}
+        documents = sorted({c.gold_doc[0] for c in cases} | {article_of(before[c.history[0]["content"]]) for c in cases})
     else:
         documents = sorted({article_of(c) if name == "squad2" else c.gold_doc[0] for c in cases})
     outcomes = run_set(name, "kept", 10, kinds=kinds, progress=False, index=_small_index(tmp_path, name, documents))
@@ -61,3 +77,5 @@ def test_suite_runs_ten_cases_of_each_set(tmp_path, name):
     assert lines[2].startswith(f"| {name} | 10 |")
     if name != "squad2":
         assert by_history(outcomes)[2].startswith("| ")
+    if name == "coqa":
+        assert sum(int(line.split("|")[2]) for line in by_answer_kind(outcomes)[2:]) == 10
