@@ -95,7 +95,9 @@ def _documents(answer: dict | None) -> dict[str, str]:
 
 
 def parse_history(history: str | list | None) -> list[dict] | None:
-    """The `/ask` history: a JSON list of {"role", "content"} (or empty); ValueError otherwise."""
+    """The `/ask` history: a JSON list of {"role", "content"} turns, an assistant turn optionally with
+    "citations": [{"source", "start", "end"}] (what `history_turns` of a previous answer gives), or
+    empty; ValueError otherwise."""
     if history is None or (isinstance(history, str) and not history.strip()):
         return None
     try:
@@ -108,9 +110,11 @@ def parse_history(history: str | list | None) -> list[dict] | None:
 
 
 def ask_api(question: str, history: str = "") -> dict:
-    """Answer a question from the documents; history is a JSON list of {role, content} turns or empty.
+    """Answer a question from the documents; history is a JSON list of {role, content} turns (an
+    assistant turn may carry the citations its answer gave) or empty.
 
-    Returns Answer.to_dict(): question, standalone_question, answer, refused, citations, timings.
+    Returns Answer.to_dict(): question, standalone_question, answer, refused, citations, timings,
+    related, and history_turns (append them to the history for the next question).
     """
     from qa import ask
 
@@ -150,8 +154,8 @@ def respond(message: str, chat: list, history: list, max_quotes: float, show_sco
         chat[-1] = {"role": "assistant", "content": render.error_message(f"Something went wrong: {error}")}
         yield gr.skip(), chat, history, None, "", gr.skip()
         return
-    if answer is not None:  # the history the next question is condensed with
-        history += [{"role": "user", "content": question}, {"role": "assistant", "content": answer["answer"]}]
+    if answer is not None:  # the history the next question is asked in, with what this answer cited
+        history += answer["history_turns"]
         yield gr.skip(), chat, history, answer, gr.skip(), gr.skip()
 
 

@@ -75,9 +75,9 @@ def _list_lead_ins():
 
 
 def _focus_terms():
-    import qa.answering
+    import qa.decide
 
-    return patched(qa.answering, "focus_gain_signal", lambda state: {})
+    return patched(qa.decide, "focus_gain_signal", lambda state: {})
 
 
 RULES: dict[str, Callable[[], contextlib.AbstractContextManager]] = {

@@ -1,7 +1,9 @@
-"""Command line: `python -m qa "question" [--history FILE] [--index DIR] [--json]`.
+"""Command line: `python -m qa "question" [--history FILE [--save-history]] [--index DIR] [--json]`.
 
 What it does: asks one question (with an optional chat history: a JSON list of {"role",
-"content"}) and prints the answer with its numbered quotes and sources, or `Answer.to_dict()` as
+"content"} turns, an assistant turn optionally with the "citations" its answer gave;
+`--save-history` appends the new exchange to that file, so a conversation goes on across calls)
+and prints the answer with its numbered quotes and sources, or `Answer.to_dict()` as
 JSON. Exit code 0 on an answer or a refusal, 2 on bad input or a missing index.
 What it does not: any answering logic of its own.
 """
@@ -56,7 +58,16 @@ def render(answer) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m qa", description="Answer a question from the indexed documents.")
     parser.add_argument("question", help="the question (quote it)")
-    parser.add_argument("--history", type=Path, help="JSON file: a list of {role, content} chat turns")
+    parser.add_argument(
+        "--history",
+        type=Path,
+        help="JSON file: a list of {role, content} chat turns (an assistant turn may carry the citations its answer gave)",
+    )
+    parser.add_argument(
+        "--save-history",
+        action="store_true",
+        help="append this question and its answer (with its citations) to the --history file, creating it if missing",
+    )
     parser.add_argument("--index", type=Path, help="index folder (default: $QUOTEQA_INDEX or .index)")
     parser.add_argument("--json", action="store_true", help="print Answer.to_dict() as JSON")
     parser.add_argument(
@@ -64,7 +75,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     try:
-        history = _read_history(args.history) if args.history else None
+        if args.save_history and not args.history:
+            raise ValueError("--save-history needs --history FILE")
+        history = _read_history(args.history) if args.history and (args.history.exists() or not args.save_history) else None
         from qa import ask
         from qa.llm.spec import parse_llm
 
@@ -77,6 +90,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 2
     print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=1) if args.json else render(answer))
+    if args.save_history:
+        turns = (history or []) + answer.history_turns()
+        args.history.write_text(json.dumps(turns, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return 0
 
 

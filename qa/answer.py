@@ -66,6 +66,9 @@ class Answer:
     dropped: list[dict] = field(default_factory=list)  # LLM sentences the support check removed: {"sentence", "reason"}
     # With a refusal: the closest sentences, which do not answer; shown apart, never as citations.
     related: list[Citation] = field(default_factory=list)
+    # The earlier exchanges (newest first) the search weighed in beside the question; empty for a
+    # question that stands alone, or a topic shift.
+    searched_with: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return {
@@ -78,4 +81,15 @@ class Answer:
             "notices": list(self.notices),
             "dropped": [dict(item) for item in self.dropped],
             "related": [citation.to_dict() for citation in self.related],
+            "searched_with": list(self.searched_with),
+            "history_turns": self.history_turns(),
         }
+
+    def history_turns(self) -> list[dict]:
+        """The two turns this exchange adds to a chat history: the question, and the answer with
+        the passages it cited ({"source", "start", "end"}; a refusal cites none), so the next
+        question's search can stay with the documents being discussed."""
+        assistant: dict = {"role": "assistant", "content": self.answer}
+        if not self.refused and self.citations:
+            assistant["citations"] = [{"source": c.source, "start": c.start, "end": c.end} for c in self.citations]
+        return [{"role": "user", "content": self.question}, assistant]

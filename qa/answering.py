@@ -21,30 +21,26 @@ from langchain_core.runnables import Runnable, RunnableConfig, RunnableLambda
 from ingest.embed import get_embedder
 from qa.answer import REFUSAL, Answer
 from qa.claims import source_claim
-from qa.condense import condense
+from qa.condense import condense_how
+from qa.conversation import CONTROL_CHARACTERS, Conversation, clean_history, words_the_index_has
 from qa.extractive import (
     ASKS_ACROSS_DOCUMENTS,
     build_citations,
     complete,
     passage_scores,
     reading_order,
-    scoring_text,
     select_quotes,
 )
-from qa.answer_head import get_answer_head
-from qa.answer_signals import answer_signals
-from qa.answerability import get_model
-from qa.bm25 import tokenize
-from qa.focus import focus_gain_signal
+from qa.decide import judge, related
+from qa.follow_up import get_follow_up_model
 from qa.index import get_index
 from qa.policy import screen
-from qa.retrieve import DenseRetriever, HybridRetriever, KeywordRetriever
-from qa.rerank import get_cross_encoder
+from qa.retrieve import DenseRetriever, HybridRetriever, KeywordRetriever, conversation_candidates
 from qa.scoring import rerank_passages
 from qa.settings import Settings
 
 _TORCH_THREADS: int | None = None
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+FOLLOWS_ON = 0.5  # a question this likely to lean on the conversation shows what it was searched with
 
 
 def clean_question(question: Any, max_chars: int) -> str:
@@ -83,26 +79,20 @@ def _prepare(state: dict) -> dict:
     _use_threads(settings.threads)
     state["settings"] = settings
     state["question"] = clean_question(state.get("question"), settings.max_question_chars)
-    state["history"] = _clean_history(state.get("history"))
+    state["history"] = clean_history(state.get("history"))
     state["timings"] = {}
     state["started"] = time.perf_counter()
     return state
-
-
-def _clean_history(history) -> list[dict]:
-    turns = []
-    for turn in history or []:
-        if isinstance(turn, dict) and turn.get("role") in ("user", "assistant") and isinstance(turn.get("content"), str):
-            turns.append({"role": turn["role"], "content": CONTROL_CHARACTERS.sub(" ", turn["content"])[:4000]})
-    return turns
 
 
 def _condense(state: dict) -> dict:
     began = time.perf_counter()
     index = get_index(state["settings"])
     state["index"] = index
+    state["conversation"] = Conversation.of(state["history"], index, state["settings"].conversation_exchanges)
     embedder = get_embedder()
-    state["standalone"] = _condense_with_llm(state) or condense(
+    rewritten = _condense_with_llm(state)
+    state["standalone"], state["condensed"] = (rewritten, "llm") if rewritten else condense_how(
         state["question"], state["history"], embedder.encode, index.bm25.document_frequency
     )
     state["timings"]["condense_ms"] = _ms(began)
@@ -131,14 +121,27 @@ def _retrieve(state: dict) -> dict:
     began = time.perf_counter()
     settings, index = state["settings"], state["index"]
     state["notice"] = screen(state["question"])
+    state["follow_up"], state["searched_with"] = 0.0, []
     if state["notice"]:
         state["candidates"] = []
     else:
         embedder = get_embedder()
         dense = DenseRetriever(index=index, embedder=embedder, k=settings.dense_k)
         keyword = KeywordRetriever(index=index, k=settings.keyword_k)
-        hybrid = HybridRetriever(index=index, dense=dense, keyword=keyword, k=settings.rerank_depth, rrf_k=settings.rrf_k)
-        state["candidates"] = [index.chunks[doc.metadata["position"]] for doc in hybrid.invoke(state["standalone"])]
+        conversation = state["conversation"]
+        if conversation.empty or settings.conversation_weight == 0:
+            hybrid = HybridRetriever(index=index, dense=dense, keyword=keyword, k=settings.rerank_depth, rrf_k=settings.rrf_k)
+            state["candidates"] = [index.chunks[doc.metadata["position"]] for doc in hybrid.invoke(state["standalone"])]
+        else:
+            weights = [settings.conversation_weight * settings.conversation_decay**age for age in range(len(conversation.exchanges))]
+            lean = get_follow_up_model().probability if settings.follow_up_model else None
+            positions, state["follow_up"], _ = conversation_candidates(
+                index, embedder, state["standalone"], conversation, weights,
+                settings.dense_k, settings.keyword_k, settings.rrf_k, settings.rerank_depth, lean,
+            )
+            state["candidates"] = [index.chunks[position] for position in positions]
+            if state["follow_up"] >= FOLLOWS_ON:
+                state["searched_with"] = conversation.exchanges
     state["timings"]["retrieve_ms"] = _ms(began)
     return state
 
@@ -148,6 +151,18 @@ def _rerank(state: dict) -> dict:
     # A source question is scored by its claim: the sentence to find is the one making it.
     state["claim"] = source_claim(state["standalone"])
     state["scored_question"] = state["claim"] or state["standalone"]
+    conversation = state["conversation"]
+    context = conversation.exchanges[: state["settings"].rerank_context_exchanges]
+    # A rewrite that put the new subject in the previous question ("What about cocaine?") or the
+    # LLM's rewrite already says what to look for; the old exchange would pull back to the old subject.
+    rewritten = state["condensed"] in ("swapped", "llm")
+    if context and not rewritten and not state["claim"] and state["follow_up"] >= state["settings"].rerank_context_lean:
+        has_form_of = state["index"].bm25.has_form_of
+        said = " ".join(words_the_index_has(text, has_form_of) for text in context)
+        # The cross-encoder reads a short query best: the exchange's opening words carry its subject.
+        if len(said) > state["settings"].rerank_context_chars:
+            said = said[: state["settings"].rerank_context_chars].rsplit(" ", 1)[0]
+        state["scored_question"] = f'{state["question"]} {said}'.strip()
     state["sentences"], state["sentence_scores"], state["passages"] = rerank_passages(
         state["scored_question"],
         state["candidates"],
@@ -155,6 +170,7 @@ def _rerank(state: dict) -> dict:
         state["settings"].rerank_threads,
         state["settings"].rerank_full_depth,
         state["settings"].rerank_whole_chunks,
+        words_from=state["claim"] or state["standalone"],
     )
     state["timings"]["rerank_ms"] = _ms(began)
     return state
@@ -165,12 +181,15 @@ def _answers(state: dict) -> Iterator[Answer]:
     the last one yielded is complete, with its timings."""
     began = time.perf_counter()
     settings = state["settings"]
-    answer = Answer(question=state["question"], standalone_question=state["standalone"], answer=REFUSAL, refused=True)
+    answer = Answer(
+        question=state["question"], standalone_question=state["standalone"], answer=REFUSAL, refused=True,
+        searched_with=list(state["searched_with"]),
+    )
     final = answer
     if state["notice"]:
         answer.notices.append(state["notice"])
     elif not state["answerable"]:
-        answer.related = _related(state)
+        answer.related = related(state)
     else:
         if settings.llm.strip().lower() in ("", "none"):
             final = _extractive(state, answer)
@@ -221,57 +240,6 @@ def _extractive(state: dict, base: Answer) -> Answer:
     return answer
 
 
-def _judge(state: dict) -> dict:
-    """The answerability decision (`qa.answerability`) on the signals of the reranked sentences,
-    then the focus-term veto (`qa.focus`)."""
-    began = time.perf_counter()
-    state["signals"], state["answerable_probability"], state["answerable"] = None, 0.0, False
-    if not state["notice"]:
-        cross_encoder = get_cross_encoder(state["settings"].rerank_threads)
-        threshold = state["settings"].answerability_threshold
-        # With the decision off (fitting, ablations) no fitted weights are needed: the answer head is skipped.
-        head = get_answer_head() if threshold != 0 else None
-        state["signals"] = answer_signals(
-            state["scored_question"],
-            state["sentences"],
-            state["sentence_scores"],
-            state["passages"],
-            state["index"],
-            rescore=lambda questions, text: cross_encoder.score_pairs([(q, text) for q in questions]),
-            scoring_text=scoring_text,
-            read_best=(lambda question, text: head.score(cross_encoder.read_pairs([(question, text)])[1][0])) if head else None,
-        )
-        if not tokenize(state["scored_question"]):  # no word to look for ("💊💊💊", "?!"): nothing is asked
-            state["answerable_probability"], state["answerable"] = 0.0, False
-        elif threshold == 0:  # never refuse for this reason (fitting and ablations need no model)
-            state["answerable_probability"], state["answerable"] = 1.0, True
-        else:
-            model = get_model()
-            state["answerable_probability"] = model.probability(state["signals"])
-            state["answerable"] = state["answerable_probability"] >= (model.threshold if threshold is None else threshold)
-            if state["answerable"]:  # the focus-term veto (qa.focus)
-                gains = focus_gain_signal(state)
-                state["uncovered"] = [w for w, gain in gains.items() if gain >= state["settings"].focus_term_margin]
-                state["answerable"] = not state["uncovered"]
-    state["timings"]["judge_ms"] = _ms(began)
-    return state
-
-
-def _related(state: dict) -> list:
-    """The closest sentences when the documents do not answer: shown apart, never as citations."""
-    settings, index = state["settings"], state["index"]
-    ranked = sorted(zip(state["sentences"], state["sentence_scores"]), key=lambda pair: -float(pair[1]))
-    chosen, seen = [], set()
-    for candidate, score in ranked:
-        if len(chosen) >= settings.related_passages or float(score) < settings.min_related_score:
-            break
-        if candidate.kind == "reference" or (candidate.chunk.source, candidate.start) in seen:
-            continue
-        seen.add((candidate.chunk.source, candidate.start))
-        chosen.append((candidate, float(score)))
-    return build_citations(chosen, index.document)[1] if chosen else []
-
-
 def _as_state(value: Any) -> dict:
     if isinstance(value, str):
         return {"question": value}
@@ -293,7 +261,7 @@ class QAChain(Runnable[Any, Answer]):
             | RunnableLambda(_condense, name="condense")
             | RunnableLambda(_retrieve, name="retrieve")
             | RunnableLambda(_rerank, name="rerank")
-            | RunnableLambda(_judge, name="judge")
+            | RunnableLambda(judge, name="judge")
         )
         self._pipeline = (self._prefix | RunnableLambda(_answer, name="answer")).with_config(run_name="quoteqa")
 
@@ -323,6 +291,7 @@ class QAChain(Runnable[Any, Answer]):
                 citations=answer.citations[: index + 1],
                 timings=answer.timings,
                 notices=answer.notices,
+                searched_with=answer.searched_with,
             )
 
 
@@ -345,5 +314,8 @@ def trace(question: str, history: list[dict] | None = None, **overrides: Any) ->
     state = chain._prefix.invoke({"question": question, "history": history, "settings": overrides})
     if state["notice"]:
         return state, None
-    base = Answer(question=state["question"], standalone_question=state["standalone"], answer=REFUSAL, refused=True)
+    base = Answer(
+        question=state["question"], standalone_question=state["standalone"], answer=REFUSAL, refused=True,
+        searched_with=list(state["searched_with"]),
+    )
     return state, _extractive(state, base)

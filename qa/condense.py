@@ -53,16 +53,28 @@ def condense(
     document_frequency: DocumentFrequency,
 ) -> str:
     """The standalone form of `question` given the chat `history` (role/content dicts)."""
+    return condense_how(question, history, encode, document_frequency)[0]
+
+
+def condense_how(
+    question: str,
+    history: Sequence[dict] | None,
+    encode: Encoder,
+    document_frequency: DocumentFrequency,
+) -> tuple[str, str]:
+    """The standalone form of `question` and how it was made: "unchanged", "swapped" (a "What
+    about X?" put X in the previous question, which then says all there is to search for) or
+    "appended" (the previous question's words added)."""
     previous = None
     for turn in history or []:
         if turn.get("role") == "user" and str(turn.get("content", "")).strip():
-            previous = _condense_one(str(turn["content"]).strip(), previous, encode, document_frequency)
+            previous = _condense_one(str(turn["content"]).strip(), previous, encode, document_frequency)[0]
     return _condense_one(question, previous, encode, document_frequency)
 
 
-def _condense_one(question: str, previous: str | None, encode: Encoder, document_frequency: DocumentFrequency) -> str:
+def _condense_one(question: str, previous: str | None, encode: Encoder, document_frequency: DocumentFrequency) -> tuple[str, str]:
     if not previous:
-        return question
+        return question, "unchanged"
     match = WHAT_ABOUT.match(question)
     if match:
         subject = (match.group("subject") or match.group("subject2") or "").strip()
@@ -70,13 +82,19 @@ def _condense_one(question: str, previous: str | None, encode: Encoder, document
             subject = LEADING_PREPOSITION.sub("", subject, count=1)
         first_word = subject.split()[0].lower() if subject else ""
         if subject and len(subject.split()) <= 8 and first_word not in QUESTION_WORDS and first_word not in AUXILIARIES:
-            return _swap_subject(previous, subject, encode, document_frequency)
+            return _swap_subject(previous, subject, encode, document_frequency), "swapped"
     own_words = [w for w in tokenize(question) if w not in QUESTION_WORDS]
     leans = ANAPHORA.search(question) or CONNECTIVE_OPENER.match(question)
     if leans and len(own_words) <= MAX_OWN_CONTENT_WORDS or not own_words:
-        context = " ".join(w for w in WORD.findall(previous) if w.lower() not in STOP_WORDS and w.lower() not in QUESTION_WORDS)
-        return f"{question.rstrip()} ({context})" if context else question
-    return question
+        # Only words the documents hold: one they lack ("cost" of a refused question) finds nothing
+        # and would make the follow-up look unanswerable too.
+        context = " ".join(
+            w for w in WORD.findall(previous)
+            if w.lower() not in STOP_WORDS and w.lower() not in QUESTION_WORDS
+            and all(document_frequency(token) > 0 for token in tokenize(w))
+        )
+        return (f"{question.rstrip()} ({context})", "appended") if context else (question, "unchanged")
+    return question, "unchanged"
 
 
 def _swap_subject(previous: str, subject: str, encode: Encoder, document_frequency: DocumentFrequency) -> str:

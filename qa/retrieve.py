@@ -4,6 +4,8 @@ What it does: three LangChain retrievers over a `LoadedIndex` — `DenseRetrieve
 `KeywordRetriever` and `HybridRetriever` (reciprocal-rank fusion of the other two: a chunk's score
 is the sum of 1/(rrf_k + rank) over the lists it appears in). Each returns LangChain `Document`s
 whose metadata carries the chunk's `position` in the index and its score.
+`conversation_candidates` searches with the question and the recent exchanges of a conversation
+together (each weighted; the question counts most) and prefers the documents it has cited.
 What it does not: rerank or decide anything about relevance (see `rerank` and `answerability`).
 """
 
@@ -14,8 +16,16 @@ from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
+from collections.abc import Callable
+
+import numpy as np
+
 from ingest.embed import Embedder
+from qa.conversation import Conversation
+from qa.follow_up import CONVERSATION_DOCUMENTS, follow_up_features
 from qa.index import LoadedIndex
+
+EMBEDDED_EXCHANGE_CHARS = 150  # BM25 still reads the whole exchange
 
 
 def reciprocal_rank_fusion(rankings: list[list[int]], k: int) -> list[tuple[int, float]]:
@@ -72,3 +82,79 @@ class HybridRetriever(_IndexRetriever):
             for retriever in (self.dense, self.keyword)
         ]
         return _as_documents(self.index, reciprocal_rank_fusion(rankings, self.rrf_k)[: self.k], "hybrid")
+
+
+def conversation_candidates(
+    index: LoadedIndex,
+    embedder: Embedder,
+    question: str,
+    conversation: Conversation,
+    weights: list[float],
+    dense_k: int,
+    keyword_k: int,
+    rrf_k: int,
+    depth: int,
+    lean: Callable[[dict[str, float]], float] | None = None,
+) -> tuple[list[int], float, dict[str, float]]:
+    """Chunk positions for `question` asked in `conversation`, how much it leans on the
+    conversation (`lean` of the `qa.follow_up` features; 1 without `lean`) and those features.
+
+    Dense and BM25 search with the question (weight 1) and the recent exchanges (`weights[i]`
+    for the i-th newest, times the lean), fused by reciprocal rank; chunks of the documents the
+    conversation cited count as ranked first in one more list (times the lean), so they enter the
+    pool unless the question's own matches outrank them."""
+    exchanges = [(text, weight) for text, weight in zip(conversation.exchanges, weights) if weight > 0]
+    # An exchange's opening (its question, the start of its answer) says what it was about; embedding
+    # a whole quoted answer costs ~0.2 ms a token on one core.
+    vectors = embedder.encode([question] + [_opening(text) for text, _ in exchanges])
+    question_vector, exchange_vectors = vectors[0], vectors[1:]
+    alone_dense = index.dense(question_vector, dense_k)
+    alone_scores = index.bm25.scores(question)
+    context_vector = sum(weight * vector for (_, weight), vector in zip(exchanges, exchange_vectors))
+    context_scores: dict[int, float] = {}
+    for text, weight in exchanges:
+        for position, score in index.bm25.scores(text).items():
+            context_scores[position] = context_scores.get(position, 0.0) + weight * score
+    about = _sources_of(index, reciprocal_rank_fusion(
+        [[p for p, _ in index.dense(_unit(context_vector), dense_k)], _best(context_scores, keyword_k)], rrf_k
+    ), CONVERSATION_DOCUMENTS) | set(conversation.sources)
+    features = follow_up_features(
+        question, question_vector, exchange_vectors[0],
+        alone_dense, sorted(alone_scores.items(), key=lambda item: -item[1])[:1], about, index,
+    )
+    leaning = lean(features) if lean else 1.0
+
+    dense = [p for p, _ in index.dense(_unit(question_vector + leaning * context_vector), dense_k)]
+    keyword_scores = dict(alone_scores)
+    for position, score in context_scores.items():
+        keyword_scores[position] = keyword_scores.get(position, 0.0) + leaning * score
+    fused = dict(reciprocal_rank_fusion([dense, _best(keyword_scores, keyword_k)], rrf_k))
+    if conversation.sources:
+        cited = set(conversation.sources)
+        for position in fused:
+            if index.chunks[position].source in cited:
+                fused[position] += leaning / (rrf_k + 1)
+    ranked = [p for p, _ in sorted(fused.items(), key=lambda item: -item[1])]
+    return ranked[:depth], leaning, features
+
+
+def _opening(text: str) -> str:
+    return text if len(text) <= EMBEDDED_EXCHANGE_CHARS else text[:EMBEDDED_EXCHANGE_CHARS].rsplit(" ", 1)[0]
+
+
+def _unit(vector: np.ndarray) -> np.ndarray:
+    return vector / (np.linalg.norm(vector) or 1.0)
+
+
+def _best(scores: dict[int, float], k: int) -> list[int]:
+    return [p for p, _ in sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:k]]
+
+
+def _sources_of(index: LoadedIndex, ranked: list[tuple[int, float]], documents: int) -> set[str]:
+    sources: list[str] = []
+    for position, _ in ranked:
+        if index.chunks[position].source not in sources:
+            sources.append(index.chunks[position].source)
+        if len(sources) == documents:
+            break
+    return set(sources)

@@ -23,7 +23,8 @@ COMMON_WORD_SHARE = 0.5  # a word in more than half the chunks tells no passage 
 
 
 def rerank_passages(
-    question: str, passages: list, index, threads: int = 1, full_depth: int | None = None, whole_chunks: int = 0
+    question: str, passages: list, index, threads: int = 1, full_depth: int | None = None, whole_chunks: int = 0,
+    words_from: str | None = None,
 ) -> tuple[list, list, list]:
     """Score passages and their quotable sentences against `question`.
 
@@ -31,7 +32,9 @@ def rerank_passages(
     the rest follow, ranked by their best sentence (with `whole_chunks` 0, every passage is).
     Sentences (read with their section heading, leaning context and spelled-out abbreviations):
     every sentence of the first `full_depth` passages of that ranking (all, when None); below
-    them, only sentences that share a telling word with the question (`shares_a_word_below`).
+    them, only sentences that share a telling word with the question (`shares_a_word_below`; with
+    `words_from`, with that text instead: a follow-up scored with its conversation looks for the
+    question's own words, not every word of the earlier exchange).
     Returns (sentences, their scores, passages ranked with their scores). Benchmarks use this too.
     """
     cross_encoder = get_cross_encoder(threads)
@@ -43,7 +46,7 @@ def rerank_passages(
     sentences = candidate_sentences(order, index.section_heading, index.sentence_before, expand, index.lead_in)
     top = {chunk.id for chunk in order[:full_depth]} if full_depth is not None else None
     common = lambda token: index.bm25.document_frequency(token) > COMMON_WORD_SHARE  # noqa: E731
-    sentences = shares_a_word_below(sentences, top, question, common)
+    sentences = shares_a_word_below(sentences, top, words_from or question, common)
     scores = cross_encoder.score(question, [scoring_text(c) for c in sentences]) if sentences else []
     scores = discount_leaning(sentences, scores)
     return sentences, scores, ranked_head + passage_scores(passages[len(head) :], sentences, scores)

@@ -38,6 +38,34 @@ class Settings(IngestSettings):
         description="Best-ranked chunks whose every sentence is scored; in the chunks below them (down to "
         "rerank_depth), only sentences sharing a telling word with the question are.",
     )
+    conversation_weight: float = Field(
+        2.0,
+        ge=0.0,
+        le=5.0,
+        description="Weight of the latest exchange (question and answer) beside the new question (weight 1) when "
+        "searching during a conversation; 0 searches with the condensed question alone.",
+    )
+    conversation_decay: float = Field(
+        1.0, ge=0.0, le=1.0, description="Each older exchange weighs this much of the next newer one's weight."
+    )
+    conversation_exchanges: int = Field(3, ge=0, le=20, description="Most recent exchanges that weigh in a search.")
+    follow_up_model: bool = Field(
+        True,
+        description="Weigh the conversation by how much the question leans on it (qa/models/follow_up.json); "
+        "off, every question leans fully.",
+    )
+    rerank_context_lean: float = Field(
+        0.8, ge=0.0, le=1.0,
+        description="Score sentences with the latest exchange only when the question leans on the conversation "
+        "at least this much (qa.follow_up's probability).",
+    )
+    rerank_context_chars: int = Field(
+        100, ge=20, le=2000, description="Most characters of the earlier exchanges added to the question a sentence is scored against."
+    )
+    rerank_context_exchanges: int = Field(
+        1, ge=0, le=10,
+        description="Score sentences against the question followed by this many latest exchanges (0: the condensed question).",
+    )
     answerability_threshold: float | None = Field(
         None,
         ge=0.0,

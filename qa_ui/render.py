@@ -26,16 +26,22 @@ def user_message(question: str) -> str:
     return text_html(question)
 
 
+def _shortened(text: str, limit: int = 120) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
 def answer_message(answer: dict) -> str:
     """The assistant's chat message: the quoted answer (or the refusal, plainly), notices in italics.
 
-    When a follow-up was rewritten to stand alone, the rewritten question is shown too, so the
-    reader sees what was searched for.
+    When a follow-up was rewritten to stand alone, or searched with the conversation, what was
+    searched for is shown too.
     """
     parts = [text_html(answer["answer"])]
     standalone = answer.get("standalone_question") or ""
-    if standalone and standalone.strip() != (answer.get("question") or "").strip():
-        parts.append(f'<em class="qa-standalone">Searched for: {text_html(standalone)}</em>')
+    searched_with = answer.get("searched_with") or []
+    if searched_with or (standalone and standalone.strip() != (answer.get("question") or "").strip()):
+        context = f" — with the conversation: “{text_html(_shortened(searched_with[0]))}”" if searched_with else ""
+        parts.append(f'<em class="qa-standalone">Searched for: {text_html(standalone)}{context}</em>')
     parts += [f'<em class="{NOTICE_CLASS}">{text_html(notice)}</em>' for notice in answer.get("notices") or []]
     dropped = answer.get("dropped") or []
     if dropped:

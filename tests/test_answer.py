@@ -9,7 +9,10 @@ import numpy as np
 import qa
 from qa.answer import REFUSAL, Answer, Citation
 
-CONTRACT_KEYS = {"question", "standalone_question", "answer", "refused", "citations", "timings", "notices", "dropped", "related"}
+CONTRACT_KEYS = {
+    "question", "standalone_question", "answer", "refused", "citations", "timings", "notices", "dropped", "related",
+    "searched_with", "history_turns",
+}
 CITATION_KEYS = {"n", "source", "title", "quote", "start", "end", "score"}
 
 
@@ -95,6 +98,8 @@ def test_a_refusal_serialises_with_no_citations():
         "notices": [],
         "dropped": [],
         "related": [],
+        "searched_with": [],
+        "history_turns": [{"role": "user", "content": "hello"}, {"role": "assistant", "content": REFUSAL}],
     }
 
 

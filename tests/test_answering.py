@@ -92,7 +92,10 @@ def test_the_dose_question_quotes_the_grabski_trial(dose_answer, corpus_index):
 
 def test_the_dose_answer_serialises_to_the_contract(dose_answer):
     data = dose_answer.to_dict()
-    assert set(data) == {"question", "standalone_question", "answer", "refused", "citations", "timings", "notices", "dropped", "related"}
+    assert set(data) == {
+        "question", "standalone_question", "answer", "refused", "citations", "timings", "notices", "dropped", "related",
+        "searched_with", "history_turns",
+    }
     for citation in data["citations"]:
         assert {"n", "source", "title", "quote", "start", "end", "score"} <= set(citation)
 

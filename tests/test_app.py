@@ -51,6 +51,15 @@ def test_refusal_has_no_citations(client):
     assert result["citations"] == []
 
 
+def test_history_with_citations_goes_round_through_the_api(client):
+    first = client.predict("What did the 2022 alcohol trial find?", "", api_name="/ask")
+    turns = first["history_turns"]
+    assert turns[0]["content"] == first["question"] and turns[1]["citations"]
+    follow_up = client.predict("And the dose?", json.dumps(turns), api_name="/ask")
+    assert follow_up["refused"] is False and "0.8 mg/kg" in follow_up["answer"]
+    assert follow_up["searched_with"]
+
+
 def test_history_changes_the_standalone_question(client):
     history = json.dumps([{"role": "user", "content": ALCOHOL_DOSE}, {"role": "assistant", "content": "0.8 mg/kg [1]"}])
     alone = client.predict("What about cocaine?", "", api_name="/ask")

@@ -5,13 +5,14 @@ from __future__ import annotations
 import pytest
 
 import qa.answering
+import qa.decide
 import qa.extractive
 import qa.scoring
 from bench.ablate import RULES
 from qa.index import LoadedIndex
 
 WHAT_EACH_RULE_CHANGES = {
-    "focus terms": (qa.answering, "focus_gain_signal"),
+    "focus terms": (qa.decide, "focus_gain_signal"),
     "source claims": (qa.answering, "source_claim"),
     "journal abbreviations": (qa.scoring, "expand_journal_names"),
     "acronym expansion": (qa.scoring, "expand_acronyms"),

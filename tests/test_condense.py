@@ -9,7 +9,7 @@ import zlib
 import numpy as np
 import pytest
 
-from qa.condense import COMMON_TERM_SHARE, condense
+from qa.condense import COMMON_TERM_SHARE, condense, condense_how
 from qa_fixtures import corpus_index, loaded_index  # noqa: F401  (fixtures)
 
 # Concept axes: a substance axis shared by the drugs, one axis per drug, and a few topic axes.
@@ -223,3 +223,18 @@ def test_what_about_cocaine_with_the_real_embedder(embedder, loaded_index):
     assert "cocaine" in standalone
     assert "alcohol" not in standalone
     assert standalone.startswith("What dose of ketamine was used in the ")
+
+
+def test_condense_how_says_how_the_question_was_made(encode):
+    history = [user(ALCOHOL_DOSE), assistant("...")]
+    assert condense_how("What about cocaine?", history, encode, fake_df())[1] == "swapped"
+    assert condense_how("In which journal was it published?", history, encode, fake_df())[1] == "appended"
+    assert condense_how("Is ketamine FDA-approved for cocaine use disorder?", history, encode, fake_df())[1] == "unchanged"
+    assert condense_how("What about cocaine?", None, encode, fake_df()) == ("What about cocaine?", "unchanged")
+
+
+def test_words_the_documents_lack_are_not_carried_into_a_follow_up(encode):
+    absent = {"cost"}
+    history = [user("How much does a ketamine infusion cost?"), assistant("I can't answer that.")]
+    standalone = condense("What dose is used for it?", history, encode, lambda term: 0.0 if term in absent else 0.1)
+    assert "ketamine infusion" in standalone and "cost" not in standalone

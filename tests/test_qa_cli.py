@@ -15,7 +15,10 @@ from qa.__main__ import main
 from qa_fixtures import DAKWAR_SENTENCE, DOSE_QUESTION, DOSE_QUOTE, corpus_index  # noqa: F401  (fixture)
 
 EVIDENCE = "ketamine-sud-evidence-by-condition.txt"
-CONTRACT_KEYS = {"question", "standalone_question", "answer", "refused", "citations", "timings", "notices", "dropped", "related"}
+CONTRACT_KEYS = {
+    "question", "standalone_question", "answer", "refused", "citations", "timings", "notices", "dropped", "related",
+    "searched_with", "history_turns",
+}
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -143,3 +146,21 @@ def test_a_refusal_lists_the_closest_passages_apart_and_unnumbered():
     assert lines[0] == REFUSAL
     assert RELATED_HEADING in lines and "Sources:" not in lines
     assert "“Ketamine was studied in 2019.”" in text and "[1]" not in text
+
+
+def test_save_history_carries_a_conversation_with_its_citations_across_calls(corpus_index, tmp_path, capsys):
+    history = tmp_path / "chat.json"  # created by the first call
+    assert main(["What did the 2022 alcohol trial find?", "--index", str(corpus_index), "--history", str(history), "--save-history"]) == 0
+    capsys.readouterr()
+    turns = json.loads(history.read_text(encoding="utf-8"))
+    assert [turn["role"] for turn in turns] == ["user", "assistant"]
+    assert turns[1]["citations"][0]["source"] == EVIDENCE
+    assert main(["And the dose?", "--index", str(corpus_index), "--history", str(history), "--save-history", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["refused"] is False and DOSE_QUOTE in data["answer"] and data["searched_with"]
+    assert len(json.loads(history.read_text(encoding="utf-8"))) == 4
+
+
+def test_save_history_without_a_history_file_exits_2(corpus_index, capsys):
+    assert main([DOSE_QUESTION, "--index", str(corpus_index), "--save-history"]) == 2
+    assert "--save-history needs --history FILE" in capsys.readouterr().err

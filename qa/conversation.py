@@ -1,0 +1,111 @@
+"""What the conversation so far tells retrieval: the recent exchanges' text and the documents cited.
+
+What it does: `Conversation.of(history, index)` reads a chat history — turns {"role", "content"},
+an assistant turn optionally with the `citations` its answer gave ([{"source", "start", "end"}],
+as `Answer.history_turns` gives them) — into the text of the recent exchanges, newest first
+(questions *and* answers: the referent of "he" or "there" is usually in the last answer), with
+the cited passages read back from the index, and the documents those answers cited.
+`clean_history` validates a caller's history into that shape.
+What it does not: rewrite the question (see `qa.condense`) or search (see `qa.retrieve`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from qa.bm25 import tokenize
+
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+MAX_TURN_CHARS = 4000
+MAX_CITATIONS_PER_TURN = 20
+CITATION_MARKER = re.compile(r"\s*\[\d+\]")
+REFUSAL_OPENING = "I can't answer that from the documents"
+
+
+@dataclass
+class Conversation:
+    """The recent exchanges, newest first, and the documents the conversation has cited."""
+
+    exchanges: list[str] = field(default_factory=list)  # newest first: "question answer" of each exchange
+    sources: list[str] = field(default_factory=list)  # cited documents, newest first, no repeats
+
+    @property
+    def empty(self) -> bool:
+        return not self.exchanges
+
+    @classmethod
+    def of(cls, history: Sequence[dict] | None, index=None, max_exchanges: int = 3) -> "Conversation":
+        exchanges: list[list[str]] = []
+        sources: list[str] = []
+        for turn in history or []:
+            if turn["role"] == "user" or not exchanges:
+                exchanges.append([])
+            text = turn["content"]
+            if turn["role"] == "assistant":
+                text = "" if text.startswith(REFUSAL_OPENING) else CITATION_MARKER.sub("", text)
+                for citation in turn.get("citations") or []:
+                    if citation["source"] not in sources:
+                        sources.append(citation["source"])
+                    quoted = CITATION_MARKER.sub("", _cited_text(index, citation)).strip()
+                    if quoted and quoted not in text:
+                        text = f"{text} {quoted}"
+            if text.strip():
+                exchanges[-1].append(" ".join(text.split()))
+        recent = [" ".join(parts) for parts in exchanges if parts][-max_exchanges:]
+        # The newest citations come last in the history: put them first.
+        newest_first = []
+        for turn in reversed(list(history or [])):
+            for citation in turn.get("citations") or []:
+                if citation["source"] not in newest_first:
+                    newest_first.append(citation["source"])
+        return cls(exchanges=list(reversed(recent)), sources=newest_first or sources)
+
+
+def words_the_index_has(text: str, has_form_of: Callable[[str], bool]) -> str:
+    """`text` without the words no indexed text holds (stop words stay): such a word cannot match a
+    passage, and a word an earlier question asked about that the documents lack ("cost") must not
+    make the next question look unanswerable."""
+    kept = []
+    for word in text.split():
+        tokens = tokenize(word)
+        if not tokens or all(has_form_of(token) for token in tokens):
+            kept.append(word)
+    return " ".join(kept)
+
+
+def _cited_text(index, citation: dict) -> str:
+    if index is None:
+        return ""
+    document = index.document(citation["source"])
+    if not document:
+        return ""
+    text = document.get("text", "")
+    start, end = citation["start"], citation["end"]
+    return text[start:end] if 0 <= start < end <= len(text) else ""
+
+
+def clean_history(history) -> list[dict]:
+    """The usable turns of a caller's history: roles user/assistant with text content (control
+    characters removed, long turns cut); an assistant turn keeps its well-formed citations."""
+    turns = []
+    for turn in history or []:
+        if not (isinstance(turn, dict) and turn.get("role") in ("user", "assistant") and isinstance(turn.get("content"), str)):
+            continue
+        cleaned = {"role": turn["role"], "content": CONTROL_CHARACTERS.sub(" ", turn["content"])[:MAX_TURN_CHARS]}
+        citations = [_clean_citation(c) for c in (turn.get("citations") or [])[:MAX_CITATIONS_PER_TURN]] if turn["role"] == "assistant" else []
+        citations = [c for c in citations if c]
+        if citations:
+            cleaned["citations"] = citations
+        turns.append(cleaned)
+    return turns
+
+
+def _clean_citation(citation) -> dict | None:
+    if not isinstance(citation, dict) or not isinstance(citation.get("source"), str):
+        return None
+    start, end = citation.get("start"), citation.get("end")
+    if not (isinstance(start, int) and isinstance(end, int) and 0 <= start < end):
+        return {"source": citation["source"], "start": 0, "end": 0} if citation["source"] else None
+    return {"source": citation["source"], "start": start, "end": end}

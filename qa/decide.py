@@ -1,0 +1,91 @@
+"""The answerability decision and, when it refuses, the closest passages to show apart.
+
+What it does: `judge(state)` (a step of the answering chain, after rerank) computes the
+`qa.answer_signals` of the reranked sentences, the fitted model's probability that they answer
+(`qa.answerability`), and applies the focus-term veto (`qa.focus`); `related(state)` picks the
+closest sentences listed under a refusal, never as citations.
+What it does not: retrieve, rerank or build the answer (see `qa.answering`).
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from qa.answer_head import get_answer_head
+from qa.answer_signals import answer_signals
+from qa.answerability import get_model
+from qa.bm25 import tokenize
+from qa.extractive import build_citations, scoring_text
+from qa.focus import focus_gain_signal
+from qa.rerank import get_cross_encoder
+
+
+def _ms(since: float) -> float:
+    return (time.perf_counter() - since) * 1000.0
+
+
+def judge(state: dict) -> dict:
+    """The answerability decision (`qa.answerability`) on the signals of the reranked sentences,
+    then the focus-term veto (`qa.focus`)."""
+    began = time.perf_counter()
+    state["signals"], state["answerable_probability"], state["answerable"] = None, 0.0, False
+    if not state["notice"]:
+        cross_encoder = get_cross_encoder(state["settings"].rerank_threads)
+        threshold = state["settings"].answerability_threshold
+        # With the decision off (fitting, ablations) no fitted weights are needed: the answer head is skipped.
+        head = get_answer_head() if threshold != 0 else None
+        state["signals"] = answer_signals(
+            state["scored_question"],
+            state["sentences"],
+            state["sentence_scores"],
+            state["passages"],
+            state["index"],
+            rescore=lambda questions, text: cross_encoder.score_pairs([(q, text) for q in questions]),
+            scoring_text=scoring_text,
+            read_best=(lambda question, text: head.score(cross_encoder.read_pairs([(question, text)])[1][0])) if head else None,
+        )
+        if not tokenize(state["scored_question"]):  # no word to look for ("💊💊💊", "?!"): nothing is asked
+            state["answerable_probability"], state["answerable"] = 0.0, False
+        elif threshold == 0:  # never refuse for this reason (fitting and ablations need no model)
+            state["answerable_probability"], state["answerable"] = 1.0, True
+        else:
+            model = get_model()
+            state["answerable_probability"] = model.probability(state["signals"])
+            state["answerable"] = state["answerable_probability"] >= (model.threshold if threshold is None else threshold)
+            if state["answerable"]:  # the focus-term veto (qa.focus)
+                gains = focus_gain_signal(_without_conversation(state, cross_encoder))
+                state["uncovered"] = [w for w, gain in gains.items() if gain >= state["settings"].focus_term_margin]
+                state["answerable"] = not state["uncovered"]
+    state["timings"]["judge_ms"] = _ms(began)
+    return state
+
+
+def _without_conversation(state: dict, cross_encoder) -> dict:
+    """The state as the focus-term veto reads it: the question without the earlier exchange a
+    follow-up was scored with (the veto asks whether the passages ignore a word of *this*
+    question; with the exchange's words beside it, dropping any word moves the score). The best
+    sentence keeps its rank; its score is the condensed question's."""
+    question = state["claim"] or state["standalone"]
+    scores = state["sentence_scores"]
+    if state["scored_question"] == question or not len(scores):
+        return state
+    best = int(np.argmax(scores))
+    score = float(cross_encoder.score_pairs([(question, scoring_text(state["sentences"][best]))])[0])
+    return {**state, "scored_question": question, "sentence_scores": np.asarray(scores, dtype=float) - float(scores[best]) + score}
+
+
+def related(state: dict) -> list:
+    """The closest sentences when the documents do not answer: shown apart, never as citations."""
+    settings, index = state["settings"], state["index"]
+    ranked = sorted(zip(state["sentences"], state["sentence_scores"]), key=lambda pair: -float(pair[1]))
+    chosen, seen = [], set()
+    for candidate, score in ranked:
+        if len(chosen) >= settings.related_passages or float(score) < settings.min_related_score:
+            break
+        if candidate.kind == "reference" or (candidate.chunk.source, candidate.start) in seen:
+            continue
+        seen.add((candidate.chunk.source, candidate.start))
+        chosen.append((candidate, float(score)))
+    return build_citations(chosen, index.document)[1] if chosen else []

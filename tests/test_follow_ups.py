@@ -1,0 +1,84 @@
+"""Conversations on the project's corpus, with the real models and a persistent index: an elliptic
+follow-up, a pronoun whose referent is only in the previous answer, a topic shift left alone, a
+follow-up after a refusal, and the history with and without citations through `ask()` and the
+chat's turn handler."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa import ask
+from qa_fixtures import corpus_index  # noqa: F401  (fixture)
+
+SYMPTOMS = "What are the common symptoms of substance use disorders?"
+
+
+def test_an_elliptic_follow_up_takes_its_subject_from_the_previous_exchange(corpus_index):
+    assert ask("And the dose?", index=corpus_index).refused  # alone it asks about nothing in particular
+    first = ask("What did the 2022 alcohol trial find?", index=corpus_index)
+    follow_up = ask("And the dose?", first.history_turns(), index=corpus_index)
+    assert not follow_up.refused
+    assert "0.8 mg/kg" in follow_up.answer
+    assert follow_up.searched_with, "the chat shows what the follow-up was searched with"
+
+
+@pytest.mark.parametrize(
+    ("earlier_question", "follow_up", "expected"),
+    [
+        ("What did the 2022 alcohol trial find?", "How many people did it include?", "96 people"),
+        ("What did the 2023 systematic review conclude?", "How many people did it include?", "854 adults"),
+        ("Which medication might patients with opioid use disorder transition to?", "Is it an opioid?", "non-opioid"),
+    ],
+)
+def test_a_pronoun_is_resolved_from_the_previous_answer(corpus_index, earlier_question, follow_up, expected):
+    # The question before names nothing; only the answer says what "it" is.
+    answer = ask(earlier_question, index=corpus_index).history_turns()[1]
+    history = [{"role": "user", "content": "Tell me about one of the studies."}, answer]
+    result = ask(follow_up, history, index=corpus_index)
+    assert not result.refused
+    assert expected in result.citations[0].quote
+
+
+def test_a_topic_shift_is_answered_as_if_asked_alone(corpus_index):
+    first = ask("What dose was used in the alcohol trial?", index=corpus_index)
+    alone = ask(SYMPTOMS, index=corpus_index)
+    shifted = ask(SYMPTOMS, first.history_turns(), index=corpus_index)
+    assert not shifted.refused
+    assert [c.quote for c in shifted.citations] == [c.quote for c in alone.citations]
+    assert {c.source for c in shifted.citations} == {"ketamine-substance-abuse-overview.txt"}
+
+
+def test_a_follow_up_after_a_refusal_is_answered(corpus_index):
+    first = ask("How much does a ketamine infusion for alcohol use disorder cost?", index=corpus_index)
+    assert first.refused and "citations" not in first.history_turns()[1]
+    # "cost", which the documents never mention, must not make the next question unanswerable too.
+    follow_up = ask("What dose is used for it?", first.history_turns(), index=corpus_index)
+    assert not follow_up.refused
+    assert "0.8 mg/kg" in follow_up.answer
+
+
+def test_history_with_and_without_citations(corpus_index):
+    first = ask("Which trial combined ketamine with mindfulness-based therapy?", index=corpus_index)
+    cited = first.history_turns()
+    assert cited[1]["citations"] and cited[1]["citations"][0]["source"] == "ketamine-sud-evidence-by-condition.txt"
+    plain = [{"role": turn["role"], "content": turn["content"]} for turn in cited]
+    for history in (cited, plain):
+        follow_up = ask("Were craving scores lower in that group?", history, index=corpus_index)
+        assert not follow_up.refused
+        assert "Craving scores were substantially lower in the ketamine group." in follow_up.answer
+    # A cited passage is read back from the index, so even a bare "[1]" answer carries its words.
+    bare = [cited[0], {"role": "assistant", "content": "[1]", "citations": cited[1]["citations"]}]
+    follow_up = ask("Were craving scores lower in that group?", bare, index=corpus_index)
+    assert "mindfulness-based therapy" in " ".join(follow_up.searched_with)
+
+
+def test_the_chat_keeps_each_answers_citations_in_its_history(corpus_index, monkeypatch):
+    monkeypatch.setenv("QUOTEQA_INDEX", str(corpus_index))
+    import app
+
+    *_, (_, chat, history, answer, _, _) = app.respond("What did the 2022 alcohol trial find?", [], [], 3, False)
+    assert [turn["role"] for turn in history] == ["user", "assistant"]
+    assert history[1]["citations"][0]["source"] == "ketamine-sud-evidence-by-condition.txt"
+    *_, (_, chat, history, answer, _, _) = app.respond("And the dose?", chat, history, 3, False)
+    assert len(history) == 4 and "0.8 mg/kg" in answer["answer"]
+    assert "with the conversation" in chat[-1]["content"]
