@@ -1,10 +1,14 @@
 """The answering chain: condense → retrieve → rerank → answerability decision → answer, as a LangChain Runnable.
 
+During a conversation, retrieve searches with the recent exchanges too (`qa.retrieve.
+conversation_candidates`, weighed by `qa.follow_up`), and a leaning follow-up's sentences are
+scored against the question with the latest exchange's opening (`qa.conversation`).
+
 What it does: `QAChain` (the object `qa.chain`) runs the steps as an LCEL sequence over a state
 dict and returns an `Answer`; `stream` yields growing `Answer`s, one more sentence each time, the
 last one complete; `batch` comes from `Runnable`. `ask(question, history=None, **overrides)` is
 the plain-function face. Models and the index load once per process, on first use.
-Rerank and the focus-term signal are in `qa.scoring`.
+Rerank is in `qa.scoring`, the answerability decision in `qa.decide`.
 What it does not: render anything (see `app.py` and `qa.__main__`).
 """
 
@@ -22,7 +26,7 @@ from ingest.embed import get_embedder
 from qa.answer import REFUSAL, Answer
 from qa.claims import source_claim
 from qa.condense import condense_how
-from qa.conversation import CONTROL_CHARACTERS, Conversation, clean_history, words_the_index_has
+from qa.conversation import CONTROL_CHARACTERS, Conversation, clean_history, question_with_context
 from qa.extractive import (
     ASKS_ACROSS_DOCUMENTS,
     build_citations,
@@ -151,18 +155,16 @@ def _rerank(state: dict) -> dict:
     # A source question is scored by its claim: the sentence to find is the one making it.
     state["claim"] = source_claim(state["standalone"])
     state["scored_question"] = state["claim"] or state["standalone"]
-    conversation = state["conversation"]
-    context = conversation.exchanges[: state["settings"].rerank_context_exchanges]
     # A rewrite that put the new subject in the previous question ("What about cocaine?") or the
     # LLM's rewrite already says what to look for; the old exchange would pull back to the old subject.
     rewritten = state["condensed"] in ("swapped", "llm")
-    if context and not rewritten and not state["claim"] and state["follow_up"] >= state["settings"].rerank_context_lean:
-        has_form_of = state["index"].bm25.has_form_of
-        said = " ".join(words_the_index_has(text, has_form_of) for text in context)
-        # The cross-encoder reads a short query best: the exchange's opening words carry its subject.
-        if len(said) > state["settings"].rerank_context_chars:
-            said = said[: state["settings"].rerank_context_chars].rsplit(" ", 1)[0]
-        state["scored_question"] = f'{state["question"]} {said}'.strip()
+    settings = state["settings"]
+    if not (rewritten or state["claim"]) and state["follow_up"] >= settings.rerank_context_lean:
+        context = state["conversation"].exchanges[: settings.rerank_context_exchanges]
+        if context:
+            state["scored_question"] = question_with_context(
+                state["question"], context, state["index"].bm25.has_form_of, settings.rerank_context_chars
+            )
     state["sentences"], state["sentence_scores"], state["passages"] = rerank_passages(
         state["scored_question"],
         state["candidates"],

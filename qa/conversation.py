@@ -5,7 +5,8 @@ an assistant turn optionally with the `citations` its answer gave ([{"source", "
 as `Answer.history_turns` gives them) — into the text of the recent exchanges, newest first
 (questions *and* answers: the referent of "he" or "there" is usually in the last answer), with
 the cited passages read back from the index, and the documents those answers cited.
-`clean_history` validates a caller's history into that shape.
+`clean_history` validates a caller's history into that shape; `question_with_context` is what a
+leaning follow-up's sentences are scored against.
 What it does not: rewrite the question (see `qa.condense`) or search (see `qa.retrieve`).
 """
 
@@ -73,6 +74,16 @@ def words_the_index_has(text: str, has_form_of: Callable[[str], bool]) -> str:
         if not tokens or all(has_form_of(token) for token in tokens):
             kept.append(word)
     return " ".join(kept)
+
+
+def question_with_context(question: str, exchanges: list[str], has_form_of: Callable[[str], bool], limit: int) -> str:
+    """What a leaning follow-up's sentences are scored against: the question, then the opening
+    `limit` characters of the latest exchanges (the cross-encoder reads a short query best, and an
+    exchange's opening — its question, the start of its answer — carries its subject)."""
+    said = " ".join(words_the_index_has(text, has_form_of) for text in exchanges)
+    if len(said) > limit:
+        said = said[:limit].rsplit(" ", 1)[0]
+    return f"{question} {said}".strip()
 
 
 def _cited_text(index, citation: dict) -> str:

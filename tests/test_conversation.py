@@ -4,7 +4,7 @@ citations, and the turns an answer adds (`Answer.history_turns`). Logic only: a 
 from __future__ import annotations
 
 from qa.answer import REFUSAL, Answer, Citation
-from qa.conversation import Conversation, clean_history
+from qa.conversation import Conversation, clean_history, question_with_context
 
 TEXT = "Ketamine was given at 0.8 mg/kg over 40 minutes. Patients were followed for 6 months."
 
@@ -90,3 +90,11 @@ def test_an_answer_adds_its_question_and_its_citations_to_the_history():
 def test_a_refusal_adds_no_citations_to_the_history():
     answer = Answer(question="What does it cost?", standalone_question="What does it cost?", answer=REFUSAL, refused=True)
     assert answer.history_turns()[1] == {"role": "assistant", "content": REFUSAL}
+
+
+def test_a_follow_up_is_scored_with_the_opening_of_the_exchanges_in_words_the_documents_hold():
+    has = lambda token: token != "cost"  # noqa: E731 - the documents never mention cost
+    exchanges = ["How much does the infusion cost? It is given over 40 minutes by a nurse in a clinic."]
+    scored = question_with_context("What dose is used for it?", exchanges, has, limit=40)
+    assert scored == "What dose is used for it? How much does the infusion It is given"
+    assert question_with_context("Why?", [], has, limit=40) == "Why?"
