@@ -32,7 +32,10 @@ from qa.bm25 import tokenize
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = ROOT / "tests" / "data" / "golden.jsonl"
-ANSWER_KEYS = {"question": str, "standalone_question": str, "answer": str, "refused": bool, "citations": list, "timings": dict}
+ANSWER_KEYS = {
+    "question": str, "standalone_question": str, "answer": str, "refused": bool, "citations": list, "timings": dict,
+    "history_turns": list,
+}
 REQUEST_TIMEOUT = 60.0  # seconds; a question slower than this counts as an error, so the run stays bounded
 
 Ask = Callable[[str, str], dict]  # (question, history as JSON or "") -> Answer.to_dict()
@@ -138,7 +141,7 @@ def run_session(
             result.questions += 1
             result.latencies_ms.append(elapsed_ms)
             answers.append(answer)
-            history += [{"role": "user", "content": question}, {"role": "assistant", "content": answer["answer"]}]
+            history += answer["history_turns"]  # as the chat keeps it: with the answer's citations
         else:
             result.conversations += 1
             first, follow_up = (a["standalone_question"] for a in answers)

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench.devsets import CACHE, SETS, DevCase, index_for, load_set, select
+from qa.eval.cases import ask_turn_by_turn
 from qa.eval.dev_metrics import is_doc_hit, is_hit
 from qa.eval.metrics import must_include_hits
 
@@ -48,12 +49,7 @@ def ask_case(case: DevCase, ask, **overrides):
     """The answer to the case's last turn; golden follow-ups are asked turn by turn."""
     if case.history is not None:
         return ask(case.question, list(case.history), **overrides)
-    history: list[dict] = []
-    answer = None
-    for turn in case.turns:
-        answer = ask(turn, list(history), **overrides)
-        history += [{"role": "user", "content": turn}, {"role": "assistant", "content": answer.answer}]
-    return answer
+    return ask_turn_by_turn(case.turns, ask, **overrides)
 
 
 def score(case: DevCase, answer, ms: float) -> Outcome:

@@ -29,6 +29,7 @@ def answer(question: str, standalone: str | None = None, text: str = "An answer.
     return {
         "question": question, "standalone_question": standalone or question, "answer": text, "refused": False,
         "citations": [], "timings": {"total_ms": 1.0},
+        "history_turns": [{"role": "user", "content": question}, {"role": "assistant", "content": text}],
     }
 
 

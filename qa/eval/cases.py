@@ -85,9 +85,15 @@ def run_case(case: Case, ask, **overrides) -> Answer:
     dev-format case asks its last turn with its own `history`."""
     if case.dev_format:
         return ask(case.turns[-1], [dict(turn) for turn in case.history], **overrides)
+    return ask_turn_by_turn(case.turns, ask, **overrides)
+
+
+def ask_turn_by_turn(turns, ask, **overrides) -> Answer:
+    """Ask `turns` in order as the chat does, each answer (with its citations) fed back as
+    history; return the last answer."""
     history: list[dict] = []
     answer = None
-    for turn in case.turns:
+    for turn in turns:
         answer = ask(turn, list(history), **overrides)
-        history += [{"role": "user", "content": turn}, {"role": "assistant", "content": answer.answer}]
+        history += answer.history_turns()
     return answer
