@@ -16,13 +16,13 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from qa.answer import REFUSAL
 from qa.bm25 import tokenize
 
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 MAX_TURN_CHARS = 4000
 MAX_CITATIONS_PER_TURN = 20
 CITATION_MARKER = re.compile(r"\s*\[\d+\]")
-REFUSAL_OPENING = "I can't answer that from the documents"
 
 
 @dataclass
@@ -38,30 +38,36 @@ class Conversation:
 
     @classmethod
     def of(cls, history: Sequence[dict] | None, index=None, max_exchanges: int = 3) -> "Conversation":
-        exchanges: list[list[str]] = []
-        sources: list[str] = []
+        grouped: list[list[dict]] = []  # the turns of each exchange, oldest first
         for turn in history or []:
-            if turn["role"] == "user" or not exchanges:
-                exchanges.append([])
-            text = turn["content"]
-            if turn["role"] == "assistant":
-                text = "" if text.startswith(REFUSAL_OPENING) else CITATION_MARKER.sub("", text)
-                for citation in turn.get("citations") or []:
-                    if citation["source"] not in sources:
-                        sources.append(citation["source"])
-                    quoted = CITATION_MARKER.sub("", _cited_text(index, citation)).strip()
-                    if quoted and quoted not in text:
-                        text = f"{text} {quoted}"
-            if text.strip():
-                exchanges[-1].append(" ".join(text.split()))
-        recent = [" ".join(parts) for parts in exchanges if parts][-max_exchanges:]
-        # The newest citations come last in the history: put them first.
-        newest_first = []
-        for turn in reversed(list(history or [])):
+            if turn["role"] == "user" or not grouped:
+                grouped.append([])
+            grouped[-1].append(turn)
+        exchanges, sources = [], []
+        for turns in reversed(grouped[-max_exchanges:] if max_exchanges else []):
+            said = " ".join(filter(None, (_said(turn, index) for turn in turns)))
+            if said:
+                exchanges.append(said)
+        for turn in reversed(list(history or [])):  # every cited document, the newest first
             for citation in turn.get("citations") or []:
-                if citation["source"] not in newest_first:
-                    newest_first.append(citation["source"])
-        return cls(exchanges=list(reversed(recent)), sources=newest_first or sources)
+                if citation["source"] not in sources:
+                    sources.append(citation["source"])
+        return cls(exchanges=exchanges, sources=sources)
+
+
+def _said(turn: dict, index) -> str:
+    """A turn's words: a question as asked; an answer without its [n] markers, with the passages
+    it cited read back (nothing for the refusal)."""
+    text = turn["content"]
+    if turn["role"] == "assistant":
+        if text.startswith(REFUSAL):
+            return ""
+        text = CITATION_MARKER.sub("", text)
+        for citation in turn.get("citations") or []:
+            quoted = CITATION_MARKER.sub("", _cited_text(index, citation)).strip()
+            if quoted and quoted not in text:
+                text = f"{text} {quoted}"
+    return " ".join(text.split())
 
 
 def words_the_index_has(text: str, has_form_of: Callable[[str], bool]) -> str:
