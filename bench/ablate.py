@@ -12,13 +12,9 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import re
 from collections.abc import Callable, Iterator
 
 from bench.suite import run_set, summarise
-
-NEVER = re.compile(r"(?!x)x")
-
 
 @contextlib.contextmanager
 def patched(target, name: str, value) -> Iterator[None]:
@@ -28,12 +24,6 @@ def patched(target, name: str, value) -> Iterator[None]:
         yield
     finally:
         setattr(target, name, old)
-
-
-def _source_claims():
-    import qa.answering
-
-    return patched(qa.answering, "source_claim", lambda question: None)
 
 
 def _journal_names():
@@ -59,12 +49,6 @@ def _leaning_sentences():
         yield
 
 
-def _across_documents():
-    import qa.answering
-
-    return patched(qa.answering, "ASKS_ACROSS_DOCUMENTS", NEVER)
-
-
 @contextlib.contextmanager
 def _list_lead_ins():
     import qa.extractive
@@ -82,11 +66,9 @@ def _focus_terms():
 
 RULES: dict[str, Callable[[], contextlib.AbstractContextManager]] = {
     "focus terms": _focus_terms,
-    "source claims": _source_claims,
     "journal abbreviations": _journal_names,
     "acronym expansion": _acronyms,
     "leaning sentences": _leaning_sentences,
-    "across the documents": _across_documents,
     "list lead-ins": _list_lead_ins,
 }
 

@@ -24,11 +24,9 @@ from langchain_core.runnables import Runnable, RunnableConfig, RunnableLambda
 
 from ingest.embed import get_embedder
 from qa.answer import REFUSAL, Answer
-from qa.claims import source_claim
 from qa.condense import condense_how
 from qa.conversation import CONTROL_CHARACTERS, Conversation, clean_history, question_with_context
 from qa.extractive import (
-    ASKS_ACROSS_DOCUMENTS,
     build_citations,
     complete,
     passage_scores,
@@ -152,14 +150,12 @@ def _retrieve(state: dict) -> dict:
 
 def _rerank(state: dict) -> dict:
     began = time.perf_counter()
-    # A source question is scored by its claim: the sentence to find is the one making it.
-    state["claim"] = source_claim(state["standalone"])
-    state["scored_question"] = state["claim"] or state["standalone"]
+    state["scored_question"] = state["standalone"]
     # A rewrite that put the new subject in the previous question ("What about cocaine?") or the
     # LLM's rewrite already says what to look for; the old exchange would pull back to the old subject.
     rewritten = state["condensed"] in ("swapped", "llm")
     settings = state["settings"]
-    if not (rewritten or state["claim"]) and state["follow_up"] >= settings.rerank_context_lean:
+    if not rewritten and state["follow_up"] >= settings.rerank_context_lean:
         context = state["conversation"].exchanges[: settings.rerank_context_exchanges]
         if context:
             state["scored_question"] = question_with_context(
@@ -172,7 +168,7 @@ def _rerank(state: dict) -> dict:
         state["settings"].rerank_threads,
         state["settings"].rerank_full_depth,
         state["settings"].rerank_whole_chunks,
-        words_from=state["claim"] or state["standalone"],
+        words_from=state["standalone"],
     )
     state["timings"]["rerank_ms"] = _ms(began)
     return state
@@ -226,14 +222,7 @@ def _extractive(state: dict, base: Answer) -> Answer:
     # passages are ranked by their whole text).
     by_sentence = passage_scores(state["candidates"], state["sentences"], state["sentence_scores"])
     allowed = {chunk.id for chunk, _ in passages[: settings.answer_passages] + by_sentence[: settings.answer_passages]}
-    quotes = select_quotes(
-        state["sentences"],
-        state["sentence_scores"],
-        allowed,
-        settings,
-        cited_only=bool(state["claim"]),
-        across_documents=bool(ASKS_ACROSS_DOCUMENTS.search(state["standalone"])),
-    )
+    quotes = select_quotes(state["sentences"], state["sentence_scores"], allowed, settings)
     quotes = reading_order(complete(quotes, state["standalone"], index))
     answer = replace(base, notices=list(base.notices))
     if quotes:

@@ -67,7 +67,7 @@ def _without_conversation(state: dict, cross_encoder) -> dict:
     follow-up was scored with (the veto asks whether the passages ignore a word of *this*
     question; with the exchange's words beside it, dropping any word moves the score). The best
     sentence keeps its rank; its score is the condensed question's."""
-    question = state["claim"] or state["standalone"]
+    question = state["standalone"]
     scores = state["sentence_scores"]
     if state["scored_question"] == question or not len(scores):
         return state

@@ -31,8 +31,6 @@ LEANING_PENALTY = 5.0  # logits: far enough to fall out of any quote margin
 LEANING_OPENERS = frozenset(
     "however this these those it its they their such thus therefore but yet also moreover furthermore still".split()
 )
-ASKS_ACROSS_DOCUMENTS = re.compile(r"\b(?:documents|sources|both|articles)\b", re.I)
-ACROSS_DOCUMENTS_MARGIN = 2.0  # times quote_margin
 ASKS_FOR_SOURCE = re.compile(
     r"\b(cite[sd]?|citations?|references?|sources?|papers?|journals?|authors?|published|publications?|wrote|written)\b", re.I
 )
@@ -149,18 +147,11 @@ def select_quotes(
     scores,
     allowed_chunks: set[str],
     settings: Settings,
-    cited_only: bool = False,
-    across_documents: bool = False,
 ) -> list[tuple[Candidate, float]]:
-    """The best sentences of the allowed passages, best first; with `cited_only` (a source
-    question), only sentences carrying a bibliography marker, when there are any; with
-    `across_documents` (the question asks what the documents say), each document's best too."""
+    """The best sentences of the allowed passages, best first, within `quote_margin` of the best."""
     ranked = sorted(
         ((c, float(s)) for c, s in zip(candidates, scores) if c.chunk.id in allowed_chunks), key=lambda pair: -pair[1]
     )
-    if cited_only:
-        cited = [(c, s) for c, s in ranked if c.kind != "reference" and cited_numbers(c.text)]
-        ranked = cited or ranked
     if not ranked:
         return []
     best = ranked[0][1]
@@ -171,13 +162,6 @@ def select_quotes(
             break
         if not _repeats(candidate, chosen):
             chosen.append((candidate, score))
-    if across_documents:
-        # Each document gets its best sentence, within a wider margin, when the question asks about them all.
-        wide_floor = max(settings.min_quote_score, best - ACROSS_DOCUMENTS_MARGIN * settings.quote_margin)
-        for candidate, score in ranked:
-            present = {c.chunk.source for c, _ in chosen}
-            if score >= wide_floor and candidate.chunk.source not in present and not _repeats(candidate, chosen):
-                chosen.append((candidate, score))
     return chosen
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-import qa.answering
 import qa.decide
 import qa.extractive
 import qa.scoring
@@ -13,11 +12,9 @@ from qa.index import LoadedIndex
 
 WHAT_EACH_RULE_CHANGES = {
     "focus terms": (qa.decide, "focus_gain_signal"),
-    "source claims": (qa.answering, "source_claim"),
     "journal abbreviations": (qa.scoring, "expand_journal_names"),
     "acronym expansion": (qa.scoring, "expand_acronyms"),
     "leaning sentences": (qa.extractive, "leans_on_previous"),
-    "across the documents": (qa.answering, "ASKS_ACROSS_DOCUMENTS"),
     "list lead-ins": (LoadedIndex, "lead_in"),
 }
 
@@ -36,9 +33,5 @@ def test_switch_replaces_the_rule_and_restores_it(rule):
 
 
 def test_switched_off_rules_do_nothing():
-    with RULES["source claims"]():
-        assert qa.answering.source_claim("Which paper is cited for the claim that ketamine reduces cravings?") is None
-    with RULES["across the documents"]():
-        assert not qa.answering.ASKS_ACROSS_DOCUMENTS.search("What do both documents say?")
     with RULES["acronym expansion"]():
         assert qa.scoring.expand_acronyms("AUD", {"AUD": "Alcohol Use Disorder"}) == "AUD"

@@ -343,30 +343,6 @@ def test_select_quotes_a_list_lead_in_and_its_items_count_as_one_quote():
     assert [c.text for c, _ in chosen] == ["Common symptoms include:", "Strong cravings", "Tolerance", "More research is needed."]
 
 
-def test_select_quotes_for_a_source_question_keeps_sentences_with_a_marker():
-    candidates, chunk = _candidates(2, 1, 8)
-    chosen = select_quotes(candidates, [6.0, 3.0, 5.0], {chunk.id}, settings(quote_margin=4.0), cited_only=True)
-    assert [c.text for c, _ in chosen] == [LINES[1][0]]  # the bibliography line itself is not a claim
-    # No sentence with a marker: the usual choice.
-    candidates, chunk = _candidates(2, 7)
-    assert len(select_quotes(candidates, [6.0, 5.0], {chunk.id}, settings(), cited_only=True)) == 2
-
-
-def test_select_quotes_across_documents_adds_each_documents_best_within_a_wider_margin():
-    evidence = make_chunk(0, 8)
-    other_text = "Ketamine is an off-label use.\nIt is promising."
-    other_spans = [(0, 29, "text"), (30, 46, "text")]
-    overview = make_chunk(0, 1, source="overview.txt", text=other_text, spans=other_spans)
-    candidates = [candidate(evidence, 1), candidate(evidence, 2), candidate(overview, 0, other_spans, other_text)]
-    scores = [6.0, 5.5, 3.5]  # 2.5 below the best: outside quote_margin 1.5, inside twice that
-    allowed = {evidence.id, overview.id}
-    plain = select_quotes(candidates, scores, allowed, settings(quote_margin=1.5))
-    assert [c.chunk.source for c, _ in plain] == [SOURCE, SOURCE]
-    across = select_quotes(candidates, scores, allowed, settings(quote_margin=1.5), across_documents=True)
-    assert [c.text for c, _ in across] == [LINES[1][0], LINES[2][0], "Ketamine is an off-label use."]
-    assert select_quotes(candidates, [6.0, 5.5, 2.9], allowed, settings(quote_margin=1.5), across_documents=True)[-1][0].chunk.source == SOURCE
-
-
 def test_a_leaning_sentence_that_adds_nothing_to_the_one_before_is_discounted():
     chunk = make_chunk(0, 8)
     lead, leaning = _with_context(chunk, 1, None), _with_context(chunk, 2, LINES[1][0])
