@@ -79,7 +79,8 @@ def new_head():
 
 
 def weights_of(head) -> dict[str, np.ndarray]:
-    return {name: value.detach().cpu().numpy() for name, value in head.state_dict().items()}
+    # A copy: .numpy() shares memory with the live parameters, which training goes on changing.
+    return {name: value.detach().cpu().numpy().copy() for name, value in head.state_dict().items()}
 
 
 def load_weights(head, weights: dict[str, np.ndarray]):

@@ -52,3 +52,15 @@ def test_missing_weights_name_the_training_script(tmp_path):
 
 def test_shipped_weights_are_small():
     assert HEAD_PATH.stat().st_size < 25 * 1024 * 1024
+
+
+def test_weights_of_is_a_snapshot_that_later_training_does_not_change():
+    import torch
+
+    from qa.answer_head import weights_of
+
+    head = new_head()
+    before = weights_of(head)
+    with torch.no_grad():
+        head.classifier.bias.add_(1.0)
+    assert weights_of(head)["classifier.bias"][0] == pytest.approx(before["classifier.bias"][0] + 1.0)
