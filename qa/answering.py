@@ -35,7 +35,7 @@ from qa.extractive import (
 )
 from qa.decide import judge, related
 from qa.follow_up import get_follow_up_model
-from qa.index import get_index
+from qa.index import IndexChanged, get_index
 from qa.policy import screen
 from qa.retrieve import DenseRetriever, HybridRetriever, KeywordRetriever, conversation_candidates
 from qa.scoring import rerank_passages
@@ -257,16 +257,26 @@ class QAChain(Runnable[Any, Answer]):
         self._pipeline = (self._prefix | RunnableLambda(_answer, name="answer")).with_config(run_name="quoteqa")
 
     def invoke(self, input: Any, config: RunnableConfig | None = None, **kwargs: Any) -> Answer:
-        return self._pipeline.invoke(_as_state(input), config)
+        try:
+            return self._pipeline.invoke(_as_state(input), config)
+        except IndexChanged:  # an ingest finished while answering: once more, on the new snapshot
+            return self._pipeline.invoke(_as_state(input), config)
 
     def stream(self, input: Any, config: RunnableConfig | None = None, **kwargs: Any) -> Iterator[Answer]:
         """Growing answers: each adds one sentence (an LLM's as soon as it passes the support
         check); the last is the whole `Answer`."""
-        state = self._prefix.invoke(_as_state(input), config)
-        if state["settings"].llm.strip().lower() not in ("", "none"):
+        def decided() -> tuple[dict, Answer | None]:
+            state = self._prefix.invoke(_as_state(input), config)
+            with_llm = state["settings"].llm.strip().lower() not in ("", "none")
+            return state, None if with_llm else _answer(state)
+
+        try:
+            state, answer = decided()
+        except IndexChanged:  # an ingest finished while answering: once more, on the new snapshot
+            state, answer = decided()
+        if answer is None:  # the LLM's sentences stream as they pass the support check
             yield from _answers(state)
             return
-        answer = _answer(state)
         if answer.refused:
             yield answer
             return

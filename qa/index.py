@@ -1,9 +1,12 @@
 """The index as the answering side sees it: stored chunks, their BM25 index, and the documents.
 
 What it does: opens the Chroma store read-only-in-spirit (it never writes), loads every chunk once
-to build BM25, caches stored documents, and reloads all of that when `python -m ingest` has changed
-the index since (it watches the manifest's modification time), so a running app never mixes an old
-BM25 with new vectors. One `LoadedIndex` per index folder per process (`get_index`).
+to build BM25 and caches stored documents, in a `LoadedIndex` that never changes once loaded: a
+snapshot. `get_index` hands out the current snapshot of an index folder and, when `python -m
+ingest` has changed the index since (it watches the manifest's modification time), loads a new one
+and swaps it in; a question being answered keeps the snapshot it started with, so it never mixes
+an old BM25 with new chunks. A document read later from the store that no longer matches the
+snapshot's chunks raises `IndexChanged` (the chain then asks again on the new snapshot).
 What it does not: rank (see `retrieve`) or build the index (see the `ingest` package).
 """
 
@@ -22,12 +25,17 @@ from qa.settings import Settings
 NO_INDEX_HINT = "build it with `python -m ingest` (or `make index`)"
 
 
+class IndexChanged(RuntimeError):
+    """A document was re-ingested after this snapshot of the index was loaded."""
+
+
 class LoadedIndex:
-    """Chunks, BM25 and documents of one index; `refresh()` picks up a re-ingest."""
+    """Chunks, BM25 and documents of one index as one ingest left it; `is_current()` says whether
+    a later ingest has changed it since."""
 
     def __init__(self, settings: Settings):
         self.settings = settings
-        self._lock = threading.RLock()
+        self._lock = threading.Lock()  # guards the document cache, the only thing that grows
         self._stamp: float | None = None
         self._load()
 
@@ -49,7 +57,10 @@ class LoadedIndex:
         self.chunks: list[StoredChunk] = chunks
         self.position = {chunk.id: index for index, chunk in enumerate(chunks)}
         self.bm25 = BM25([f"{chunk.title}\n{chunk.text}" for chunk in chunks])
-        self._documents: dict[str, dict] = {}
+        self._documents: dict[str, dict | None] = {}
+        self._first_chunk = {}
+        for chunk in chunks:
+            self._first_chunk.setdefault(chunk.source, chunk)
         self._sentences: dict[str, dict[int, tuple[int, int, str, str]]] = {}
         for chunk in chunks:
             for start, end, kind in chunk.sentences:
@@ -63,16 +74,13 @@ class LoadedIndex:
         }
         self._stamp = stamp
 
-    def refresh(self) -> None:
-        """Reload when the manifest changed since the last load (cheap: one stat).
+    def is_current(self) -> bool:
+        """False when an ingest has finished since this snapshot was loaded (cheap: one stat).
 
-        While a run is writing (the manifest is `dirty`), the last complete index keeps serving:
-        answers never see a half-written one. The run's final, clean manifest triggers the reload.
+        While a run is writing (the manifest is `dirty`), the last complete index stays current:
+        answers never see a half-written one. The run's final, clean manifest ends it.
         """
-        if self._manifest_stamp() != self._stamp and not self._being_written():
-            with self._lock:
-                if self._manifest_stamp() != self._stamp:
-                    self._load()
+        return self._manifest_stamp() == self._stamp or self._being_written()
 
     def _being_written(self) -> bool:
         try:
@@ -81,10 +89,15 @@ class LoadedIndex:
             return False  # the reload reports what is wrong
 
     def document(self, source: str) -> dict | None:
-        """The stored document (`text`, `title`, `references`, ...) or None."""
+        """The stored document (`text`, `title`, `references`, ...) or None. Raises `IndexChanged`
+        when the store's copy no longer holds this snapshot's chunks of it (re-ingested since)."""
         with self._lock:
             if source not in self._documents:
-                self._documents[source] = self.store.document(source)
+                document = self.store.document(source)
+                chunk = self._first_chunk.get(source)
+                if chunk is not None and (document is None or document["text"][chunk.start : chunk.end] != chunk.text):
+                    raise IndexChanged(f"{source} was re-ingested while this question was being answered")
+                self._documents[source] = document
             return self._documents[source]
 
     def section_heading(self, source: str, offset: int) -> str | None:
@@ -146,15 +159,31 @@ class LoadedIndex:
 
 
 _INDEXES: dict[tuple, LoadedIndex] = {}
+_RELOADING: dict[tuple, threading.Lock] = {}
 _INDEXES_LOCK = threading.Lock()
 
 
 def get_index(settings: Settings) -> LoadedIndex:
-    """The loaded index for these settings, shared by every caller in the process."""
+    """The current snapshot of the index for these settings, shared by every caller in the process.
+
+    After an ingest, the first caller loads the new snapshot and swaps it in; callers arriving
+    meanwhile keep the previous one rather than wait."""
     key = (str(Path(settings.index).resolve()), settings.chroma_url, settings.chunk_chars, settings.chunk_overlap)
     with _INDEXES_LOCK:
         index = _INDEXES.get(key)
         if index is None:
             index = _INDEXES[key] = LoadedIndex(settings)
-    index.refresh()
-    return index
+            return index
+        reloading = _RELOADING.setdefault(key, threading.Lock())
+    if index.is_current() or not reloading.acquire(blocking=False):
+        return index
+    try:
+        with _INDEXES_LOCK:
+            latest = _INDEXES[key]
+        if latest is index:  # nobody swapped one in while this caller waited for the lock
+            latest = LoadedIndex(settings)
+            with _INDEXES_LOCK:
+                _INDEXES[key] = latest
+        return latest
+    finally:
+        reloading.release()

@@ -79,3 +79,11 @@ def test_suite_runs_ten_cases_of_each_set(tmp_path, name):
         assert by_history(outcomes)[2].startswith("| ")
     if name == "coqa":
         assert sum(int(line.split("|")[2]) for line in by_answer_kind(outcomes)[2:]) == 10
+
+
+def test_an_unknown_set_is_an_error_that_names_the_sets(capsys):
+    from bench.suite import main
+
+    with pytest.raises(SystemExit) as exit_:
+        main(["squad3"])
+    assert exit_.value.code == 2 and "the sets are: squad2, coqa, golden, shift" in capsys.readouterr().err

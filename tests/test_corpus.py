@@ -189,16 +189,32 @@ def test_writers_take_turns(settings):
 
 
 def test_a_reader_keeps_the_last_complete_index_while_a_write_is_under_way(settings, uploads, fake_embedder):
-    from qa.index import LoadedIndex
+    from qa.index import get_index
     from qa.settings import Settings
 
-    loaded = LoadedIndex(Settings(index=settings.index))
+    loaded = get_index(Settings(index=settings.index))
     sources = {chunk.source for chunk in loaded.chunks}
     manifest = Manifest.load(Path(settings.index))
     manifest.dirty = True  # what a run that is writing leaves on disk
     manifest.save(Path(settings.index))
-    loaded.refresh()
-    assert {chunk.source for chunk in loaded.chunks} == sources and loaded._stamp != loaded._manifest_stamp()
+    assert loaded.is_current() and get_index(Settings(index=settings.index)) is loaded
     add_files([uploads("notes.md", NOTE)], settings, embedder=fake_embedder)  # ends with a clean manifest
-    loaded.refresh()
-    assert {chunk.source for chunk in loaded.chunks} == sources | {"notes.md"}
+    assert not loaded.is_current()
+    fresh = get_index(Settings(index=settings.index))
+    assert fresh is not loaded and {chunk.source for chunk in fresh.chunks} == sources | {"notes.md"}
+    # A question that began on the old snapshot finishes on it, unchanged.
+    assert {chunk.source for chunk in loaded.chunks} == sources
+
+
+def test_a_document_re_ingested_after_a_snapshot_is_not_served_from_it(settings, uploads, fake_embedder):
+    from qa.index import IndexChanged, get_index
+    from qa.settings import Settings
+
+    add_files([uploads("notes.md", NOTE)], settings, embedder=fake_embedder)
+    before = get_index(Settings(index=settings.index))
+    changed = NOTE.replace("# Field notes", "# Field notes, second edition\n\nA new opening paragraph.")
+    add_files([uploads("notes.md", changed)], settings, replace=True, embedder=fake_embedder)
+    # Its chunks' offsets point into the old text: quoting them from the new one would misquote.
+    with pytest.raises(IndexChanged, match="notes.md"):
+        before.document("notes.md")
+    assert "A new opening paragraph." in get_index(Settings(index=settings.index)).document("notes.md")["text"]
