@@ -8,7 +8,7 @@ What it does: `QAChain` (the object `qa.chain`) runs the steps as an LCEL sequen
 dict and returns an `Answer`; `stream` yields growing `Answer`s, one more sentence each time, the
 last one complete; `batch` comes from `Runnable`. `ask(question, history=None, **overrides)` is
 the plain-function face. Models and the index load once per process, on first use.
-Rerank is in `qa.scoring`, the answerability decision in `qa.decide`.
+Rerank is in `qa.scoring`, the answerability decision in `qa.decide`, the answer step in `qa.compose`.
 What it does not: render anything (see `app.py` and `qa.__main__`).
 """
 
@@ -17,23 +17,16 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Iterator
-from dataclasses import replace
 from typing import Any
 
 from langchain_core.runnables import Runnable, RunnableConfig, RunnableLambda
 
 from ingest.embed import get_embedder
+from qa import compose
 from qa.answer import REFUSAL, Answer
 from qa.condense import condense_how
 from qa.conversation import CONTROL_CHARACTERS, Conversation, clean_history, question_with_context
-from qa.extractive import (
-    build_citations,
-    complete,
-    passage_scores,
-    reading_order,
-    select_quotes,
-)
-from qa.decide import judge, related
+from qa.decide import judge
 from qa.follow_up import get_follow_up_model
 from qa.index import IndexChanged, get_index
 from qa.policy import screen
@@ -174,63 +167,6 @@ def _rerank(state: dict) -> dict:
     return state
 
 
-def _answers(state: dict) -> Iterator[Answer]:
-    """Growing answers for `state` (after rerank): the answerability decision, then the extractive answer or the LLM's;
-    the last one yielded is complete, with its timings."""
-    began = time.perf_counter()
-    settings = state["settings"]
-    answer = Answer(
-        question=state["question"], standalone_question=state["standalone"], answer=REFUSAL, refused=True,
-        searched_with=list(state["searched_with"]),
-    )
-    final = answer
-    if state["notice"]:
-        answer.notices.append(state["notice"])
-    elif not state["answerable"]:
-        answer.related = related(state)
-    else:
-        if settings.llm.strip().lower() in ("", "none"):
-            final = _extractive(state, answer)
-        else:
-            from qa.eval.support import default_scorer
-            from qa.llm.answer import generative_answers
-
-            passages = [chunk for chunk, _ in state["passages"][: settings.answer_passages]]
-            for final in generative_answers(
-                answer, state["standalone"], passages, settings, default_scorer(), lambda: _extractive(state, answer)
-            ):
-                if final is not answer:
-                    final.timings = dict(state["timings"], answer_ms=_ms(began))
-                    yield final
-    state["timings"]["answer_ms"] = _ms(began)
-    state["timings"]["total_ms"] = _ms(state["started"])
-    final.timings = state["timings"]
-    yield final
-
-
-def _answer(state: dict) -> Answer:
-    final = None
-    for final in _answers(state):
-        pass
-    return final
-
-
-def _extractive(state: dict, base: Answer) -> Answer:
-    """The extractive answer: the best sentences of the best passages, quoted (a refusal when none)."""
-    settings, index, passages = state["settings"], state["index"], state["passages"]
-    # Quotable: the best passages, and those holding the best sentences (the same ones unless
-    # passages are ranked by their whole text).
-    by_sentence = passage_scores(state["candidates"], state["sentences"], state["sentence_scores"])
-    allowed = {chunk.id for chunk, _ in passages[: settings.answer_passages] + by_sentence[: settings.answer_passages]}
-    quotes = select_quotes(state["sentences"], state["sentence_scores"], allowed, settings)
-    quotes = reading_order(complete(quotes, state["standalone"], index))
-    answer = replace(base, notices=list(base.notices))
-    if quotes:
-        answer.answer, answer.citations = build_citations(quotes, index.document)
-        answer.refused = False
-    return answer
-
-
 def _as_state(value: Any) -> dict:
     if isinstance(value, str):
         return {"question": value}
@@ -254,7 +190,7 @@ class QAChain(Runnable[Any, Answer]):
             | RunnableLambda(_rerank, name="rerank")
             | RunnableLambda(judge, name="judge")
         )
-        self._pipeline = (self._prefix | RunnableLambda(_answer, name="answer")).with_config(run_name="quoteqa")
+        self._pipeline = (self._prefix | RunnableLambda(compose.answer, name="answer")).with_config(run_name="quoteqa")
 
     def invoke(self, input: Any, config: RunnableConfig | None = None, **kwargs: Any) -> Answer:
         try:
@@ -268,14 +204,14 @@ class QAChain(Runnable[Any, Answer]):
         def decided() -> tuple[dict, Answer | None]:
             state = self._prefix.invoke(_as_state(input), config)
             with_llm = state["settings"].llm.strip().lower() not in ("", "none")
-            return state, None if with_llm else _answer(state)
+            return state, None if with_llm else compose.answer(state)
 
         try:
             state, answer = decided()
         except IndexChanged:  # an ingest finished while answering: once more, on the new snapshot
             state, answer = decided()
         if answer is None:  # the LLM's sentences stream as they pass the support check
-            yield from _answers(state)
+            yield from compose.answers(state)
             return
         if answer.refused:
             yield answer
@@ -319,4 +255,4 @@ def trace(question: str, history: list[dict] | None = None, **overrides: Any) ->
         question=state["question"], standalone_question=state["standalone"], answer=REFUSAL, refused=True,
         searched_with=list(state["searched_with"]),
     )
-    return state, _extractive(state, base)
+    return state, compose.extractive(state, base)

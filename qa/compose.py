@@ -1,0 +1,82 @@
+"""The chain's last step: the answer for a decided state - the refusal, the extractive quotes, or the LLM's sentences.
+
+What it does: `answers(state)` yields growing `Answer`s for a state the chain has condensed,
+retrieved, reranked and judged (`qa.answering`): a policy notice, the refusal with the closest
+passages apart (`Answer.related`) when the documents do not answer, else the extractive answer
+(`extractive`: the best sentences of the best passages, quoted verbatim with citations) or, with
+an LLM configured, its sentences as each passes the support check (`qa.llm.answer`). `answer(state)`
+is the last, complete one, with the chain's timings.
+What it does not: search, score or decide (the earlier steps), or render (see `app.py`).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from dataclasses import replace
+
+from qa.answer import REFUSAL, Answer
+from qa.decide import related
+from qa.extractive import build_citations, complete, passage_scores, reading_order, select_quotes
+
+
+def _ms(since: float) -> float:
+    return (time.perf_counter() - since) * 1000.0
+
+
+def answers(state: dict) -> Iterator[Answer]:
+    """Growing answers for `state` (after rerank): the answerability decision, then the extractive answer or the LLM's;
+    the last one yielded is complete, with its timings."""
+    began = time.perf_counter()
+    settings = state["settings"]
+    answer = Answer(
+        question=state["question"], standalone_question=state["standalone"], answer=REFUSAL, refused=True,
+        searched_with=list(state["searched_with"]),
+    )
+    final = answer
+    if state["notice"]:
+        answer.notices.append(state["notice"])
+    elif not state["answerable"]:
+        answer.related = related(state)
+    else:
+        if settings.llm.strip().lower() in ("", "none"):
+            final = extractive(state, answer)
+        else:
+            from qa.eval.support import default_scorer
+            from qa.llm.answer import generative_answers
+
+            passages = [chunk for chunk, _ in state["passages"][: settings.answer_passages]]
+            for final in generative_answers(
+                answer, state["standalone"], passages, settings, default_scorer(), lambda: extractive(state, answer)
+            ):
+                if final is not answer:
+                    final.timings = dict(state["timings"], answer_ms=_ms(began))
+                    yield final
+    state["timings"]["answer_ms"] = _ms(began)
+    state["timings"]["total_ms"] = _ms(state["started"])
+    final.timings = state["timings"]
+    yield final
+
+
+def answer(state: dict) -> Answer:
+    """The complete answer for `state`: the last of `answers`."""
+    final = None
+    for final in answers(state):
+        pass
+    return final
+
+
+def extractive(state: dict, base: Answer) -> Answer:
+    """The extractive answer: the best sentences of the best passages, quoted (a refusal when none)."""
+    settings, index, passages = state["settings"], state["index"], state["passages"]
+    # Quotable: the best passages, and those holding the best sentences (the same ones unless
+    # passages are ranked by their whole text).
+    by_sentence = passage_scores(state["candidates"], state["sentences"], state["sentence_scores"])
+    allowed = {chunk.id for chunk, _ in passages[: settings.answer_passages] + by_sentence[: settings.answer_passages]}
+    quotes = select_quotes(state["sentences"], state["sentence_scores"], allowed, settings)
+    quotes = reading_order(complete(quotes, state["standalone"], index))
+    answer = replace(base, notices=list(base.notices))
+    if quotes:
+        answer.answer, answer.citations = build_citations(quotes, index.document)
+        answer.refused = False
+    return answer
