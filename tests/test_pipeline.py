@@ -1,9 +1,8 @@
-"""ingest.pipeline: the index follows the files — incremental, idempotent, safe on bad input and
-after a crash, offline."""
+"""ingest.pipeline: the index follows the files — incremental, idempotent, safe on bad input,
+offline (after a crash: `test_pipeline_crash.py`)."""
 
 from __future__ import annotations
 
-import shutil
 import socket
 from pathlib import Path
 
@@ -16,31 +15,8 @@ from ingest.load import load_document
 from ingest.manifest import Manifest
 from ingest.pipeline import IngestReport, collect_files, run_ingest, signature
 from ingest.settings import IngestSettings
-from ingest.store import IndexMismatch, IndexStore
-
-
-def ingest(paths, settings, embedder, **kwargs) -> IngestReport:
-    return run_ingest([Path(p) for p in paths], settings, progress=False, embedder=embedder, **kwargs)
-
-
-def open_store(settings) -> IndexStore:
-    return IndexStore(settings.index, signature(settings), create=False)
-
-
-def ids_of(store: IndexStore, source: str) -> set[str]:
-    return {c.id for c in store.all_chunks() if c.source == source}
-
-
-def comparable(snap: dict) -> dict:
-    """An index snapshot without what legitimately differs between two folders (the corpus root, the time of indexing)."""
-    manifest = {source: {k: v for k, v in entry.items() if k not in ("root", "indexed_at")} for source, entry in snap["manifest"]["files"].items()}
-    return {"chunks": snap["chunks"], "documents": snap["documents"], "files": manifest, "dirty": snap["manifest"]["dirty"]}
-
-
-def chunk_vectors(settings) -> dict[str, np.ndarray]:
-    store = open_store(settings)
-    rows = store.chunks.get(include=["embeddings"])
-    return {id_: np.asarray(vector) for id_, vector in zip(rows["ids"], rows["embeddings"])}
+from ingest.store import IndexMismatch
+from pipeline_helpers import comparable, ids_of, ingest, open_store
 
 
 # -- a full build, offline -------------------------------------------------------------------------
@@ -323,95 +299,7 @@ def test_a_manifest_from_other_settings_is_refused(corpus_copy, index_settings, 
         ingest([corpus_copy], index_settings, fake_embedder)
 
 
-# -- crash safety ----------------------------------------------------------------------------------
-
-
-class Crash(Exception):
-    pass
-
-
-def clean_build(folder: Path, tmp_path: Path, embedder) -> tuple[IngestSettings, Path]:
-    copy = tmp_path / "clean-corpus"
-    shutil.copytree(folder, copy)
-    settings = IngestSettings(index=tmp_path / "clean-idx", chunk_chars=600, chunk_overlap=1)
-    ingest([copy], settings, embedder)
-    return settings, copy
-
-
-def test_a_run_that_dies_while_embedding_is_repaired(corpus_copy, index_settings, fake_embedder, tmp_path, snapshot, monkeypatch):
-    monkeypatch.setattr(pipeline, "EMBED_GROUP_CHUNKS", 1)  # one file per group
-    real_encode, calls = fake_embedder.encode, []
-
-    def encode(texts, **kwargs):
-        calls.append(len(texts))
-        if len(calls) == 2:
-            raise Crash("killed during the second group")
-        return real_encode(texts, **kwargs)
-
-    monkeypatch.setattr(fake_embedder, "encode", encode)
-    with pytest.raises(Crash):
-        ingest([corpus_copy], index_settings, fake_embedder)
-    half = Manifest.load(index_settings.index)
-    assert half.dirty and list(half.files) == [OVERVIEW]  # the first group (file) was checkpointed
-    assert open_store(index_settings).chunk_sources() == {OVERVIEW}
-
-    report = ingest([corpus_copy], index_settings, fake_embedder)
-    assert (report.added, report.unchanged, report.chunks) == (1, 1, 12)
-    clean, _ = clean_build(corpus_copy, tmp_path, fake_embedder)
-    assert comparable(snapshot(index_settings.index, index_settings)) == comparable(snapshot(clean.index, clean))
-    vectors, clean_vectors = chunk_vectors(index_settings), chunk_vectors(clean)
-    assert vectors.keys() == clean_vectors.keys()
-    for id_ in vectors:
-        np.testing.assert_allclose(vectors[id_], clean_vectors[id_], atol=1e-6)
-
-
-def test_a_run_that_dies_after_writing_chunks_is_repaired(corpus_copy, index_settings, fake_embedder, tmp_path, snapshot, monkeypatch):
-    real_put = IndexStore.put_documents
-
-    def put_documents(self, documents):  # the chunks are written, the documents and manifest entries not
-        raise Crash("killed between writes")
-
-    monkeypatch.setattr(IndexStore, "put_documents", put_documents)
-    with pytest.raises(Crash):
-        ingest([corpus_copy], index_settings, fake_embedder)
-    assert open_store(index_settings).chunk_sources() == {OVERVIEW, EVIDENCE}  # half-written
-    assert open_store(index_settings).document(OVERVIEW) is None
-    assert Manifest.load(index_settings.index).files == {}
-    monkeypatch.setattr(IndexStore, "put_documents", real_put)
-
-    ingest([corpus_copy], index_settings, fake_embedder)
-    clean, _ = clean_build(corpus_copy, tmp_path, fake_embedder)
-    assert comparable(snapshot(index_settings.index, index_settings)) == comparable(snapshot(clean.index, clean))
-
-
-def test_a_crash_during_an_update_is_repaired_even_if_the_file_is_reverted(
-    corpus_copy, index_settings, fake_embedder, tmp_path, snapshot, monkeypatch
-):
-    ingest([corpus_copy], index_settings, fake_embedder)
-    path = corpus_copy / EVIDENCE
-    original = path.read_bytes()
-    path.write_bytes(original.replace(b"96 people", b"97 people"))
-    real_put = IndexStore.put_documents
-
-    def put_documents(self, documents):
-        raise Crash("killed after the new chunks replaced the old ones")
-
-    monkeypatch.setattr(IndexStore, "put_documents", put_documents)
-    with pytest.raises(Crash):
-        ingest([corpus_copy], index_settings, fake_embedder)
-    assert any("97 people" in c.text for c in open_store(index_settings).all_chunks())
-    monkeypatch.setattr(IndexStore, "put_documents", real_put)
-    path.write_bytes(original)  # the user undoes the edit: the file has its indexed hash again
-
-    ingest([corpus_copy], index_settings, fake_embedder)
-    store = open_store(index_settings)
-    assert not any("97 people" in c.text for c in store.all_chunks())
-    assert any("96 people" in c.text for c in store.all_chunks())
-    clean, _ = clean_build(corpus_copy, tmp_path, fake_embedder)
-    assert comparable(snapshot(index_settings.index, index_settings)) == comparable(snapshot(clean.index, clean))
-
-
-# -- reporting -------------------------------------------------------------------------------------
+# -- the report, embedding in groups, the size limit ---------------------------------------------
 
 
 def test_the_report_and_its_summary():
