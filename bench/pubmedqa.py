@@ -23,19 +23,17 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import random
 import sys
 import tempfile
 import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from bench.pubmedqa_ask import ASK_SAMPLE, ask_sample
+from bench.pubmedqa_corpus import DATA, open_index
 from bench.report import peak_memory_mb, write_section
 
-DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "pubmedqa" / "ori_pqal.json"
 MRR_DEPTH = 20  # MRR is computed over this many chunks of each ranked list
-ASK_SAMPLE = 200
-SAMPLE_SEED = 0
 GOAL_RECALL_AT_1 = 0.90
 GATE_THRESHOLDS = (-3.0, -2.0, -1.0, 0.0, 1.0)  # what-if relevance thresholds for the gate diagnostics
 METHODS = ("bm25", "dense", "hybrid", "rerank_chain", "rerank_max", "rerank_whole", "rerank_max_rrf", "rerank_sum")
@@ -58,29 +56,6 @@ METHOD_NAMES = {
 
 
 # ---- pure helpers (no models, no index) -------------------------------------------------------
-
-
-def abstract_text(record: dict, labels: bool = True) -> str:
-    """The abstract as a file: each section's label on its own line (a heading), then its text.
-
-    Without `labels`, only the paragraphs, separated by blank lines (as `bench.ingest` writes them).
-    """
-    parts = []
-    for label, context in zip(record.get("LABELS") or [None] * len(record["CONTEXTS"]), record["CONTEXTS"]):
-        context = context.strip()
-        if not context:
-            continue
-        parts.append(f"{label.strip()}\n{context}" if labels and label and label.strip() else context)
-    return "\n\n".join(parts) + "\n"
-
-
-def write_abstracts(records: dict[str, dict], folder: Path, labels: bool = True) -> None:
-    """`<PMID>.txt` for every record in `folder` (an unchanged file is not rewritten)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    for pmid, record in records.items():
-        path, text = folder / f"{pmid}.txt", abstract_text(record, labels)
-        if not path.exists() or path.read_text(encoding="utf-8") != text:
-            path.write_text(text, encoding="utf-8")
 
 
 def document_rank(sources: Sequence[str], target: str, depth: int | None = None) -> int | None:
@@ -126,31 +101,6 @@ def max_passage_scores(question: str, chunks, index) -> tuple[dict[int, float], 
 
     sentences, _, ranked = rerank_passages(question, list(chunks), index, index.settings.rerank_threads)
     return {index.position[chunk.id]: float(score) for chunk, score in ranked}, len(sentences)
-
-
-def open_index(records: dict, root: Path, chunk_chars: int, chunk_overlap: int, labels: bool, overrides: dict):
-    """Write the abstracts, ingest them (incremental when `root` is reused) and load the index."""
-    from ingest.pipeline import run_ingest
-    from ingest.settings import IngestSettings
-    from qa.index import get_index
-    from qa.settings import Settings
-
-    folder = root / f"{'labels' if labels else 'plain'}-{chunk_chars}-{chunk_overlap}"
-    corpus, index_dir = folder / "pubmedqa", folder / "index"
-    write_abstracts(records, corpus, labels)
-    began = time.perf_counter()
-    report = run_ingest(
-        [corpus], IngestSettings(index=index_dir, corpus=corpus, chunk_chars=chunk_chars, chunk_overlap=chunk_overlap),
-        progress=True,
-    )
-    ingest_seconds = time.perf_counter() - began
-    print(f"chunk_chars={chunk_chars}: {report.summary()}", file=sys.stderr, flush=True)
-    settings = Settings(index=index_dir, chunk_chars=chunk_chars, chunk_overlap=chunk_overlap, **overrides)
-    return settings, get_index(settings), {
-        "ingest_seconds": round(ingest_seconds, 1),
-        "ingested": report.added + report.updated,
-        "documents": report.files,
-    }
 
 
 def evaluate(questions: list[tuple[str, str]], settings, index, depths: Sequence[int], show_misses: int = 0) -> dict:
@@ -289,53 +239,6 @@ def evaluate(questions: list[tuple[str, str]], settings, index, depths: Sequence
         "in_top_k_but_outranked": sum(1 for hit, inside in zip(at_1, ceiling[depth]) if inside and not hit),
     }
     return result
-
-
-def ask_sample(questions: list[tuple[str, str]], settings, size: int, best_scores: dict[str, float]) -> dict:
-    """Refusal rate of the full `qa.ask` (default answering settings) on a seeded sample.
-
-    A refusal counts as a policy notice's when the answer carries one, and otherwise as the
-    answerability decision's (`qa.answerability`; or no quotable sentence).
-    """
-    from qa import ask
-
-    sample = questions if len(questions) <= size else random.Random(SAMPLE_SEED).sample(questions, size)
-    overrides = {
-        "index": str(settings.index), "chunk_chars": settings.chunk_chars, "chunk_overlap": settings.chunk_overlap,
-        "dense_k": settings.dense_k, "keyword_k": settings.keyword_k, "rrf_k": settings.rrf_k,
-        "rerank_depth": settings.rerank_depth,
-    }
-    ask(sample[0][1], **overrides)  # warm
-    refused = cites_own = first_own = 0
-    reasons = {"policy": 0, "answerability": 0}
-    refused_examples = []
-    began = time.perf_counter()
-    from tqdm import tqdm
-
-    for pmid, question in tqdm(sample, desc="ask()", unit="q", leave=False):
-        answer = ask(question, **overrides)
-        refused += answer.refused
-        if answer.refused:
-            reason = "policy" if answer.notices else "answerability"
-            reasons[reason] += 1
-            if len(refused_examples) < 10:
-                refused_examples.append({"pmid": pmid, "question": question, "reason": reason,
-                                         "best_score": round(best_scores.get(pmid, float("nan")), 2)})
-        sources = [c.source for c in answer.citations]
-        cites_own += f"{pmid}.txt" in sources
-        first_own += bool(sources) and sources[0] == f"{pmid}.txt"
-    elapsed = time.perf_counter() - began
-    n = len(sample)
-    return {
-        "sample": n,
-        "refusal_rate": refused / n,
-        "refused": refused,
-        "refusal_reasons": reasons,
-        "refused_examples": refused_examples,
-        "cites_own_abstract": cites_own / n,
-        "first_citation_own_abstract": first_own / n,
-        "questions_per_second": n / elapsed,
-    }
 
 
 def run(args) -> dict:

@@ -11,15 +11,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bench.pubmedqa import (
-    ASK_SAMPLE,
     GOAL_RECALL_AT_1,
     METHOD_NAMES,
     METHOD_SHORT,
     METHODS,
     MRR_DEPTH,
-    SAMPLE_SEED,
     retrieval_metrics,
 )
+from bench.pubmedqa_ask import ASK_SAMPLE, SAMPLE_SEED
 from bench.report import machine_line
 
 

@@ -37,7 +37,7 @@ from pathlib import Path
 
 import numpy as np
 
-from bench.pubmedqa import DATA, write_abstracts
+from bench.pubmedqa_corpus import DATA, write_abstracts
 from bench.report import machine_line, write_section
 
 ROOT = Path(__file__).resolve().parent.parent
