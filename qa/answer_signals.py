@@ -26,10 +26,10 @@ import math
 import re
 import threading
 
-from qa.bm25 import STEM_LETTERS, tokenize
+from qa.bm25 import STEM_LETTERS, STOP_WORDS, tokenize
 
 # Bump when a signal, or the scoring it reads, changes: cached dev-set signals are then recomputed.
-SIGNALS_VERSION = "4"
+SIGNALS_VERSION = "5"
 SIGNALS = (
     "best",
     "lead",
@@ -56,7 +56,9 @@ NUMBER = re.compile(
     re.I,
 )
 NAME = re.compile(r"\b[A-Z][a-zA-Z'\-]+(?:\s+(?:of|de|la|von|van)?\s*[A-Z][a-zA-Z'\-]+)*")
-QUESTION_NAME = re.compile(r"(?<!^)(?<![.?!]\s)\b[A-Z][a-zA-Z'\-]+|\b\d[\d,.]*\b")
+# A capitalised word that opens a sentence, or a clause after a colon ("Telemedicine and type 1
+# diabetes: Is technology sufficient?"), is not a name; nor is a function word ("Can", "Does").
+QUESTION_NAME = re.compile(r"(?<!^)(?<![.?!:;]\s)\b[A-Z][a-zA-Z'\-]+|\b\d[\d,.]*\b")
 
 KINDS = (
     ("time", re.compile(r"^\s*(?:when\b|what (?:year|date|day|month|century|decade|time)\b|in (?:what|which) (?:year|century|decade)\b)|\b(?:what|which) year\b", re.I)),
@@ -64,6 +66,12 @@ KINDS = (
     ("person", re.compile(r"^\s*(?:who|whom|whose)\b|\bwho (?:was|is|were|did)\b", re.I)),
     ("place", re.compile(r"^\s*where\b|\b(?:what|which) (?:country|city|state|place|region|town|continent)\b", re.I)),
 )
+
+
+def question_names(question: str) -> set[str]:
+    """The names and numbers of a question, lower-cased (see `QUESTION_NAME`)."""
+    found = (m.group(0).lower() for m in QUESTION_NAME.finditer(question.strip()))
+    return {name for name in found if name not in STOP_WORDS}
 
 
 def asked_kind(question: str) -> str | None:
@@ -146,7 +154,7 @@ def answer_signals(
     signals["cover_sentence"] = weighted_cover(tokens, _stems(read), idf)
     signals["cover_passage"] = weighted_cover(tokens, passage_stems, idf)
     signals["cover_document"] = weighted_cover(tokens, document_stems(index, best.chunk.source), idf)
-    names = {m.group(0).lower() for m in QUESTION_NAME.finditer(question.strip())}
+    names = question_names(question)
     if names:
         # The passage as stated and as the reranker reads its best sentence (abbreviations spelled out).
         lowered = f"{passage_text}\n{read}".lower()

@@ -6,7 +6,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from qa.answer_signals import SIGNALS, answer_signals, asked_kind, holds_kind, weighted_cover
+from qa.answer_signals import SIGNALS, answer_signals, asked_kind, holds_kind, question_names, weighted_cover
 from qa.bm25 import BM25
 
 DOC_A = "Warsaw is the capital of Poland. It was founded in the 13th century. The city has 1.7 million people."
@@ -92,3 +92,17 @@ def test_weighted_cover_weights_rare_words_more():
     idf = {"capital": 0.1, "wawel": 3.0}.get
     assert weighted_cover(["capital", "wawel"], {"wawel"}, idf) == pytest.approx(3.0 / 3.1)
     assert weighted_cover([], set(), idf) == 1.0
+
+
+@pytest.mark.parametrize(
+    "question, names",
+    [
+        ("What did Geroge Lenczowski do to the price of oil on October 16, 1973?", {"geroge", "lenczowski", "october", "16", "1973"}),
+        # A title-style question: the capital after the colon opens a clause, and "Can" is no name.
+        ("Literacy after cerebral hemispherectomy: Can the isolated right hemisphere read?", set()),
+        ("Does the Lancet trial Say It works?", {"lancet", "say"}),
+        ("Is gastric cancer different in Korea and the United States?", {"korea", "united", "states"}),
+    ],
+)
+def test_question_names_are_capitalised_words_inside_a_clause_and_numbers(question, names):
+    assert question_names(question) == names
