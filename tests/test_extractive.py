@@ -1,98 +1,22 @@
-"""qa.extractive: sentence candidates, max-of-sentences passage scores, quote selection, list and
-bibliography completion, reading order and citations, on hand-built chunks with fake scores."""
+"""qa.extractive: sentence candidates, max-of-sentences passage scores, quote selection, leaning
+sentences, on hand-built chunks with fake scores (completion and citations:
+`test_extractive_citations.py`)."""
 
 from __future__ import annotations
 
 import pytest
 
+from extractive_fixtures import LINES, SPANS, TEXT, candidate, headings, make_chunk, settings
 from ingest.store import StoredChunk
 from qa.extractive import (
-    shares_a_word_below,
-    discount_leaning,
     Candidate,
-    build_citations,
     candidate_sentences,
-    complete,
+    discount_leaning,
     passage_scores,
-    reading_order,
     scoring_text,
     select_quotes,
+    shares_a_word_below,
 )
-from qa.settings import Settings
-
-# A small document: (text, kind) lines joined by newlines; offsets are computed, never typed.
-LINES = [
-    ("Alcohol Use Disorder", "heading"),  # 0
-    ("The trial used 0.8 mg/kg over 40 minutes [2].", "text"),  # 1
-    ("Patients had more days abstinent.", "text"),  # 2
-    ("Common symptoms include:", "text"),  # 3
-    ("Strong cravings", "bullet"),  # 4
-    ("Tolerance", "bullet"),  # 5
-    ("Withdrawal when stopping", "bullet"),  # 6
-    ("More research is needed.", "text"),  # 7
-    ("[2] Grabski M, et al. Am J Psychiatry. 2022;179(2):152-162.", "reference"),  # 8
-]
-SOURCE = "evidence.txt"
-TEXT = "\n".join(text for text, _ in LINES)
-SPANS: list[tuple[int, int, str]] = []
-_offset = 0
-for _text, _kind in LINES:
-    SPANS.append((_offset, _offset + len(_text), _kind))
-    _offset += len(_text) + 1
-BIBLIOGRAPHY = {2: {"n": 2, "text": LINES[8][0], "doi": None, "year": 2022}}
-
-
-def make_chunk(first: int, last: int, source: str = SOURCE, text: str = TEXT, spans=None) -> StoredChunk:
-    """The chunk holding sentences first..last (inclusive) of a document."""
-    spans = spans or SPANS
-    start, end = spans[first][0], spans[last][1]
-    return StoredChunk(
-        id=f"{source}:{first}-{last}",
-        source=source,
-        title="Evidence",
-        text=text[start:end],
-        start=start,
-        end=end,
-        sentences=tuple(spans[first : last + 1]),
-        references=(),
-    )
-
-
-def headings(source: str, offset: int):
-    return "Alcohol Use Disorder" if source == SOURCE and offset > SPANS[0][0] else None
-
-
-def candidate(chunk: StoredChunk, number: int, spans=None, text: str = TEXT) -> Candidate:
-    start, end, kind = (spans or SPANS)[number]
-    return Candidate(chunk, start, end, kind, text[start:end], headings(chunk.source, start))
-
-
-class FakeIndex:
-    """The three look-ups `complete()` needs, over one document."""
-
-    def __init__(self, chunks: list[StoredChunk]):
-        self.chunks = chunks
-        self.ordered = {SOURCE: [(s, e, k, TEXT[s:e]) for s, e, k in SPANS]}
-
-    def sentences_after(self, source, offset, limit):
-        return [span for span in self.ordered.get(source, ()) if span[0] > offset][:limit]
-
-    def reference_sentence(self, source, number):
-        for span in self.ordered.get(source, ()):
-            if span[2] == "reference" and span[3].startswith(f"[{number}]"):
-                return span
-        return None
-
-    def chunk_containing(self, source, start, end):
-        for chunk in self.chunks:
-            if chunk.source == source and chunk.start <= start and end <= chunk.end:
-                return chunk
-        return None
-
-
-def settings(**overrides) -> Settings:
-    values = {"max_quotes": 3, "quote_margin": 4.0, "min_quote_score": -3.0, **overrides}
-    return Settings(**values)
 
 
 # -- candidate_sentences -----------------------------------------------------------------------------
@@ -201,124 +125,7 @@ def test_select_quotes_drops_near_duplicates():
     assert [c.text for c, _ in chosen] == ["Ketamine reduced cravings in patients.", "Cravings fell."]
 
 
-# -- complete ----------------------------------------------------------------------------------------
-
-
-def test_complete_adds_the_items_of_a_list_lead_in():
-    lead_chunk, list_chunk = make_chunk(0, 3), make_chunk(4, 8)
-    index = FakeIndex([lead_chunk, list_chunk])
-    quotes = [(candidate(lead_chunk, 3), 6.5)]
-    completed = complete(quotes, "What are common symptoms?", index)
-    assert [(c.text, c.kind, c.chunk.id, s) for c, s in completed] == [
-        ("Common symptoms include:", "text", lead_chunk.id, 6.5),
-        ("Strong cravings", "bullet", list_chunk.id, 6.5),  # cited to the passage that holds it
-        ("Tolerance", "bullet", list_chunk.id, 6.5),
-        ("Withdrawal when stopping", "bullet", list_chunk.id, 6.5),  # stops at the next non-bullet
-    ]
-    assert all(c.heading == "Alcohol Use Disorder" for c, _ in completed)
-
-
-def test_complete_does_not_repeat_a_quoted_item():
-    chunk = make_chunk(0, 8)
-    quotes = [(candidate(chunk, 3), 6.5), (candidate(chunk, 5), 2.0)]
-    completed = complete(quotes, "What are common symptoms?", FakeIndex([chunk]))
-    assert [(c.text, s) for c, s in completed] == [
-        ("Common symptoms include:", 6.5),
-        ("Tolerance", 2.0),
-        ("Strong cravings", 6.5),
-        ("Withdrawal when stopping", 6.5),
-    ]
-
-
-def test_complete_adds_the_bibliography_line_for_a_source_question():
-    chunk, reference_chunk = make_chunk(0, 3), make_chunk(7, 8)
-    index = FakeIndex([chunk, reference_chunk])
-    quotes = [(candidate(chunk, 1), 4.0)]
-    completed = complete(quotes, "Which paper reported the dose?", index)
-    assert [(c.text, c.kind, c.chunk.id, s) for c, s in completed] == [
-        (LINES[1][0], "text", chunk.id, 4.0),
-        (LINES[8][0], "reference", reference_chunk.id, 4.0),
-    ]
-    start, end = SPANS[8][:2]
-    assert (completed[1][0].start, completed[1][0].end) == (start, end)
-
-
-def test_complete_leaves_other_questions_alone():
-    chunk = make_chunk(0, 8)
-    quotes = [(candidate(chunk, 1), 4.0), (candidate(chunk, 2), 3.0)]
-    assert complete(quotes, "What dose was used?", FakeIndex([chunk])) == quotes
-
-
-def test_complete_falls_back_to_the_quoting_chunk_when_no_chunk_holds_the_line():
-    chunk = make_chunk(0, 3)
-    completed = complete([(candidate(chunk, 1), 4.0)], "What is the source?", FakeIndex([]))
-    assert [(c.text, c.chunk.id) for c, _ in completed] == [(LINES[1][0], chunk.id), (LINES[8][0], chunk.id)]
-
-
-# -- reading_order -----------------------------------------------------------------------------------
-
-
-def test_reading_order_best_document_first_then_document_order():
-    evidence = make_chunk(0, 8)
-    other_text = "First point.\nSecond point."
-    other_spans = [(0, 12, "text"), (13, 26, "text")]
-    other = make_chunk(0, 1, source="overview.txt", text=other_text, spans=other_spans)
-    quotes = [
-        (candidate(evidence, 7), 3.0),
-        (candidate(other, 1, other_spans, other_text), 6.0),
-        (candidate(evidence, 1), 5.0),
-        (candidate(other, 0, other_spans, other_text), 1.0),
-    ]
-    ordered = reading_order(quotes)
-    assert [(c.chunk.source, c.text) for c, _ in ordered] == [
-        ("overview.txt", "First point."),
-        ("overview.txt", "Second point."),
-        (SOURCE, LINES[1][0]),
-        (SOURCE, LINES[7][0]),
-    ]
-    assert reading_order([]) == []
-
-
-# -- build_citations ---------------------------------------------------------------------------------
-
-
-def _document(source):
-    return {"text": TEXT, "references": BIBLIOGRAPHY} if source == SOURCE else None
-
-
-def test_citations_are_numbered_per_passage_and_quote_exact_spans():
-    first, second = make_chunk(0, 2), make_chunk(7, 8)
-    quotes = [(candidate(first, 1), 5.0), (candidate(second, 7), 3.0), (candidate(first, 2), 4.0)]
-    text, citations = build_citations(quotes, _document)
-    assert text == f"{LINES[1][0]} [1] {LINES[7][0]} [2] {LINES[2][0]} [1]"
-    assert [c.n for c in citations] == [1, 2, 1]
-    for citation, (cand, score) in zip(citations, quotes):
-        assert TEXT[citation.start : citation.end] == citation.quote == cand.text
-        assert citation.source == SOURCE and citation.title == "Evidence"
-        assert citation.score == score
-        assert (citation.passage_start, citation.passage_end) == (cand.chunk.start, cand.chunk.end)
-        assert citation.page is None
-    assert citations[0].references == [BIBLIOGRAPHY[2]]  # the quote carries "[2]"
-    assert citations[1].references == [] and citations[2].references == []
-
-
-def test_bullets_go_on_their_own_lines():
-    chunk = make_chunk(0, 8)
-    quotes = [(candidate(chunk, n), 6.0) for n in (3, 4, 5)] + [(candidate(chunk, 7), 2.0)]
-    text, citations = build_citations(quotes, _document)
-    assert text == "Common symptoms include: [1]\n- Strong cravings [1]\n- Tolerance [1]\nMore research is needed. [1]"
-    assert [c.n for c in citations] == [1, 1, 1, 1]
-
-
-def test_unknown_document_or_marker_gives_no_references():
-    chunk = make_chunk(0, 8, source="missing.txt")
-    text, citations = build_citations([(candidate(chunk, 1), 1.0)], _document)
-    assert text == f"{LINES[1][0]} [1]"
-    assert citations[0].references == []
-    assert build_citations([], _document) == ("", [])
-
-
-# -- list items, source questions, questions across documents, leaning sentences -------------------
+# -- list items, leaning sentences, lower passages ----------------------------------------------------
 
 
 def test_candidates_read_a_list_item_with_its_lead_in():

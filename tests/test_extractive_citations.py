@@ -1,0 +1,124 @@
+"""qa.extractive, after quotes are chosen: list and bibliography completion, reading order and
+numbered citations with exact spans, on hand-built chunks."""
+
+from __future__ import annotations
+
+from extractive_fixtures import BIBLIOGRAPHY, LINES, SOURCE, SPANS, TEXT, FakeIndex, candidate, make_chunk
+from qa.extractive import build_citations, complete, reading_order
+
+
+# -- complete ----------------------------------------------------------------------------------------
+
+
+def test_complete_adds_the_items_of_a_list_lead_in():
+    lead_chunk, list_chunk = make_chunk(0, 3), make_chunk(4, 8)
+    index = FakeIndex([lead_chunk, list_chunk])
+    quotes = [(candidate(lead_chunk, 3), 6.5)]
+    completed = complete(quotes, "What are common symptoms?", index)
+    assert [(c.text, c.kind, c.chunk.id, s) for c, s in completed] == [
+        ("Common symptoms include:", "text", lead_chunk.id, 6.5),
+        ("Strong cravings", "bullet", list_chunk.id, 6.5),  # cited to the passage that holds it
+        ("Tolerance", "bullet", list_chunk.id, 6.5),
+        ("Withdrawal when stopping", "bullet", list_chunk.id, 6.5),  # stops at the next non-bullet
+    ]
+    assert all(c.heading == "Alcohol Use Disorder" for c, _ in completed)
+
+
+def test_complete_does_not_repeat_a_quoted_item():
+    chunk = make_chunk(0, 8)
+    quotes = [(candidate(chunk, 3), 6.5), (candidate(chunk, 5), 2.0)]
+    completed = complete(quotes, "What are common symptoms?", FakeIndex([chunk]))
+    assert [(c.text, s) for c, s in completed] == [
+        ("Common symptoms include:", 6.5),
+        ("Tolerance", 2.0),
+        ("Strong cravings", 6.5),
+        ("Withdrawal when stopping", 6.5),
+    ]
+
+
+def test_complete_adds_the_bibliography_line_for_a_source_question():
+    chunk, reference_chunk = make_chunk(0, 3), make_chunk(7, 8)
+    index = FakeIndex([chunk, reference_chunk])
+    quotes = [(candidate(chunk, 1), 4.0)]
+    completed = complete(quotes, "Which paper reported the dose?", index)
+    assert [(c.text, c.kind, c.chunk.id, s) for c, s in completed] == [
+        (LINES[1][0], "text", chunk.id, 4.0),
+        (LINES[8][0], "reference", reference_chunk.id, 4.0),
+    ]
+    start, end = SPANS[8][:2]
+    assert (completed[1][0].start, completed[1][0].end) == (start, end)
+
+
+def test_complete_leaves_other_questions_alone():
+    chunk = make_chunk(0, 8)
+    quotes = [(candidate(chunk, 1), 4.0), (candidate(chunk, 2), 3.0)]
+    assert complete(quotes, "What dose was used?", FakeIndex([chunk])) == quotes
+
+
+def test_complete_falls_back_to_the_quoting_chunk_when_no_chunk_holds_the_line():
+    chunk = make_chunk(0, 3)
+    completed = complete([(candidate(chunk, 1), 4.0)], "What is the source?", FakeIndex([]))
+    assert [(c.text, c.chunk.id) for c, _ in completed] == [(LINES[1][0], chunk.id), (LINES[8][0], chunk.id)]
+
+
+# -- reading_order -----------------------------------------------------------------------------------
+
+
+def test_reading_order_best_document_first_then_document_order():
+    evidence = make_chunk(0, 8)
+    other_text = "First point.\nSecond point."
+    other_spans = [(0, 12, "text"), (13, 26, "text")]
+    other = make_chunk(0, 1, source="overview.txt", text=other_text, spans=other_spans)
+    quotes = [
+        (candidate(evidence, 7), 3.0),
+        (candidate(other, 1, other_spans, other_text), 6.0),
+        (candidate(evidence, 1), 5.0),
+        (candidate(other, 0, other_spans, other_text), 1.0),
+    ]
+    ordered = reading_order(quotes)
+    assert [(c.chunk.source, c.text) for c, _ in ordered] == [
+        ("overview.txt", "First point."),
+        ("overview.txt", "Second point."),
+        (SOURCE, LINES[1][0]),
+        (SOURCE, LINES[7][0]),
+    ]
+    assert reading_order([]) == []
+
+
+# -- build_citations ---------------------------------------------------------------------------------
+
+
+def _document(source):
+    return {"text": TEXT, "references": BIBLIOGRAPHY} if source == SOURCE else None
+
+
+def test_citations_are_numbered_per_passage_and_quote_exact_spans():
+    first, second = make_chunk(0, 2), make_chunk(7, 8)
+    quotes = [(candidate(first, 1), 5.0), (candidate(second, 7), 3.0), (candidate(first, 2), 4.0)]
+    text, citations = build_citations(quotes, _document)
+    assert text == f"{LINES[1][0]} [1] {LINES[7][0]} [2] {LINES[2][0]} [1]"
+    assert [c.n for c in citations] == [1, 2, 1]
+    for citation, (cand, score) in zip(citations, quotes):
+        assert TEXT[citation.start : citation.end] == citation.quote == cand.text
+        assert citation.source == SOURCE and citation.title == "Evidence"
+        assert citation.score == score
+        assert (citation.passage_start, citation.passage_end) == (cand.chunk.start, cand.chunk.end)
+        assert citation.page is None
+    assert citations[0].references == [BIBLIOGRAPHY[2]]  # the quote carries "[2]"
+    assert citations[1].references == [] and citations[2].references == []
+
+
+def test_bullets_go_on_their_own_lines():
+    chunk = make_chunk(0, 8)
+    quotes = [(candidate(chunk, n), 6.0) for n in (3, 4, 5)] + [(candidate(chunk, 7), 2.0)]
+    text, citations = build_citations(quotes, _document)
+    assert text == "Common symptoms include: [1]\n- Strong cravings [1]\n- Tolerance [1]\nMore research is needed. [1]"
+    assert [c.n for c in citations] == [1, 1, 1, 1]
+
+
+def test_unknown_document_or_marker_gives_no_references():
+    chunk = make_chunk(0, 8, source="missing.txt")
+    text, citations = build_citations([(candidate(chunk, 1), 1.0)], _document)
+    assert text == f"{LINES[1][0]} [1]"
+    assert citations[0].references == []
+    assert build_citations([], _document) == ("", [])
