@@ -31,6 +31,7 @@ from pathlib import Path
 
 from bench.pubmedqa_ask import ASK_SAMPLE, ask_sample
 from bench.pubmedqa_corpus import DATA, open_index
+from bench.ranking_metrics import document_rank, rerank_order, retrieval_metrics
 from bench.report import peak_memory_mb, write_section
 
 MRR_DEPTH = 20  # MRR is computed over this many chunks of each ranked list
@@ -53,40 +54,6 @@ METHOD_NAMES = {
     "rerank_max_rrf": "what-if: max-passage order fused with hybrid order (RRF)",
     "rerank_sum": "what-if: max-passage + whole-chunk logits",
 }
-
-
-# ---- pure helpers (no models, no index) -------------------------------------------------------
-
-
-def document_rank(sources: Sequence[str], target: str, depth: int | None = None) -> int | None:
-    """1-based rank of `target` among the distinct documents of a ranked chunk list, or None.
-
-    Each document stands where its best (first) chunk stands; only the first `depth` chunks count.
-    `document_rank(["a", "a", "b"], "b") == 2`.
-    """
-    seen: list[str] = []
-    for source in sources[:depth] if depth is not None else sources:
-        if source not in seen:
-            seen.append(source)
-            if source == target:
-                return len(seen)
-    return None
-
-
-def retrieval_metrics(ranks: Sequence[int | None]) -> dict[str, float]:
-    """recall@1, recall@5 and MRR (1/rank, 0 when absent) of a list of document ranks."""
-    n = len(ranks) or 1
-    return {
-        "recall@1": sum(1 for r in ranks if r is not None and r <= 1) / n,
-        "recall@5": sum(1 for r in ranks if r is not None and r <= 5) / n,
-        "mrr": sum(1.0 / r for r in ranks if r is not None) / n,
-    }
-
-
-def rerank_order(fused: Sequence[int], scores: dict[int, float], depth: int) -> list[int]:
-    """The first `depth` items of `fused` sorted by score (best first, ties keep fused order), then the rest."""
-    head = sorted(fused[:depth], key=lambda item: -scores[item])  # sorted() is stable
-    return head + list(fused[depth:])
 
 
 # ---- measuring --------------------------------------------------------------------------------

@@ -16,9 +16,9 @@ from bench.pubmedqa import (
     METHOD_SHORT,
     METHODS,
     MRR_DEPTH,
-    retrieval_metrics,
 )
 from bench.pubmedqa_ask import ASK_SAMPLE, SAMPLE_SEED
+from bench.ranking_metrics import retrieval_metrics
 from bench.report import machine_line
 
 
