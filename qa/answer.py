@@ -1,18 +1,24 @@
 """The answer a caller gets back: `Answer`, `Citation` and the `REFUSAL` sentence.
 
 What it does: plain dataclasses whose `to_dict()` is the JSON contract of `python -m qa --json`, the
-Gradio `/ask` endpoint and the evaluation tools.
+Gradio `/ask` endpoint and the evaluation tools; `elapsed_ms` for the step times of `Answer.timings`.
 What it does not: build answers (see `extractive` and `chain`).
 """
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 
 # Shown, alone and without sources, whenever the documents do not answer. Tests assert on it.
 REFUSAL = "I can't answer that from the documents: none of their passages addresses this question."
 # Heads the closest passages listed under a refusal: they are on topic but do not answer.
 RELATED_HEADING = "The documents do not say this. Closest passages:"
+
+
+def elapsed_ms(since: float) -> float:
+    """Milliseconds since a `time.perf_counter()` reading, as `Answer.timings` holds them."""
+    return (time.perf_counter() - since) * 1000.0
 
 
 @dataclass

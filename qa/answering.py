@@ -23,7 +23,7 @@ from langchain_core.runnables import Runnable, RunnableConfig, RunnableLambda
 
 from ingest.embed import get_embedder
 from qa import compose
-from qa.answer import REFUSAL, Answer
+from qa.answer import REFUSAL, Answer, elapsed_ms
 from qa.condense import condense_how
 from qa.conversation import CONTROL_CHARACTERS, Conversation, clean_history, question_with_context
 from qa.decide import judge
@@ -54,9 +54,6 @@ def clean_question(question: Any, max_chars: int) -> str:
 def _settings_for(overrides: dict) -> Settings:
     return Settings(**overrides) if overrides else Settings()
 
-
-def _ms(since: float) -> float:
-    return (time.perf_counter() - since) * 1000.0
 
 
 def _use_threads(threads: int) -> None:
@@ -90,7 +87,7 @@ def _condense(state: dict) -> dict:
     state["standalone"], state["condensed"] = (rewritten, "llm") if rewritten else condense_how(
         state["question"], state["history"], embedder.encode, index.bm25.document_frequency
     )
-    state["timings"]["condense_ms"] = _ms(began)
+    state["timings"]["condense_ms"] = elapsed_ms(began)
     return state
 
 
@@ -137,7 +134,7 @@ def _retrieve(state: dict) -> dict:
             state["candidates"] = [index.chunks[position] for position in positions]
             if state["follow_up"] >= FOLLOWS_ON:
                 state["searched_with"] = conversation.exchanges
-    state["timings"]["retrieve_ms"] = _ms(began)
+    state["timings"]["retrieve_ms"] = elapsed_ms(began)
     return state
 
 
@@ -163,7 +160,7 @@ def _rerank(state: dict) -> dict:
         state["settings"].rerank_whole_chunks,
         words_from=state["standalone"],
     )
-    state["timings"]["rerank_ms"] = _ms(began)
+    state["timings"]["rerank_ms"] = elapsed_ms(began)
     return state
 
 

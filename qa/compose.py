@@ -15,13 +15,10 @@ import time
 from collections.abc import Iterator
 from dataclasses import replace
 
-from qa.answer import REFUSAL, Answer
+from qa.answer import REFUSAL, Answer, elapsed_ms
 from qa.decide import related
 from qa.extractive import build_citations, complete, passage_scores, reading_order, select_quotes
 
-
-def _ms(since: float) -> float:
-    return (time.perf_counter() - since) * 1000.0
 
 
 def answers(state: dict) -> Iterator[Answer]:
@@ -50,10 +47,10 @@ def answers(state: dict) -> Iterator[Answer]:
                 answer, state["standalone"], passages, settings, default_scorer(), lambda: extractive(state, answer)
             ):
                 if final is not answer:
-                    final.timings = dict(state["timings"], answer_ms=_ms(began))
+                    final.timings = dict(state["timings"], answer_ms=elapsed_ms(began))
                     yield final
-    state["timings"]["answer_ms"] = _ms(began)
-    state["timings"]["total_ms"] = _ms(state["started"])
+    state["timings"]["answer_ms"] = elapsed_ms(began)
+    state["timings"]["total_ms"] = elapsed_ms(state["started"])
     final.timings = state["timings"]
     yield final
 

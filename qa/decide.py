@@ -13,6 +13,7 @@ import time
 
 import numpy as np
 
+from qa.answer import elapsed_ms
 from qa.answer_head import get_answer_head
 from qa.answer_signals import answer_signals
 from qa.answerability import get_model
@@ -21,9 +22,6 @@ from qa.extractive import build_citations, scoring_text
 from qa.focus import focus_gain_signal
 from qa.rerank import get_cross_encoder
 
-
-def _ms(since: float) -> float:
-    return (time.perf_counter() - since) * 1000.0
 
 
 def judge(state: dict) -> dict:
@@ -58,7 +56,7 @@ def judge(state: dict) -> dict:
                 gains = focus_gain_signal(_without_conversation(state, cross_encoder))
                 state["uncovered"] = [w for w, gain in gains.items() if gain >= state["settings"].focus_term_margin]
                 state["answerable"] = not state["uncovered"]
-    state["timings"]["judge_ms"] = _ms(began)
+    state["timings"]["judge_ms"] = elapsed_ms(began)
     return state
 
 
