@@ -78,6 +78,22 @@ def send(page, question: str):
     return bots.nth(before)
 
 
+def settle(page, selector: str = "#qa-sources", quiet_ms: int = 1000):
+    """Wait until `selector`'s HTML has stopped changing for `quiet_ms`: the streamed answer is
+    complete (its sentences arrive a few hundredths of a second apart)."""
+    page.evaluate("() => { delete window.__qaSettle; }")
+    page.wait_for_function(
+        """([selector, quiet]) => {
+            const html = (document.querySelector(selector) || {}).innerHTML || "";
+            const now = Date.now();
+            if (!window.__qaSettle || window.__qaSettle.html !== html) { window.__qaSettle = {html, since: now}; return false; }
+            return now - window.__qaSettle.since >= quiet;
+        }""",
+        arg=[selector, quiet_ms],
+        polling=100,
+    )
+
+
 def test_ask_read_a_source_and_see_it_in_its_document(page):
     from playwright.sync_api import expect
 
@@ -161,6 +177,7 @@ def test_settings_limit_the_quotes_and_show_scores(page):
     send(page, "What is the evidence for ketamine in cocaine use disorder?")  # 3 quotes by default
     expect(page.locator("#qa-sources summary")).to_have_count(1)
     expect(page.locator("#qa-sources .qa-score")).to_contain_text(re.compile(r"score -?\d+\.\d\d"))
+    settle(page)  # unchecked mid-stream, the rest of the stream would still carry the scores asked for
     page.locator("#qa-scores input[type=checkbox]").uncheck()
     expect(page.locator("#qa-sources .qa-score")).to_have_count(0)
 
