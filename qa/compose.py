@@ -70,7 +70,11 @@ def extractive(state: dict, base: Answer) -> Answer:
     # passages are ranked by their whole text).
     by_sentence = passage_scores(state["candidates"], state["sentences"], state["sentence_scores"])
     allowed = {chunk.id for chunk, _ in passages[: settings.answer_passages] + by_sentence[: settings.answer_passages]}
-    quotes = select_quotes(state["sentences"], state["sentence_scores"], allowed, settings)
+    # `min_quote_score` is a logit for the question alone. A follow-up scored with its conversation
+    # (question + the latest exchange) scores lower: there the fitted decision alone says whether
+    # the best sentence answers (the floor refused a third of coqa's answerable follow-ups).
+    with_conversation = state["scored_question"] != state["standalone"]
+    quotes = select_quotes(state["sentences"], state["sentence_scores"], allowed, settings, keep_best=with_conversation)
     quotes = reading_order(complete(quotes, state["standalone"], index))
     answer = replace(base, notices=list(base.notices))
     if quotes:

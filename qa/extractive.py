@@ -4,7 +4,8 @@ What it does: collects the quotable sentences of the retrieved passages (each on
 chain scores against the question with the cross-encoder — a sentence is read together with the
 heading of its section, so "a single ketamine infusion..." under "Cocaine Use Disorder" is known
 to be about cocaine. A passage not ranked by its whole text scores its best sentence. The answer
-keeps the best few sentences within `quote_margin` of the best and above `min_quote_score`, drops
+keeps the best few sentences within `quote_margin` of the best and above `min_quote_score` (the
+best one whatever its score when the question was scored with its conversation), drops
 near-duplicates, completes a list whose lead-in ends with a colon, adds the bibliography entry of a
 marker such as `[4]` when the question asks for a source, and orders quotes for reading: the best
 document first, each document's quotes in document order. Every quote is an exact span of the
@@ -147,8 +148,10 @@ def select_quotes(
     scores,
     allowed_chunks: set[str],
     settings: Settings,
+    keep_best: bool = False,
 ) -> list[tuple[Candidate, float]]:
-    """The best sentences of the allowed passages, best first, within `quote_margin` of the best."""
+    """The best sentences of the allowed passages, best first, within `quote_margin` of the best
+    and at or above `min_quote_score`; with `keep_best`, the best one whatever its score."""
     ranked = sorted(
         ((c, float(s)) for c, s in zip(candidates, scores) if c.chunk.id in allowed_chunks), key=lambda pair: -pair[1]
     )
@@ -158,7 +161,7 @@ def select_quotes(
     floor = max(settings.min_quote_score, best - settings.quote_margin)
     chosen: list[tuple[Candidate, float]] = []
     for candidate, score in ranked:
-        if score < floor or len({_unit(c) for c, _ in chosen} | {_unit(candidate)}) > settings.max_quotes:
+        if (score < floor and not (keep_best and not chosen)) or len({_unit(c) for c, _ in chosen} | {_unit(candidate)}) > settings.max_quotes:
             break
         if not _repeats(candidate, chosen):
             chosen.append((candidate, score))

@@ -54,7 +54,7 @@ def candidate(chunk: StoredChunk, number: int, spans=None, text: str = TEXT) -> 
 
 
 class FakeIndex:
-    """The three look-ups `complete()` needs, over one document."""
+    """The look-ups `complete()` and `build_citations` need, over one document."""
 
     def __init__(self, chunks: list[StoredChunk]):
         self.chunks = chunks
@@ -68,6 +68,9 @@ class FakeIndex:
             if span[2] == "reference" and span[3].startswith(f"[{number}]"):
                 return span
         return None
+
+    def document(self, source):
+        return {"text": TEXT, "references": BIBLIOGRAPHY} if source == SOURCE else None
 
     def chunk_containing(self, source, start, end):
         for chunk in self.chunks:
