@@ -124,7 +124,7 @@ def ask_api(question: str, history: str = "") -> dict:
         raise gr.Error(html.escape(str(error)), print_exception=False) from None
 
 
-def respond(message: str, chat: list, history: list, max_quotes: float, show_scores: bool):
+def respond(message: str, chat: list, history: list, max_quotes: float):
     """Stream one turn: yields (textbox, chat, history, last answer, sources, document panel)."""
     from qa import chain
     from qa.answering import clean_question
@@ -147,7 +147,7 @@ def respond(message: str, chat: list, history: list, max_quotes: float, show_sco
                 time.sleep(STREAM_PAUSE)
             answer = partial.to_dict()
             chat[-1] = {"role": "assistant", "content": render.answer_message(answer)}
-            sources = _sources_html(answer, show_scores)
+            sources = _sources_html(answer)
             yield gr.skip(), chat, history, answer, sources, gr.skip()  # the box may hold the next question
     except Exception as error:  # the chat says what went wrong instead of hanging
         traceback.print_exc()
@@ -169,14 +169,12 @@ def open_citation(answer: dict | None, event: gr.EventData):
     return render.document_html(_index().document(citation["source"]), citation, citations)
 
 
-def _sources_html(answer: dict | None, show_scores: bool) -> str:
-    """The numbered sources of an answer, or under a refusal the closest passages, labelled apart."""
+def _sources_html(answer: dict | None) -> str:
+    """The numbered sources of an answer, or under a refusal the closest passages, labelled apart.
+    Their scores are always in the page; the "Show scores" box shows or hides them in the browser
+    (`SHOW_SCORES_JS`), so a toggle holds at once, even while an answer is still streaming."""
     documents = _documents(answer)
-    return render.citations_html(answer, documents, show_scores) + render.related_html(answer, documents)
-
-
-def rerender_sources(answer: dict | None, show_scores: bool) -> str:
-    return _sources_html(answer, show_scores)
+    return render.citations_html(answer, documents, show_scores=True) + render.related_html(answer, documents)
 
 
 def clear():
@@ -218,12 +216,12 @@ def build_demo(allow_upload: bool = True) -> gr.Blocks:
         # One event for Enter and the button; a question sent while one is answered waits its turn.
         gr.on(
             [box.submit, send.click], respond,
-            inputs=[box, chat, history, max_quotes, show_scores],
+            inputs=[box, chat, history, max_quotes],
             outputs=[box, chat, history, last, sources, document],
             trigger_mode="always_last", api_visibility="private", show_progress="minimal", show_progress_on=[chat],
         )
         sources.click(open_citation, inputs=[last], outputs=[document], api_visibility="private", show_progress="hidden")
-        show_scores.change(rerender_sources, inputs=[last, show_scores], outputs=[sources], api_visibility="private")
+        show_scores.change(None, inputs=[show_scores], js=render.SHOW_SCORES_JS, api_visibility="private")
         clear_button.click(clear, outputs=[chat, history, last, sources, document, box], api_visibility="private")
         chat.clear(clear, outputs=[chat, history, last, sources, document, box], api_visibility="private")  # its bin icon
         with library:  # placed under the examples, built once the document panel exists

@@ -152,6 +152,10 @@ def document_html(document: dict | None, citation: dict | None, others: list[dic
     )
 
 
+# The "Show scores" box: a class on the page, which the CSS below reads (the sources' HTML always
+# holds the scores), so a toggle holds while an answer streams and needs no round trip.
+SHOW_SCORES_JS = "(show) => { document.documentElement.classList.toggle('qa-show-scores', !!show); return []; }"
+
 CSS = """
 .qa-sources, .qa-related { display: flex; flex-direction: column; gap: 6px; }
 .qa-related-item { border: 1px dashed var(--border-color-primary); border-radius: 8px; padding: 6px 10px; }
@@ -166,6 +170,7 @@ CSS = """
 .qa-quote { color: var(--body-text-color); }
 .qa-quote::before { content: "\\201C"; } .qa-quote::after { content: "\\201D"; }
 .qa-score, .qa-page { font-size: 0.8rem; color: var(--body-text-color-subdued); margin-left: 4px; }
+html:not(.qa-show-scores) #qa-sources .qa-score { display: none; }
 .qa-passage { margin-top: 6px; padding: 8px 10px; border-left: 3px solid var(--color-accent);
   background: var(--background-fill-primary); line-height: 1.5; }
 .qa-passage mark, .qa-doc mark.qa-hl { background: #fde68a; color: #111; padding: 0 2px; border-radius: 2px; }

@@ -172,14 +172,26 @@ def test_settings_limit_the_quotes_and_show_scores(page):
     page.get_by_text("Settings", exact=True).first.click()
     quotes = page.locator("#qa-quotes input[type=number]")
     quotes.fill("1")
-    quotes.press("Enter")
-    page.locator("#qa-scores input[type=checkbox]").check()
+    quotes.press("Tab")  # the slider takes a typed value when its box loses focus
+    scores = page.locator("#qa-scores input[type=checkbox]")
+    scores.check()
     send(page, "What is the evidence for ketamine in cocaine use disorder?")  # 3 quotes by default
+    settle(page)
     expect(page.locator("#qa-sources summary")).to_have_count(1)
+    expect(page.locator("#qa-sources .qa-score")).to_be_visible()
     expect(page.locator("#qa-sources .qa-score")).to_contain_text(re.compile(r"score -?\d+\.\d\d"))
-    settle(page)  # unchecked mid-stream, the rest of the stream would still carry the scores asked for
-    page.locator("#qa-scores input[type=checkbox]").uncheck()
-    expect(page.locator("#qa-sources .qa-score")).to_have_count(0)
+    scores.uncheck()
+    expect(page.locator("#qa-sources .qa-score")).to_be_hidden()
+    # Unchecked while the next answer streams: the rest of the stream keeps them hidden.
+    quotes.fill("3")
+    quotes.press("Tab")
+    scores.check()
+    send(page, "What is the evidence for ketamine in alcohol use disorder?")  # returns at the first words
+    scores.uncheck()
+    settle(page)
+    expect(page.locator("#qa-sources summary")).not_to_have_count(0)
+    for score in page.locator("#qa-sources .qa-score").all():
+        expect(score).to_be_hidden()
 
 
 def test_a_refusal_is_plain_with_its_notice_in_italics_and_no_sources(page):

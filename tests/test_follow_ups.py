@@ -76,9 +76,9 @@ def test_the_chat_keeps_each_answers_citations_in_its_history(corpus_index, monk
     monkeypatch.setenv("QUOTEQA_INDEX", str(corpus_index))
     import app
 
-    *_, (_, chat, history, answer, _, _) = app.respond("What did the 2022 alcohol trial find?", [], [], 3, False)
+    *_, (_, chat, history, answer, _, _) = app.respond("What did the 2022 alcohol trial find?", [], [], 3)
     assert [turn["role"] for turn in history] == ["user", "assistant"]
     assert history[1]["citations"][0]["source"] == "ketamine-sud-evidence-by-condition.txt"
-    *_, (_, chat, history, answer, _, _) = app.respond("And the dose?", chat, history, 3, False)
+    *_, (_, chat, history, answer, _, _) = app.respond("And the dose?", chat, history, 3)
     assert len(history) == 4 and "0.8 mg/kg" in answer["answer"]
     assert "with the conversation" in chat[-1]["content"]
