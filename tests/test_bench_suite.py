@@ -3,6 +3,7 @@ chain and models, on small indexes of just the documents those cases come from."
 
 from __future__ import annotations
 
+import re
 import shutil
 
 import pytest
@@ -53,15 +54,42 @@ def test_a_topic_shift_case_asks_a_squad_question_after_another_articles_exchang
         assert split_of(shift) == split_of(original)
 
 
-@pytest.mark.parametrize("name", ["squad2", "coqa", "golden", "shift"])
+def test_a_follow_case_turns_a_name_the_exchange_named_into_a_pronoun():
+    squad = {case.id: case for case in load_set("squad2")}
+    follows = load_set("follow")
+    assert len(follows) > 500
+    assert 0.3 < sum(c.answerable for c in follows) / len(follows) < 0.7  # answerable or not, like squad2
+    for follow in follows[:50]:
+        original = squad[follow.id]
+        assert follow.answerable == original.answerable and follow.answers == original.answers
+        assert follow.question != original.question
+        assert {"it", "they", "them"} & set(re.findall(r"[\w=]+", follow.question)), follow.question
+        earlier = next(c for c in squad.values() if c.question == follow.history[0]["content"] and c.answerable)
+        assert article_of(earlier) == article_of(original) and split_of(follow) == split_of(original)
+
+
+def test_a_name_becomes_a_pronoun_only_where_it_stands_alone():
+    from bench.devsets import _as_pronoun
+
+    assert _as_pronoun("When did Hitler order the annihilation of Warsaw?", "Warsaw") == "When did Hitler order the annihilation of it?"
+    assert _as_pronoun("Where did the Huguenots settle?", "Huguenots") == "Where did they settle?"
+    assert _as_pronoun("Who persecuted the Huguenots in 1685?", "Huguenots") == "Who persecuted them in 1685?"
+    assert _as_pronoun("When did Hitler order the annihilation of the Warsaw Ghetto?", "Warsaw") is None
+    assert _as_pronoun("Who was a prominent Huguenot in Holland?", "Huguenot") is None
+    assert _as_pronoun("Warsaw is where?", "Warsaw") is None  # nothing before it to lean on
+    assert _as_pronoun("When did Warsaw area enlargement take place?", "Warsaw") is None
+    assert _as_pronoun("What did Newcomen's engine pump?", "Newcomen's") is None
+
+
+@pytest.mark.parametrize("name", ["squad2", "coqa", "golden", "shift", "follow"])
 def test_suite_runs_ten_cases_of_each_set(tmp_path, name):
     kinds = {"coqa-followup"} if name == "coqa" else None
     cases = select(load_set(name), "kept", 10, kinds)
     if name == "golden":
         documents = [p.name for p in corpus_folder(name).iterdir()]
-    elif name == "shift":  # the articles of the questions and of the exchanges before them
+    elif name in ("shift", "follow"):  # the articles of the questions and of the exchanges before them
         before = {c.question: c for c in load_set("squad2")}
-        documents = sorted({c.gold_doc[0] for c in cases} | {article_of(before[c.history[0]["content"]]) for c in cases})
+        documents = sorted({article_of(c) for c in cases} | {article_of(before[c.history[0]["content"]]) for c in cases})
     else:
         documents = sorted({article_of(c) if name == "squad2" else c.gold_doc[0] for c in cases})
     outcomes = run_set(name, "kept", 10, kinds=kinds, progress=False, index=_small_index(tmp_path, name, documents))
@@ -86,4 +114,4 @@ def test_an_unknown_set_is_an_error_that_names_the_sets(capsys):
 
     with pytest.raises(SystemExit) as exit_:
         main(["squad3"])
-    assert exit_.value.code == 2 and "the sets are: squad2, coqa, golden, shift" in capsys.readouterr().err
+    assert exit_.value.code == 2 and "the sets are: squad2, coqa, golden, shift, follow" in capsys.readouterr().err
