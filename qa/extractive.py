@@ -161,7 +161,8 @@ def select_quotes(
     floor = max(settings.min_quote_score, best - settings.quote_margin)
     chosen: list[tuple[Candidate, float]] = []
     for candidate, score in ranked:
-        if (score < floor and not (keep_best and not chosen)) or len({_unit(c) for c, _ in chosen} | {_unit(candidate)}) > settings.max_quotes:
+        below_floor = score < floor and not (keep_best and not chosen)
+        if below_floor or len({_unit(c) for c, _ in chosen} | {_unit(candidate)}) > settings.max_quotes:
             break
         if not _repeats(candidate, chosen):
             chosen.append((candidate, score))
