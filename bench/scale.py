@@ -25,18 +25,15 @@ import argparse
 import json
 import os
 import shutil
-import socket
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
+from bench.chroma_server import chroma_server
 from bench.pubmedqa_corpus import DATA, write_abstracts
 from bench.report import machine_line, write_section
 
@@ -131,47 +128,6 @@ def replicate(base: Base, size: int, rng: np.random.Generator) -> tuple[list[dic
 
 
 # -- the stores ------------------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def chroma_heartbeat(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{url}/api/v2/heartbeat", timeout=1) as response:
-            return response.status == 200
-    except OSError:
-        return False
-
-
-@contextmanager
-def chroma_server(path: Path, timeout: float = 30.0):
-    """A `chroma run` server on a free loopback port, telemetry off; yields its URL."""
-    command = Path(sys.executable).parent / "chroma"
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "ANONYMIZED_TELEMETRY": "False"}
-    process = subprocess.Popen(
-        [str(command if command.exists() else "chroma"), "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env,
-    )
-    try:
-        deadline = time.monotonic() + timeout
-        while not chroma_heartbeat(url):
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"the Chroma server at {url} did not start")
-            time.sleep(0.2)
-        yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 def disk_mb(path: Path) -> float:

@@ -27,7 +27,8 @@ from conftest import CORPUS, ROOT, block_network
 from qa_fixtures import DOSE_QUESTION, DOSE_QUOTE, corpus_index  # noqa: F401 - a fixture
 from test_ingest_cli import SITECUSTOMIZE
 
-from bench.scale import chroma_heartbeat, free_port
+from bench.chroma_server import chroma_heartbeat
+from qa_ui.process import free_port
 from ingest.pipeline import run_ingest, signature
 from ingest.settings import IngestSettings
 from ingest.store import IndexStore

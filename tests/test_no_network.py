@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -15,6 +14,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+
+from qa_ui.process import free_port
 
 pytestmark = pytest.mark.slow
 
@@ -59,12 +60,6 @@ def offline_env(tmp_path_factory):
 
 def run(env, *args, timeout=300) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def test_ingest_ask_and_the_app_work_with_the_network_refused(offline_env):
