@@ -69,16 +69,16 @@ def test_a_follow_case_turns_a_name_the_exchange_named_into_a_pronoun():
 
 
 def test_a_name_becomes_a_pronoun_only_where_it_stands_alone():
-    from bench.devsets import _as_pronoun
+    from bench.follow_set import as_pronoun
 
-    assert _as_pronoun("When did Hitler order the annihilation of Warsaw?", "Warsaw") == "When did Hitler order the annihilation of it?"
-    assert _as_pronoun("Where did the Huguenots settle?", "Huguenots") == "Where did they settle?"
-    assert _as_pronoun("Who persecuted the Huguenots in 1685?", "Huguenots") == "Who persecuted them in 1685?"
-    assert _as_pronoun("When did Hitler order the annihilation of the Warsaw Ghetto?", "Warsaw") is None
-    assert _as_pronoun("Who was a prominent Huguenot in Holland?", "Huguenot") is None
-    assert _as_pronoun("Warsaw is where?", "Warsaw") is None  # nothing before it to lean on
-    assert _as_pronoun("When did Warsaw area enlargement take place?", "Warsaw") is None
-    assert _as_pronoun("What did Newcomen's engine pump?", "Newcomen's") is None
+    assert as_pronoun("When did Hitler order the annihilation of Warsaw?", "Warsaw") == "When did Hitler order the annihilation of it?"
+    assert as_pronoun("Where did the Huguenots settle?", "Huguenots") == "Where did they settle?"
+    assert as_pronoun("Who persecuted the Huguenots in 1685?", "Huguenots") == "Who persecuted them in 1685?"
+    assert as_pronoun("When did Hitler order the annihilation of the Warsaw Ghetto?", "Warsaw") is None
+    assert as_pronoun("Who was a prominent Huguenot in Holland?", "Huguenot") is None
+    assert as_pronoun("Warsaw is where?", "Warsaw") is None  # nothing before it to lean on
+    assert as_pronoun("When did Warsaw area enlargement take place?", "Warsaw") is None
+    assert as_pronoun("What did Newcomen's engine pump?", "Newcomen's") is None
 
 
 @pytest.mark.parametrize("name", ["squad2", "coqa", "golden", "shift", "follow"])
