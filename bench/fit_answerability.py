@@ -29,8 +29,10 @@ import numpy as np
 
 from bench.answer_signals_cache import collect, fingerprint
 from bench.devsets import article_of, load_set, squad_kept_articles
+from bench.logistic import fit_logistic, standardise
 from qa.answer_signals import SIGNALS
 from qa.answerability import MODEL_PATH
+from qa.eval.agreement import auroc
 
 # Chosen by out-of-fold squad2 AUROC on the fit split (all twelve signals did no better).
 DEFAULT_SIGNALS = ("best", "answer_head", "drop_gain", "missing_names", "cover_document")
@@ -39,43 +41,6 @@ OFF_TOPIC = 300  # squad2 fit questions asked on coqa's corpus
 L2 = 1.0
 L2_CHOICES = (1.0, 10.0, 100.0)
 FOLDS = 4
-
-
-def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = L2, weights: np.ndarray | None = None, steps: int = 50):
-    """Newton's method on the L2-penalised log loss (bias not penalised); returns (w, b)."""
-    n, d = x.shape
-    weights = np.ones(n) if weights is None else weights
-    design = np.hstack([x, np.ones((n, 1))])
-    theta = np.zeros(d + 1)
-    penalty = np.full(d + 1, l2)
-    penalty[-1] = 0.0
-    for _ in range(steps):
-        p = 1.0 / (1.0 + np.exp(-np.clip(design @ theta, -30, 30)))
-        gradient = design.T @ (weights * (p - y)) + penalty * theta
-        hessian = (design * (weights * p * (1 - p))[:, None]).T @ design + np.diag(penalty)
-        step = np.linalg.solve(hessian, gradient)
-        theta -= step
-        if np.abs(step).max() < 1e-8:
-            break
-    return theta[:-1], theta[-1]
-
-
-def auroc(scores: np.ndarray, labels: np.ndarray) -> float:
-    """Area under the ROC curve (ties count half)."""
-    positive, negative = scores[labels == 1], scores[labels == 0]
-    if not len(positive) or not len(negative):
-        return float("nan")
-    order = np.argsort(np.concatenate([positive, negative]), kind="mergesort")
-    ranks = np.empty(len(order))
-    values = np.concatenate([positive, negative])[order]
-    i = 0
-    while i < len(values):  # average ranks over ties
-        j = i
-        while j + 1 < len(values) and values[j + 1] == values[i]:
-            j += 1
-        ranks[order[i : j + 1]] = (i + j) / 2 + 1
-        i = j + 1
-    return float((ranks[: len(positive)].sum() - len(positive) * (len(positive) + 1) / 2) / (len(positive) * len(negative)))
 
 
 def choose_threshold(probabilities: np.ndarray, labels: np.ndarray, target: float = TARGET_FALSE_REFUSAL) -> float:
@@ -87,11 +52,6 @@ def choose_threshold(probabilities: np.ndarray, labels: np.ndarray, target: floa
 
 def matrix(rows: list[dict], names: list[str]) -> np.ndarray:
     return np.array([[float(row["signals"].get(name, 0.0)) for name in names] for row in rows])
-
-
-def standardise(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    mean, scale = x.mean(axis=0), x.std(axis=0)
-    return mean, np.where(scale > 0, scale, 1.0)
 
 
 def out_of_fold(x, y, folds, l2=L2, weights=None) -> np.ndarray:

@@ -19,8 +19,9 @@ import time
 import numpy as np
 
 from bench.devsets import index_for, load_set, select
-from bench.fit_answerability import auroc, fit_logistic, standardise
+from bench.logistic import fit_logistic, standardise
 from bench.report import machine_line, write_section
+from qa.eval.agreement import auroc
 from qa.follow_up import FEATURES, MODEL_PATH
 
 L2_CHOICES = (0.1, 1.0, 10.0)

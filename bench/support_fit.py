@@ -1,8 +1,6 @@
 """Fit the support judge: logistic regression in numpy, threshold chosen by cross-validation.
 
 What it does:
-- `fit_logistic(X, y, w, l2)`: weighted, L2-regularised logistic regression on standardised
-  features, by Newton's method (deterministic, no random start);
 - `fit_model(rows)`: the `qa.eval.judge.SupportModel` fitted on rows of the fitting part. Each
   source (`begin-dev`, `wice-dev`, `project`) weighs the same in total, and within a source both
   classes weigh the same (balanced accuracy is the target). The L2 strength and the probability
@@ -19,6 +17,7 @@ from collections import Counter
 
 import numpy as np
 
+from bench.logistic import fit_logistic
 from qa.eval.agreement import balanced_accuracy
 from qa.eval.judge import FEATURES, SupportModel
 
@@ -38,30 +37,12 @@ def weights(rows) -> np.ndarray:
     return np.array([0.5 / counts[(row.source, row.supported)] for row in rows])
 
 
-def fit_logistic(X: np.ndarray, y: np.ndarray, w: np.ndarray, l2: float, iterations: int = 50) -> tuple[np.ndarray, float]:
-    """(weights, bias) minimising the weighted log loss + l2/2 |weights|^2 (bias not penalised)."""
-    n, d = X.shape
-    A = np.hstack([X, np.ones((n, 1))])
-    theta = np.zeros(d + 1)
-    penalty = np.full(d + 1, l2)
-    penalty[-1] = 0.0
-    for _ in range(iterations):
-        p = 1.0 / (1.0 + np.exp(-np.clip(A @ theta, -50, 50)))
-        gradient = A.T @ (w * (p - y)) + penalty * theta
-        hessian = (A * (w * p * (1 - p))[:, None]).T @ A + np.diag(penalty + 1e-9)
-        step = np.linalg.solve(hessian, gradient)
-        theta -= step
-        if np.max(np.abs(step)) < 1e-10:
-            break
-    return theta[:-1], float(theta[-1])
-
-
 def _fit(rows, l2: float, threshold: float = 0.5) -> SupportModel:
     X = matrix(rows)
     mean, scale = X.mean(axis=0), X.std(axis=0)
     scale[scale == 0] = 1.0
     y = np.array([row.supported for row in rows], dtype=float)
-    coef, bias = fit_logistic((X - mean) / scale, y, weights(rows), l2)
+    coef, bias = fit_logistic((X - mean) / scale, y, l2, weights=weights(rows))
     return SupportModel(tuple(mean.tolist()), tuple(scale.tolist()), tuple(coef.tolist()), bias, threshold)
 
 

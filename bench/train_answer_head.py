@@ -22,7 +22,7 @@ import time
 import numpy as np
 
 from bench.answer_pairs import collect_pairs
-from bench.fit_answerability import auroc
+from qa.eval.agreement import auroc
 from qa.answer_head import HEAD_PATH, dequantised_top_layers, load_weights, new_head, weights_of
 
 SEED = 0
