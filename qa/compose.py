@@ -3,7 +3,8 @@
 What it does: `answers(state)` yields growing `Answer`s for a state the chain has condensed,
 retrieved, reranked and judged (`qa.answering`): a policy notice, the refusal with the closest
 passages apart (`Answer.related`) when the documents do not answer, else the extractive answer
-(`extractive`: the best sentences of the best passages, quoted verbatim with citations) or, with
+(`extractive`: the best sentences of the best passages, quoted verbatim with citations; a
+follow-up scored with its conversation chooses them with its own words too, `qa.scoring.with_own_words`) or, with
 an LLM configured, its sentences as each passes the support check (`qa.llm.answer`). `answer(state)`
 is the last, complete one, with the chain's timings.
 What it does not: search, score or decide (the earlier steps), or render (see `app.py`).
@@ -18,6 +19,7 @@ from dataclasses import replace
 from qa.answer import REFUSAL, Answer, elapsed_ms
 from qa.decide import related
 from qa.extractive import build_citations, complete, passage_scores, reading_order, select_quotes
+from qa.scoring import with_own_words
 
 
 
@@ -74,7 +76,12 @@ def extractive(state: dict, base: Answer) -> Answer:
     # (question + the latest exchange) scores lower: there the fitted decision alone says whether
     # the best sentence answers (the floor refused a third of coqa's answerable follow-ups).
     with_conversation = state["scored_question"] != state["standalone"]
-    quotes = select_quotes(state["sentences"], state["sentence_scores"], allowed, settings, keep_best=with_conversation)
+    scores = state["sentence_scores"]
+    if with_conversation and settings.own_words_rescore:
+        scores = with_own_words(
+            state["sentences"], scores, allowed, state["question"], settings.own_words_rescore, settings.rerank_threads
+        )
+    quotes = select_quotes(state["sentences"], scores, allowed, settings, keep_best=with_conversation)
     quotes = reading_order(complete(quotes, state["standalone"], index))
     answer = replace(base, notices=list(base.notices))
     if quotes:

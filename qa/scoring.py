@@ -4,6 +4,8 @@ What it does: `rerank_passages` scores with the cross-encoder the whole text of 
 `rerank_whole_chunks` fused passages, which ranks them, and the sentences of the best of them
 (`rerank_full_depth`) plus those of lower passages sharing a telling word with the question; the
 answerability signals and the quotes read the sentence scores. Benchmarks call it directly.
+`with_own_words` rescores a follow-up's best sentences against the question as asked, for
+choosing its quotes.
 What it does not: decide to refuse or compose an answer (see `qa.answerability`, `qa.answering`).
 """
 
@@ -50,3 +52,24 @@ def rerank_passages(
     scores = cross_encoder.score(question, [scoring_text(c) for c in sentences]) if sentences else []
     scores = discount_leaning(sentences, scores)
     return sentences, scores, ranked_head + passage_scores(passages[len(head) :], sentences, scores)
+
+
+def with_own_words(
+    sentences: list, scores, eligible: set[str], question: str, top: int, threads: int = 1
+) -> list[float]:
+    """Scores for choosing a follow-up's quotes: each of the best `top` sentences of the `eligible`
+    passages gets the mean of its score (against the question with its conversation) and its
+    score against `question` as asked; the others cannot be chosen (-inf).
+
+    The conversation tells which passages a follow-up is about, but it also pulls towards the
+    sentence the last answer came from ("What's his name?" after "the head assistant" scores
+    that sentence best); the question's own words tell which sentence answers. On the coqa and
+    follow dev sets' fit splits this chose answering sentences more often (BENCHMARKS
+    "Conversations: what was tried")."""
+    ranked = sorted((i for i, c in enumerate(sentences) if c.chunk.id in eligible), key=lambda i: -float(scores[i]))[:top]
+    blended = [float("-inf")] * len(sentences)
+    if ranked:
+        own = get_cross_encoder(threads).score(question, [scoring_text(sentences[i]) for i in ranked])
+        for i, score in zip(ranked, own):
+            blended[i] = (float(scores[i]) + float(score)) / 2
+    return blended

@@ -66,6 +66,11 @@ class Settings(IngestSettings):
         1, ge=0, le=10,
         description="Score sentences against the question followed by this many latest exchanges (0: the condensed question).",
     )
+    own_words_rescore: int = Field(
+        4, ge=0, le=50,
+        description="A follow-up scored with its conversation chooses its quotes among its best this many sentences "
+        "by the mean of that score and the score against the question as asked (0: by the first score alone).",
+    )
     answerability_threshold: float | None = Field(
         None,
         ge=0.0,

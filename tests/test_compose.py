@@ -1,21 +1,26 @@
-"""The extractive answer step (`qa.compose.extractive`) on a hand-built state: which quote floor applies."""
+"""The extractive answer step (`qa.compose.extractive`) on a hand-built state: which quote floor
+applies, and which score a follow-up's quotes are chosen by."""
 
 from __future__ import annotations
 
+import pytest
+
+import qa.scoring as scoring
 from extractive_fixtures import FakeIndex, candidate, make_chunk, settings
 from qa.answer import REFUSAL, Answer
 from qa.compose import extractive
 
 
-def _state(scored_question: str) -> dict:
+def _state(scored_question: str, **overrides) -> dict:
     chunk = make_chunk(1, 2)
     return {
-        "settings": settings(quote_margin=4.0, min_quote_score=-3.0),
+        "settings": settings(**{"quote_margin": 4.0, "min_quote_score": -3.0, **overrides}),
         "index": FakeIndex([chunk]),
         "candidates": [chunk],
         "passages": [(chunk, -4.0)],
         "sentences": [candidate(chunk, 1), candidate(chunk, 2)],
         "sentence_scores": [-4.0, -5.0],  # both below the floor
+        "question": "How was it given?",
         "standalone": "How was it given?",
         "scored_question": scored_question,
     }
@@ -33,6 +38,39 @@ def test_a_question_scored_alone_quotes_nothing_below_the_floor():
 def test_a_follow_up_scored_with_its_conversation_quotes_its_best_sentence():
     # Scores of (question + the latest exchange) run lower than the floor's scale: the fitted
     # decision, which already judged the best sentence, is what counts; the rest keep the floor.
-    answer = extractive(_state("How was it given? Who ran the trial? Grabski"), _refusal())
+    state = _state("How was it given? Who ran the trial? Grabski", own_words_rescore=0)
+    answer = extractive(state, _refusal())
     assert not answer.refused
     assert [c.quote for c in answer.citations] == ["The trial used 0.8 mg/kg over 40 minutes [2]."]
+
+
+class ScoresByWords:
+    def __init__(self, table):
+        self.table, self.calls = table, 0
+
+    def score(self, question, passages):
+        self.calls += 1
+        return [next(v for k, v in self.table.items() if k in p) for p in passages]
+
+
+@pytest.fixture
+def own_question_prefers_abstinence(monkeypatch):
+    fake = ScoresByWords({"0.8 mg/kg": -9.0, "days abstinent": 2.0})
+    monkeypatch.setattr(scoring, "get_cross_encoder", lambda threads=1: fake)
+    return fake
+
+
+def test_a_follow_up_chooses_by_its_own_words_too(own_question_prefers_abstinence):
+    # With the conversation the dose sentence leads (-4 vs -5); the question as asked prefers the
+    # other: means -6.5 and -1.5, and the dose sentence falls out of a 4-logit margin.
+    state = _state("How was it given? Who ran the trial? Grabski")
+    answer = extractive(state, _refusal())
+    assert [c.quote for c in answer.citations] == ["Patients had more days abstinent."]
+
+
+def test_a_question_scored_alone_is_not_rescored(own_question_prefers_abstinence):
+    state = _state("How was it given?")
+    state["sentence_scores"] = [1.0, 0.0]
+    answer = extractive(state, _refusal())
+    assert own_question_prefers_abstinence.calls == 0
+    assert answer.citations[0].quote.startswith("The trial used")
