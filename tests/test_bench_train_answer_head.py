@@ -20,3 +20,12 @@ def test_a_question_is_scored_by_its_best_pair():
     assert question_auroc(np.array([2.0, -1.0, 0.0, 3.0, 4.0]), positions, PAIRS) == pytest.approx(0.5)
     # u's best pair lowered below both: perfect separation.
     assert question_auroc(np.array([2.0, -1.0, 0.0, 1.0, 4.0]), positions, PAIRS) == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize("layers", ["0", "12"])
+def test_the_head_has_between_one_and_eleven_layers(layers, capsys):
+    from bench.train_answer_head import main
+
+    with pytest.raises(SystemExit):
+        main(["--layers", layers])
+    assert "--layers takes 1 to 11" in capsys.readouterr().err
