@@ -4,12 +4,12 @@ What it does, reproducibly (seed 0, one thread order, data order fixed):
 1. takes the squad2 training pairs of `bench.answer_pairs` (fit split, after the first `--skip`
    cases, which the answerability model is fit on; the kept-out articles are never read);
 2. reads each pair once through the shipped int8 cross-encoder up to the layer below the head
-   (the tenth: frozen, exactly as at answer time) and keeps the hidden states in memory;
-3. initialises the head (`qa.answer_head`) from the shipped model's dequantised top layers (two,
+   (the fourth: frozen, exactly as at answer time) and keeps the hidden states in memory;
+3. initialises the head (`qa.answer_head`) from the shipped model's dequantised top layers (eight,
    what the chain reads; `--layers N` tries a deeper head and only reports it) and
    trains it with binary cross-entropy (AdamW), holding out the pairs of three of the fit
    articles to pick the epoch by their AUROC;
-4. writes `qa/models/answer_head.npz` (float16) and, to BENCHMARKS.md, the held-out AUROC of the
+4. writes `qa/models/answer_head.npz` (int8 matrices, `qa.answer_head.save_stored`) and, to BENCHMARKS.md, the held-out AUROC of the
    shipped score and of the fine-tuned head: per pair, and per question (a question's best pair
    score, answerable vs not: what the answerability decision asks of the head).
 What it does not: fit the answerability decision (see `bench.fit_answerability`).
@@ -24,7 +24,7 @@ import numpy as np
 
 from bench.answer_pairs import collect_pairs
 from qa.eval.agreement import auroc
-from qa.answer_head import HEAD_PATH, TOP_LAYERS, dequantised_top_layers, load_weights, new_head, weights_of
+from qa.answer_head import HEAD_PATH, TOP_LAYERS, dequantised_top_layers, load_weights, new_head, save_stored, weights_of
 
 SEED = 0
 HELD_OUT_ARTICLES = 3
@@ -147,8 +147,7 @@ def main(argv: list[str] | None = None) -> int:
     ]
     print("\n".join(lines))
     if not args.dry_run:
-        HEAD_PATH.parent.mkdir(parents=True, exist_ok=True)
-        np.savez_compressed(HEAD_PATH, **{name: value.astype(np.float16) for name, value in best_state.items()})
+        save_stored(HEAD_PATH, best_state)
         write_section("answer_head", "\n".join(lines))
         print(f"wrote {HEAD_PATH}")
     return 0

@@ -1,13 +1,14 @@
-"""The answer head: the reranker's top two layers, fine-tuned to tell an answering sentence from an on-topic one.
+"""The answer head: the reranker's top eight layers, fine-tuned to tell an answering sentence from an on-topic one.
 
 What it does: the shipped cross-encoder (ms-marco-MiniLM-L-12-v2, int8 ONNX, `qa.rerank`) reads
 a (question, sentence) pair through 12 layers and scores *relevance*. `AnswerHead` replaces its
-last two layers, pooler and classifier with copies fine-tuned on external data (SQuAD 2.0
+last eight layers (`TOP_LAYERS`), pooler and classifier with copies fine-tuned on external data (SQuAD 2.0
 question–sentence pairs: the sentence holding the answer vs. the best on-topic sentence that does
 not, and unanswerable questions' best sentences; `bench/train_answer_head.py`), reading the
-hidden states the shipped model leaves after its tenth layer (`CrossEncoder.read_pairs`). Its
-logit is one signal of the answerability model (`qa.answerability`). The weights
-(`qa/models/answer_head.npz`, float16, about 7 MB) were initialised from the shipped model's own
+hidden states the shipped model leaves after its fourth layer (`CrossEncoder.read_pairs`,
+`qa.rerank.HIDDEN_AFTER`). Its logit is one signal of the answerability model
+(`qa.answerability`). The weights (`qa/models/answer_head.npz`: matrices int8 with a scale per
+row, `save_stored`; about 13 MB) were initialised from the shipped model's own
 int8 weights, dequantised (`dequantised_top_layers`), so before fine-tuning it gives the shipped
 score. One PyTorch module serves training and answering.
 What it does not: read text (the cross-encoder does) or decide (see `qa.answerability`).
@@ -25,7 +26,7 @@ import numpy as np
 HEAD_PATH = Path(__file__).resolve().parent / "models" / "answer_head.npz"
 HIDDEN = 384
 HEADS = 12
-TOP_LAYERS = (10, 11)  # the shipped head's layers (0-based; the model has 12): it reads what layer 10 reads
+TOP_LAYERS = tuple(range(4, 12))  # the shipped head's layers (0-based; the model has 12): it reads what layer 4 reads
 LAYER_PARTS = ("attention.self.query", "attention.self.key", "attention.self.value", "attention.output.dense",
                "intermediate.dense", "output.dense")
 NORMS = ("attention.output.LayerNorm", "output.LayerNorm")
@@ -95,6 +96,36 @@ def load_weights(head, weights: dict[str, np.ndarray]):
     return head
 
 
+def save_stored(path: Path, weights: dict[str, np.ndarray]) -> None:
+    """Write `weights` small: each matrix as int8 with one float32 scale per output row
+    (symmetric), vectors (biases, norms) as float16."""
+    stored = {}
+    for name, value in weights.items():
+        value = np.asarray(value, dtype=np.float32)
+        if value.ndim == 2:
+            scale = np.abs(value).max(axis=1, keepdims=True) / 127.0
+            scale[scale == 0] = 1.0
+            stored[f"{name}.int8"] = np.round(value / scale).astype(np.int8)
+            stored[f"{name}.scale"] = scale.astype(np.float32)
+        else:
+            stored[name] = value.astype(np.float16)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    np.savez_compressed(path, **stored)
+
+
+def load_stored(path: Path) -> dict[str, np.ndarray]:
+    """The float32 weights `save_stored` wrote."""
+    weights = {}
+    with np.load(path) as stored:
+        for key in stored.files:
+            if key.endswith(".int8"):
+                name = key[: -len(".int8")]
+                weights[name] = stored[key].astype(np.float32) * stored[f"{name}.scale"]
+            elif not key.endswith(".scale"):
+                weights[key] = stored[key].astype(np.float32)
+    return weights
+
+
 def dequantised_top_layers(onnx_path: Path, count: int = len(TOP_LAYERS)) -> dict[str, np.ndarray]:
     """The shipped model's top `count` layers (10-11 by default), pooler and classifier as float
     weights (int8 → float by (q - zero_point) * scale), named as the PyTorch head names them (Linear
@@ -135,15 +166,14 @@ class AnswerHead:
 
     def __init__(self, path: Path = HEAD_PATH):
         try:
-            with np.load(path) as stored:
-                weights = {name: stored[name] for name in stored.files}
+            weights = load_stored(path)
         except FileNotFoundError:
             raise FileNotFoundError(f"{path} is missing: train it with `python -m bench.train_answer_head`") from None
         self._head = load_weights(new_head(), weights).eval()
         self._lock = threading.Lock()
 
     def score(self, hidden: np.ndarray) -> float:
-        """The head's logit for one pair, from the [tokens, 384] hidden states after layer 10 (its
+        """The head's logit for one pair, from the [tokens, 384] hidden states after layer 4 (its
         attention mask is all ones: `read_pairs` returns only the pair's own tokens)."""
         import torch
 

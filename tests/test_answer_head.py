@@ -80,3 +80,26 @@ def test_weights_of_is_a_snapshot_that_later_training_does_not_change():
     with torch.no_grad():
         head.classifier.bias.add_(1.0)
     assert weights_of(head)["classifier.bias"][0] == pytest.approx(before["classifier.bias"][0] + 1.0)
+
+
+def test_the_head_reads_what_the_layers_below_it_leave():
+    from qa.answer_head import TOP_LAYERS
+    from qa.rerank import HIDDEN_AFTER, LAYERS
+
+    assert TOP_LAYERS == tuple(range(HIDDEN_AFTER, LAYERS))
+
+
+def test_stored_weights_round_trip_within_int8_precision(tmp_path):
+    import numpy as np
+
+    from qa.answer_head import load_stored, save_stored
+
+    rng = np.random.default_rng(0)
+    weights = {"layer.weight": rng.normal(size=(6, 4)).astype(np.float32), "layer.bias": np.array([0.5, -1.0], np.float32),
+               "zero.weight": np.zeros((2, 2), np.float32)}
+    save_stored(tmp_path / "head.npz", weights)
+    back = load_stored(tmp_path / "head.npz")
+    assert set(back) == set(weights)
+    step = np.abs(weights["layer.weight"]).max(axis=1, keepdims=True) / 127
+    assert np.all(np.abs(back["layer.weight"] - weights["layer.weight"]) <= step / 2 + 1e-7)
+    assert back["layer.bias"].tolist() == [0.5, -1.0] and not back["zero.weight"].any()
