@@ -173,6 +173,8 @@ def test_settings_limit_the_quotes_and_show_scores(page):
     quotes = page.locator("#qa-quotes input[type=number]")
     quotes.fill("1")
     quotes.press("Tab")  # the slider takes a typed value when its box loses focus
+    # Asked only once the slider shows it: sent earlier, the question went with the old value.
+    expect(page.locator("#qa-quotes input[type=range]")).to_have_value("1")
     scores = page.locator("#qa-scores input[type=checkbox]")
     scores.check()
     send(page, "What is the evidence for ketamine in cocaine use disorder?")  # 3 quotes by default
