@@ -36,7 +36,9 @@ from qa.eval.agreement import auroc
 
 # Chosen by out-of-fold squad2 AUROC on the fit split (all twelve signals did no better).
 DEFAULT_SIGNALS = ("best", "answer_head", "drop_gain", "missing_names", "cover_document")
-TARGET_FALSE_REFUSAL = 0.08
+# The bar is "at most 10% of answerable questions refused"; the threshold is chosen at that rate
+# out of fold on the fit split.
+TARGET_FALSE_REFUSAL = 0.10
 OFF_TOPIC = 300  # squad2 fit questions asked on coqa's corpus
 L2 = 1.0
 L2_CHOICES = (1.0, 10.0, 100.0)
@@ -93,6 +95,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--signals", nargs="*", default=list(DEFAULT_SIGNALS), choices=SIGNALS,
                         help=f"signals to use (default: {' '.join(DEFAULT_SIGNALS)})")
+    parser.add_argument("--target", type=float, default=TARGET_FALSE_REFUSAL,
+                        help=f"false refusal allowed out of fold (default {TARGET_FALSE_REFUSAL})")
     parser.add_argument("--dry-run", action="store_true", help="report without writing the model or BENCHMARKS.md")
     args = parser.parse_args(argv)
     began = time.time()
@@ -121,7 +125,7 @@ def main(argv: list[str] | None = None) -> int:
     tried = {l2: out_of_fold(x, y, folds, l2) for l2 in L2_CHOICES}
     l2 = max(L2_CHOICES, key=lambda value: auroc(tried[value][on_squad], y[on_squad]))
     oof = tried[l2]
-    threshold = choose_threshold(oof[on_squad], y[on_squad])
+    threshold = choose_threshold(oof[on_squad], y[on_squad], args.target)
     best_only = x[:, names.index("best")] if "best" in names else None
     mean, scale = standardise(x)
     w, b = fit_logistic((x - mean) / scale, y, l2)
@@ -146,12 +150,13 @@ def main(argv: list[str] | None = None) -> int:
             f"{len(coqa)} coqa follow-ups (fit split: two thirds of the stories, Abg-CoQA validation, MIT)",
             "kept_out": "squad2 articles " + ", ".join(sorted(squad_kept_articles()))
             + "; coqa stories whose sha1 is 0 mod 3; the golden set",
-            "threshold": f"highest refusing at most {TARGET_FALSE_REFUSAL:.0%} of answerable cases out of fold "
+            "threshold": f"highest refusing at most {args.target:.0%} of answerable cases out of fold "
             f"({FOLDS} folds by article)",
             "l2": l2,
             "signals_fingerprint": fingerprint(),
             "script": "python -m bench.fit_answerability" + (f" --squad {args.squad}" if args.squad != 1200 else "")
-            + (f" --coqa {args.coqa}" if args.coqa != 400 else ""),
+            + (f" --coqa {args.coqa}" if args.coqa != 400 else "")
+            + (f" --target {args.target:g}" if args.target != TARGET_FALSE_REFUSAL else ""),
         },
     }
     lines = [

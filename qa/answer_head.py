@@ -127,7 +127,7 @@ def load_stored(path: Path) -> dict[str, np.ndarray]:
 
 
 def dequantised_top_layers(onnx_path: Path, count: int = len(TOP_LAYERS)) -> dict[str, np.ndarray]:
-    """The shipped model's top `count` layers (10-11 by default), pooler and classifier as float
+    """The shipped model's top `count` layers (`TOP_LAYERS` by default), pooler and classifier as float
     weights (int8 → float by (q - zero_point) * scale), named as the PyTorch head names them (Linear
     weights are [out, in])."""
     import onnx
