@@ -16,7 +16,7 @@ import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
-from qa_ui.process import free_port
+from qa_ui.process import free_port, stop
 
 
 def chroma_heartbeat(url: str) -> bool:
@@ -46,9 +46,4 @@ def chroma_server(path: Path, timeout: float = 30.0):
             time.sleep(0.2)
         yield url
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process)

@@ -5,6 +5,7 @@ waits for its "quoteqa is ready: URL" line, yields the URL and stops the child a
 `shared_app()` is one such app per process, so the test modules start it once; it works on a
 private copy of the corpus folder and its own index, so tests that upload or remove documents never
 touch the project's `corpus/` or `.index/`.
+`stop(process)` ends a child process politely, then firmly.
 What it does not: talk to the app (tests use gradio_client or a browser for that).
 """
 
@@ -68,12 +69,19 @@ def running_app(env: dict[str, str] | None = None, timeout: float = 180.0) -> It
                 url = line[len(READY):].split()[0]
         yield url
     finally:
-        child.terminate()
-        try:
-            child.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            child.kill()
-            child.wait()
+        stop(child)
+
+
+def stop(process: subprocess.Popen, grace: float = 10.0) -> None:
+    """Stop a child process: ask it to end, and kill it if it has not within `grace` seconds."""
+    if process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def index_env(scratch: Path) -> dict[str, str]:

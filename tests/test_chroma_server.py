@@ -28,7 +28,7 @@ from qa_fixtures import DOSE_QUESTION, DOSE_QUOTE, corpus_index  # noqa: F401 - 
 from test_ingest_cli import SITECUSTOMIZE
 
 from bench.chroma_server import chroma_heartbeat
-from qa_ui.process import free_port
+from qa_ui.process import free_port, stop
 from ingest.pipeline import run_ingest, signature
 from ingest.settings import IngestSettings
 from ingest.store import IndexStore
@@ -60,16 +60,6 @@ def _wait_until_up(process: subprocess.Popen, url: str, log: Path) -> None:
     pytest.fail(f"the Chroma server at {url} did not answer its heartbeat within {STARTUP_SECONDS} s:\n{log.read_text()[-2000:]}")
 
 
-def _stop(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
 @pytest.fixture(scope="module")
 def chroma_url(tmp_path_factory) -> str:
     """URL of a private `chroma run` server on a free loopback port, stopped after the module."""
@@ -90,7 +80,7 @@ def chroma_url(tmp_path_factory) -> str:
         _wait_until_up(process, url, log)
         yield url
     finally:
-        _stop(process)
+        stop(process)
 
 
 # -- the server-backed index -----------------------------------------------------------------------
