@@ -11,7 +11,9 @@ What it does, reproducibly (no randomness: folds are fixed by article, the solve
    comment in `main` for why each is there);
 3. chooses the penalty and the threshold on out-of-fold probabilities (4 folds by squad2
    article): the highest threshold whose false refusals on answerable cases stay at or under
-   `TARGET_FALSE_REFUSAL` — refusing as many unanswerable questions as that allows;
+   `TARGET_FALSE_REFUSAL` — refusing as many unanswerable questions as that allows; and, the same
+   way, the threshold for follow-ups whose sentences were scored with their conversation, on
+   such follow-ups: the `follow` set's fit split (half unanswerable) and coqa's (out of fold);
 4. writes `qa/models/answerability.json` (weights, threshold, provenance) and a report of the
    out-of-fold AUROC, beside the best-sentence score alone, into BENCHMARKS.md.
 The kept-out split (4 squad2 articles, a third of coqa's stories; `bench.devsets`) and the golden
@@ -40,6 +42,7 @@ DEFAULT_SIGNALS = ("best", "answer_head", "drop_gain", "missing_names", "cover_d
 # out of fold on the fit split.
 TARGET_FALSE_REFUSAL = 0.10
 OFF_TOPIC = 300  # squad2 fit questions asked on coqa's corpus
+FOLLOW = 600  # fit-split follow-ups of the `follow` set, for the conversation threshold
 L2 = 1.0
 L2_CHOICES = (1.0, 10.0, 100.0)
 FOLDS = 4
@@ -76,6 +79,13 @@ def with_fit_time_signals(rows: list[dict]) -> None:
     for row in rows:
         pair = row.get("best_pair")
         row["signals"]["answer_head"] = head.score(cross_encoder.read_pairs([tuple(pair)])[1][0]) if pair else -12.0
+
+
+def scored_with_conversation(row: dict, question: str) -> bool:
+    """Whether the chain scored the case's sentences with its conversation: the best pair's
+    question is then the question followed by the latest exchange, not the question as asked."""
+    pair = row.get("best_pair")
+    return bool(pair) and " ".join(pair[0].split()) != " ".join(question.split())
 
 
 def fold_of(set_name: str, key: str, articles: list[str]) -> int:
@@ -127,8 +137,26 @@ def main(argv: list[str] | None = None) -> int:
     oof = tried[l2]
     threshold = choose_threshold(oof[on_squad], y[on_squad], args.target)
     best_only = x[:, names.index("best")] if "best" in names else None
+
+    # The conversation threshold: follow-ups scored with their conversation, the `follow` set's
+    # (asked after an exchange about their article, half unanswerable; probabilities of the model
+    # fitted above, which never saw them) and coqa's (out of fold).
+    questions = {c.id: c.question for name in ("coqa", "follow") for c in load_set(name)}
+    follow = [r for r in collect("follow", "fit", FOLLOW, args.workers) if not r["policy"]]
+    with_fit_time_signals(follow)
     mean, scale = standardise(x)
     w, b = fit_logistic((x - mean) / scale, y, l2)
+    follow_p = 1 / (1 + np.exp(-(((matrix(follow, names) - mean) / scale) @ w + b))) if follow else np.zeros(0)
+    follow_y = np.array([float(r["answerable"]) for r in follow])
+    follow_conv = np.array([scored_with_conversation(r, questions[r["id"]]) for r in follow], dtype=bool)
+    coqa_conv = np.array([kind_ == "coqa" and scored_with_conversation(row, questions[row["id"]]) for kind_, row in zip(kind, rows)])
+    conv_p = np.concatenate([follow_p[follow_conv], oof[coqa_conv]])
+    conv_y = np.concatenate([follow_y[follow_conv], y[coqa_conv]])
+    conversation_threshold = choose_threshold(conv_p, conv_y, args.target) if len(conv_y) else threshold
+    follow_ok = float((follow_p[follow_conv & (follow_y == 0)] < conversation_threshold).mean()) if follow_conv.any() else float("nan")
+    follow_fr = float((follow_p[follow_conv & (follow_y == 1)] < conversation_threshold).mean()) if follow_conv.any() else float("nan")
+    coqa_conv_fr = float((oof[coqa_conv] < conversation_threshold).mean()) if coqa_conv.any() else float("nan")
+    follow_auroc = auroc(follow_p[follow_conv], follow_y[follow_conv]) if follow_conv.any() else float("nan")
 
     squad_ok = float((oof[on_squad & (y == 0)] < threshold).mean())
     squad_fr = float((oof[on_squad & (y == 1)] < threshold).mean())
@@ -144,6 +172,7 @@ def main(argv: list[str] | None = None) -> int:
         "weights": rounded(w[:k]),
         "bias": round(float(b), 6),
         "threshold": round(threshold, 6),
+        "conversation_threshold": round(conversation_threshold, 6),
         "provenance": {
             "fit_on": f"{len(squad)} squad2 cases (fit split: 12 of 16 articles, SQuAD 2.0 dev, CC BY-SA 4.0) and "
             f"{len(off_topic)} off-topic ones (the next squad2 fit questions asked on coqa's stories) and "
@@ -151,7 +180,8 @@ def main(argv: list[str] | None = None) -> int:
             "kept_out": "squad2 articles " + ", ".join(sorted(squad_kept_articles()))
             + "; coqa stories whose sha1 is 0 mod 3; the golden set",
             "threshold": f"highest refusing at most {args.target:.0%} of answerable cases out of fold "
-            f"({FOLDS} folds by article)",
+            f"({FOLDS} folds by article); conversation_threshold: the same, on {int(follow_conv.sum())} fit-split "
+            f"follow-ups of the follow set and {int(coqa_conv.sum())} coqa ones (out of fold) scored with their conversation",
             "l2": l2,
             "signals_fingerprint": fingerprint(),
             "script": "python -m bench.fit_answerability" + (f" --squad {args.squad}" if args.squad != 1200 else "")
@@ -177,6 +207,16 @@ def main(argv: list[str] | None = None) -> int:
     if "answer_head" in names:
         head_only = x[on_squad, names.index("answer_head")]
         lines.append(f"| answer head alone | {auroc(head_only, y[on_squad]):.3f} | | | | |")
+    lines += [
+        "",
+        f"Follow-ups scored with their conversation ({int(follow_conv.sum())} of the follow set's fit split, half "
+        f"unanswerable; {int(coqa_conv.sum())} of coqa's, out of fold): the model's AUROC on the follow set "
+        f"{follow_auroc:.3f}; at their own threshold {conversation_threshold:.3f}, follow refusal_ok {follow_ok:.3f}, "
+        f"false_refusal {follow_fr:.3f}, coqa false_refusal {coqa_conv_fr:.3f} (at {threshold:.3f}: "
+        f"{float((follow_p[follow_conv & (follow_y == 0)] < threshold).mean()):.3f}, "
+        f"{float((follow_p[follow_conv & (follow_y == 1)] < threshold).mean()):.3f}, "
+        f"{float((oof[coqa_conv] < threshold).mean()):.3f}).",
+    ]
     lines += ["", "Weights (per standard deviation of each signal):", "", "| signal | weight |", "|---|---:|"]
     lines += [f"| {name} | {weight:+.3f} |" for name, weight in zip(names, w[:k])]
 

@@ -5,7 +5,10 @@ What it does: `AnswerabilityModel` is a logistic regression over the signals of
 `bench/fit_answerability.py` writes from the external dev sets (never from the golden set; the
 file records its provenance, the cases it was fit on and how its threshold was chosen).
 `probability(signals)` is the estimated chance that the passages answer; `answers(signals,
-threshold)` is the decision, at the file's threshold unless the caller gives one.
+threshold)` is the decision, at the file's threshold unless the caller gives one. A follow-up whose
+sentences were scored with its conversation has a threshold of its own (`threshold_for`), chosen
+the same way on follow-ups: its signals read differently (the question is short, the exchange
+beside it is long), and one threshold for both refused three times as many answerable follow-ups.
 What it does not: compute the signals (see `qa.answer_signals`) or write the refusal (`qa.answer`).
 """
 
@@ -29,6 +32,7 @@ class AnswerabilityModel:
         self.weights = [float(v) for v in spec["weights"]]
         self.bias = float(spec["bias"])
         self.threshold = float(spec["threshold"])
+        self.conversation_threshold = float(spec.get("conversation_threshold", spec["threshold"]))
         self.spec = spec
         if not (len(self.signals) == len(self.mean) == len(self.scale) == len(self.weights)):
             raise ValueError("answerability model: signals, mean, scale and weights differ in length")
@@ -51,6 +55,10 @@ class AnswerabilityModel:
     def probability(self, signals: dict[str, float]) -> float:
         margin = self.margin(signals)
         return 1.0 / (1.0 + math.exp(-margin)) if margin > -60 else 0.0
+
+    def threshold_for(self, with_conversation: bool) -> float:
+        """The threshold for a question scored alone, or with its conversation."""
+        return self.conversation_threshold if with_conversation else self.threshold
 
     def answers(self, signals: dict[str, float], threshold: float | None = None) -> bool:
         return self.probability(signals) >= (self.threshold if threshold is None else threshold)

@@ -51,7 +51,10 @@ def judge(state: dict) -> dict:
         else:
             model = get_model()
             state["answerable_probability"] = model.probability(state["signals"])
-            state["answerable"] = state["answerable_probability"] >= (model.threshold if threshold is None else threshold)
+            with_conversation = state["scored_question"] != state["standalone"]
+            if threshold is None:
+                threshold = model.threshold_for(with_conversation)
+            state["answerable"] = state["answerable_probability"] >= threshold
             if state["answerable"]:  # the focus-term veto (qa.focus)
                 gains = focus_gain_signal(_without_conversation(state, cross_encoder))
                 state["uncovered"] = [w for w, gain in gains.items() if gain >= state["settings"].focus_term_margin]

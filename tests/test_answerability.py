@@ -36,6 +36,16 @@ def test_decision_uses_the_files_threshold_unless_given_one():
     assert model.answers({"best": 6.0, "cover_document": 1.0})
 
 
+def test_a_follow_up_scored_with_its_conversation_has_its_own_threshold():
+    model = AnswerabilityModel({**SPEC, "conversation_threshold": 0.1})
+    low = {"best": 0.0, "cover_document": 0.5}  # p = 0.18
+    assert model.threshold_for(with_conversation=False) == 0.6
+    assert model.threshold_for(with_conversation=True) == 0.1
+    assert model.probability(low) < model.threshold_for(False) and model.probability(low) >= model.threshold_for(True)
+    # A file without one uses the single threshold for both.
+    assert AnswerabilityModel(SPEC).threshold_for(with_conversation=True) == 0.6
+
+
 def test_missing_signal_counts_as_zero_and_a_zero_scale_is_safe():
     model = AnswerabilityModel({**SPEC, "scale": [0.0, 0.25]})
     assert 0.0 <= model.probability({}) <= 1.0
@@ -56,6 +66,7 @@ def test_shipped_model_is_complete_and_records_its_provenance():
     model = AnswerabilityModel(spec)
     assert set(model.signals) <= set(SIGNALS)
     assert 0.0 < model.threshold < 1.0
+    assert 0.0 < model.conversation_threshold < 1.0
     assert "golden" in spec["provenance"]["kept_out"] and "squad2" in spec["provenance"]["fit_on"]
     # A sentence the reranker and the answer head both score high is likelier to answer.
     weak = {name: 0.0 for name in model.signals}

@@ -1,0 +1,49 @@
+"""qa.decide.judge: which threshold the answerability decision uses (fakes for the models: a logic test)."""
+
+from __future__ import annotations
+
+import pytest
+
+import qa.decide as decide
+from qa.answerability import AnswerabilityModel
+from qa.settings import Settings
+
+SPEC = {
+    "signals": ["best"], "mean": [0.0], "scale": [1.0], "weights": [1.0], "bias": 0.0,
+    "threshold": 0.6, "conversation_threshold": 0.3,
+}
+SIGNALS = {"best": 0.0}  # probability 0.5: under the threshold for a question alone, over the conversation's
+
+
+@pytest.fixture
+def fake_models(monkeypatch):
+    monkeypatch.setattr(decide, "get_cross_encoder", lambda threads: object())
+    monkeypatch.setattr(decide, "get_answer_head", lambda: object())
+    monkeypatch.setattr(decide, "get_model", lambda: AnswerabilityModel(SPEC))
+    monkeypatch.setattr(decide, "answer_signals", lambda *args, **kwargs: dict(SIGNALS))
+    monkeypatch.setattr(decide, "focus_gain_signal", lambda state: {})
+    monkeypatch.setattr(decide, "_without_conversation", lambda state, cross_encoder: state)
+
+
+def _state(scored_question: str, standalone: str = "Where did she go?", **settings) -> dict:
+    return {
+        "notice": None, "settings": Settings(**settings), "scored_question": scored_question,
+        "standalone": standalone, "sentences": [], "sentence_scores": [], "passages": [], "index": None,
+        "timings": {},
+    }
+
+
+def test_a_question_scored_alone_is_held_to_the_main_threshold(fake_models):
+    state = decide.judge(_state("Where did she go?"))
+    assert state["answerable_probability"] == pytest.approx(0.5)
+    assert state["answerable"] is False
+
+
+def test_a_follow_up_scored_with_its_conversation_is_held_to_the_conversation_threshold(fake_models):
+    state = decide.judge(_state("Where did she go? Did she find the cat? yes"))
+    assert state["answerable"] is True
+
+
+def test_a_threshold_given_in_the_settings_applies_to_both(fake_models):
+    assert decide.judge(_state("Where did she go? Did she find the cat? yes", answerability_threshold=0.7))["answerable"] is False
+    assert decide.judge(_state("Where did she go?", answerability_threshold=0.4))["answerable"] is True
