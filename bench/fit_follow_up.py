@@ -41,10 +41,10 @@ def features_of(cases, set_name: str) -> np.ndarray:
     for case in cases:
         conversation = Conversation.of(clean_history(list(case.history)), index, settings.conversation_exchanges)
         weights = [settings.conversation_weight * settings.conversation_decay**age for age in range(len(conversation.exchanges))]
-        _, _, features = conversation_candidates(
+        features = conversation_candidates(
             index, embedder, case.question, conversation, weights,
             settings.dense_k, settings.keyword_k, settings.rrf_k, settings.rerank_depth,
-        )
+        ).features
         rows.append([features[name] for name in FEATURES])
     return np.array(rows)
 

@@ -2,7 +2,8 @@
 
 During a conversation, retrieve searches with the recent exchanges too (`qa.retrieve.
 conversation_candidates`, weighed by `qa.follow_up`), and a leaning follow-up's sentences are
-scored against the question with the latest exchange's opening (`qa.conversation`).
+scored against the question with the latest exchange's opening (`qa.conversation`) and its quotes
+kept to the document the conversation is about (`qa.discussed`, in `qa.compose`).
 
 What it does: `QAChain` (the object `qa.chain`) runs the steps as an LCEL sequence over a state
 dict and returns an `Answer`; `stream` yields growing `Answer`s, one more sentence each time, the
@@ -27,6 +28,7 @@ from qa.answer import REFUSAL, Answer, elapsed_ms
 from qa.condense import condense_how
 from qa.conversation import CONTROL_CHARACTERS, Conversation, clean_history, question_with_context
 from qa.decide import judge
+from qa.discussed import get_discussed_model
 from qa.follow_up import get_follow_up_model
 from qa.index import IndexChanged, get_index
 from qa.policy import screen
@@ -113,7 +115,7 @@ def _retrieve(state: dict) -> dict:
     began = time.perf_counter()
     settings, index = state["settings"], state["index"]
     state["notice"] = screen(state["question"])
-    state["follow_up"], state["searched_with"] = 0.0, []
+    state["follow_up"], state["searched_with"], state["discussed"] = 0.0, [], {}
     if state["notice"]:
         state["candidates"] = []
     else:
@@ -127,11 +129,13 @@ def _retrieve(state: dict) -> dict:
         else:
             weights = [settings.conversation_weight * settings.conversation_decay**age for age in range(len(conversation.exchanges))]
             lean = get_follow_up_model().probability if settings.follow_up_model else None
-            positions, state["follow_up"], _ = conversation_candidates(
+            found = conversation_candidates(
                 index, embedder, state["standalone"], conversation, weights,
                 settings.dense_k, settings.keyword_k, settings.rrf_k, settings.rerank_depth, lean,
+                get_discussed_model() if settings.discussed_weight else None,
             )
-            state["candidates"] = [index.chunks[position] for position in positions]
+            state["candidates"] = [index.chunks[position] for position in found.positions]
+            state["follow_up"], state["discussed"] = found.lean, found.discussed
             if state["follow_up"] >= FOLLOWS_ON:
                 state["searched_with"] = conversation.exchanges
     state["timings"]["retrieve_ms"] = elapsed_ms(began)

@@ -31,6 +31,7 @@ class Conversation:
 
     exchanges: list[str] = field(default_factory=list)  # newest first: "question answer" of each exchange
     sources: list[str] = field(default_factory=list)  # cited documents, newest first, no repeats
+    answers: list[str] = field(default_factory=list)  # each exchange's answer as said (no passages read back), newest first
 
     @property
     def empty(self) -> bool:
@@ -43,16 +44,17 @@ class Conversation:
             if turn["role"] == "user" or not grouped:
                 grouped.append([])
             grouped[-1].append(turn)
-        exchanges, sources = [], []
+        exchanges, sources, answers = [], [], []
         for turns in reversed(grouped[-max_exchanges:] if max_exchanges else []):
             said = " ".join(filter(None, (_said(turn, index) for turn in turns)))
             if said:
                 exchanges.append(said)
+                answers.append(" ".join(_said(turn, None) for turn in turns if turn["role"] == "assistant").strip())
         for turn in reversed(list(history or [])):  # every cited document, the newest first
             for citation in turn.get("citations") or []:
                 if citation["source"] not in sources:
                     sources.append(citation["source"])
-        return cls(exchanges=exchanges, sources=sources)
+        return cls(exchanges=exchanges, sources=sources, answers=answers)
 
 
 def _said(turn: dict, index) -> str:

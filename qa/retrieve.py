@@ -17,11 +17,13 @@ from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
 from collections.abc import Callable
+from typing import NamedTuple
 
 import numpy as np
 
 from ingest.embed import Embedder
 from qa.conversation import Conversation
+from qa.discussed import DiscussedModel, document_features
 from qa.follow_up import CONVERSATION_DOCUMENTS, follow_up_features
 from qa.index import LoadedIndex
 
@@ -84,6 +86,18 @@ class HybridRetriever(_IndexRetriever):
         return _as_documents(self.index, reciprocal_rank_fusion(rankings, self.rrf_k)[: self.k], "hybrid")
 
 
+class ConversationSearch(NamedTuple):
+    """What `conversation_candidates` found: chunk positions, the question's lean on the
+    conversation, the `qa.follow_up` features it was judged by, and (with a `DiscussedModel`) the
+    candidate documents' features and their probability of being the one the question is about."""
+
+    positions: list[int]
+    lean: float
+    features: dict[str, float]
+    document_features: dict[str, dict[str, float]]
+    discussed: dict[str, float]
+
+
 def conversation_candidates(
     index: LoadedIndex,
     embedder: Embedder,
@@ -95,15 +109,18 @@ def conversation_candidates(
     rrf_k: int,
     depth: int,
     lean: Callable[[dict[str, float]], float] | None = None,
-) -> tuple[list[int], float, dict[str, float]]:
+    discussed: DiscussedModel | None = None,
+) -> ConversationSearch:
     """Chunk positions for `question` asked in `conversation`, how much it leans on the
-    conversation (`lean` of the `qa.follow_up` features; 1 without `lean`) and those features.
+    conversation (`lean` of the `qa.follow_up` features; 1 without `lean`) and those features;
+    with `discussed`, which documents the question is about (`qa.discussed`).
 
     Dense and BM25 search with the question (weight 1) and the recent exchanges (`weights[i]`
     for the i-th newest, times the lean), fused by reciprocal rank; chunks of the documents the
     conversation cited count as ranked first in one more list (times the lean), so they enter the
     pool unless the question's own matches outrank them."""
     exchanges = [(text, weight) for text, weight in zip(conversation.exchanges, weights) if weight > 0]
+    answers = [answer for answer, weight in zip(conversation.answers, weights) if weight > 0]
     # An exchange's opening (its question, the start of its answer) says what it was about; embedding
     # a whole quoted answer costs ~0.2 ms a token on one core.
     vectors = embedder.encode([question] + [_opening(text) for text, _ in exchanges])
@@ -111,9 +128,10 @@ def conversation_candidates(
     alone_dense = index.dense(question_vector, dense_k)
     alone_scores = index.bm25.scores(question)
     context_vector = sum(weight * vector for (_, weight), vector in zip(exchanges, exchange_vectors))
+    exchange_scores = [index.bm25.scores(text) for text, _ in exchanges]
     context_scores: dict[int, float] = {}
-    for text, weight in exchanges:
-        for position, score in index.bm25.scores(text).items():
+    for (_, weight), scores in zip(exchanges, exchange_scores):
+        for position, score in scores.items():
             context_scores[position] = context_scores.get(position, 0.0) + weight * score
     about = _sources_of(index, reciprocal_rank_fusion(
         [[p for p, _ in index.dense(_unit(context_vector), dense_k)], _best(context_scores, keyword_k)], rrf_k
@@ -135,7 +153,13 @@ def conversation_candidates(
             if index.chunks[position].source in cited:
                 fused[position] += leaning / (rrf_k + 1)
     ranked = [p for p, _ in sorted(fused.items(), key=lambda item: -item[1])]
-    return ranked[:depth], leaning, features
+    documents, probabilities = {}, {}
+    if discussed is not None:
+        documents = document_features(
+            index, alone_scores, alone_dense, exchange_scores, exchange_vectors, answers, dense_k, leaning
+        )
+        probabilities = discussed.probabilities(documents)
+    return ConversationSearch(ranked[:depth], leaning, features, documents, probabilities)
 
 
 def _opening(text: str) -> str:

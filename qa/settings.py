@@ -71,6 +71,12 @@ class Settings(IngestSettings):
         description="A follow-up scored with its conversation chooses its quotes among its best this many sentences "
         "by the mean of that score and the score against the question as asked (0: by the first score alone).",
     )
+    discussed_weight: float = Field(
+        1.0, ge=0.0, le=10.0,
+        description="A follow-up scored with its conversation chooses its quotes by their score plus this times the "
+        "log-ratio of their document's probability of being the one the conversation is about to the likeliest's "
+        "(qa/models/discussed.json); 0 ignores it.",
+    )
     answerability_threshold: float | None = Field(
         None,
         ge=0.0,
