@@ -24,11 +24,13 @@ def test_plain_history_gives_the_exchanges_newest_first():
     conversation = Conversation.of(clean_history(history))
     assert conversation.exchanges == ["Where was it published? Am J Psychiatry", "Who led the trial? Dakwar et al. led it."]
     assert conversation.sources == []
+    assert conversation.answers == ["Am J Psychiatry", "Dakwar et al. led it."]
 
 
 def test_a_refusal_adds_only_its_question():
     history = [{"role": "user", "content": "What does it cost?"}, {"role": "assistant", "content": REFUSAL}]
-    assert Conversation.of(clean_history(history)).exchanges == ["What does it cost?"]
+    conversation = Conversation.of(clean_history(history))
+    assert conversation.exchanges == ["What does it cost?"] and conversation.answers == [""]
 
 
 def test_cited_passages_are_read_back_and_their_documents_kept_newest_first():
@@ -40,6 +42,7 @@ def test_cited_passages_are_read_back_and_their_documents_kept_newest_first():
     ]
     conversation = Conversation.of(clean_history(history), StubIndex())
     assert conversation.exchanges[0] == "How long? followed Patients were followed for 6 months."
+    assert conversation.answers == ["followed", "the dose"]  # as said: the passages read back are not the answer's words
     assert conversation.sources == ["trial.md", "other.md"]
 
 
