@@ -91,7 +91,8 @@ def extractive(state: dict, base: Answer) -> Answer:
     allowed = {chunk.id for chunk, _ in passages[: settings.answer_passages] + by_sentence[: settings.answer_passages]}
     # `min_quote_score` is a logit for the question alone. A follow-up scored with its conversation
     # (question + the latest exchange) scores lower: there the fitted decision alone says whether
-    # the best sentence answers (the floor refused a third of coqa's answerable follow-ups).
+    # the best sentence answers (the floor refused a third of coqa's answerable follow-ups, and cut
+    # the second quote that held the answer), and only `quote_margin` bounds the rest.
     with_conversation = state["scored_question"] != state["standalone"]
     scores = state["sentence_scores"]
     if with_conversation and settings.own_words_rescore:
@@ -100,7 +101,7 @@ def extractive(state: dict, base: Answer) -> Answer:
         )
     if with_conversation and settings.discussed_weight and state.get("discussed"):
         scores = toward_discussed(state["sentences"], scores, state["discussed"], settings.discussed_weight)
-    quotes = select_quotes(state["sentences"], scores, allowed, settings, keep_best=with_conversation)
+    quotes = select_quotes(state["sentences"], scores, allowed, settings, with_conversation=with_conversation)
     quotes = reading_order(complete(quotes, state["standalone"], index))
     answer = replace(base, notices=list(base.notices))
     if quotes:

@@ -148,20 +148,22 @@ def select_quotes(
     scores,
     allowed_chunks: set[str],
     settings: Settings,
-    keep_best: bool = False,
+    with_conversation: bool = False,
 ) -> list[tuple[Candidate, float]]:
     """The best sentences of the allowed passages, best first, within `quote_margin` of the best
-    and at or above `min_quote_score`; with `keep_best`, the best one whatever its score."""
+    and at or above `min_quote_score`. `with_conversation`: the scores are a follow-up's scored with
+    its conversation, which run lower than the question's own (the answerability decision judged
+    them); `min_quote_score`, a logit for a question alone, does not apply, only the margin."""
     ranked = sorted(
         ((c, float(s)) for c, s in zip(candidates, scores) if c.chunk.id in allowed_chunks), key=lambda pair: -pair[1]
     )
     if not ranked:
         return []
     best = ranked[0][1]
-    floor = max(settings.min_quote_score, best - settings.quote_margin)
+    floor = best - settings.quote_margin if with_conversation else max(settings.min_quote_score, best - settings.quote_margin)
     chosen: list[tuple[Candidate, float]] = []
     for candidate, score in ranked:
-        below_floor = score < floor and not (keep_best and not chosen)
+        below_floor = score < floor
         if below_floor or len({_unit(c) for c, _ in chosen} | {_unit(candidate)}) > settings.max_quotes:
             break
         if not _repeats(candidate, chosen):

@@ -35,13 +35,17 @@ def test_a_question_scored_alone_quotes_nothing_below_the_floor():
     assert answer.refused and answer.citations == []
 
 
-def test_a_follow_up_scored_with_its_conversation_quotes_its_best_sentence():
+@pytest.mark.parametrize("margin, quoted", [
+    (4.0, ["The trial used 0.8 mg/kg over 40 minutes [2].", "Patients had more days abstinent."]),
+    (0.5, ["The trial used 0.8 mg/kg over 40 minutes [2]."]),
+])
+def test_a_follow_up_scored_with_its_conversation_quotes_within_the_margin_whatever_the_floor(margin, quoted):
     # Scores of (question + the latest exchange) run lower than the floor's scale: the fitted
-    # decision, which already judged the best sentence, is what counts; the rest keep the floor.
-    state = _state("How was it given? Who ran the trial? Grabski", own_words_rescore=0)
+    # decision, which already judged the best sentence, is what counts; the margin bounds the rest.
+    state = _state("How was it given? Who ran the trial? Grabski", own_words_rescore=0, quote_margin=margin)
     answer = extractive(state, _refusal())
     assert not answer.refused
-    assert [c.quote for c in answer.citations] == ["The trial used 0.8 mg/kg over 40 minutes [2]."]
+    assert [c.quote for c in answer.citations] == quoted
 
 
 class ScoresByWords:
