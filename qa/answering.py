@@ -132,7 +132,8 @@ def _retrieve(state: dict) -> dict:
             found = conversation_candidates(
                 index, embedder, state["standalone"], conversation, weights,
                 settings.dense_k, settings.keyword_k, settings.rrf_k, settings.rerank_depth, lean,
-                get_discussed_model() if settings.discussed_weight else None,
+                get_discussed_model() if settings.discussed_weight or settings.discussed_chunks else None,
+                settings.discussed_chunks,
             )
             state["candidates"] = [index.chunks[position] for position in found.positions]
             state["follow_up"], state["discussed"] = found.lean, found.discussed

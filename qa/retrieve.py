@@ -110,10 +110,14 @@ def conversation_candidates(
     depth: int,
     lean: Callable[[dict[str, float]], float] | None = None,
     discussed: DiscussedModel | None = None,
+    discussed_chunks: int = 0,
 ) -> ConversationSearch:
     """Chunk positions for `question` asked in `conversation`, how much it leans on the
     conversation (`lean` of the `qa.follow_up` features; 1 without `lean`) and those features;
-    with `discussed`, which documents the question is about (`qa.discussed`).
+    with `discussed`, which documents the question is about (`qa.discussed`), and when one is
+    likelier than all the others together, its `discussed_chunks` best chunks for the question's
+    own words join the pool ("Where did he attend college?": the conversation found the story,
+    the question's words find the passage in it).
 
     Dense and BM25 search with the question (weight 1) and the recent exchanges (`weights[i]`
     for the i-th newest, times the lean), fused by reciprocal rank; chunks of the documents the
@@ -159,7 +163,26 @@ def conversation_candidates(
             index, alone_scores, alone_dense, exchange_scores, exchange_vectors, answers, dense_k, leaning
         )
         probabilities = discussed.probabilities(documents)
-    return ConversationSearch(ranked[:depth], leaning, features, documents, probabilities)
+    pool = with_discussed_chunks(
+        ranked[:depth], depth, alone_scores, lambda position: index.chunks[position].source, probabilities, discussed_chunks
+    )
+    return ConversationSearch(pool, leaning, features, documents, probabilities)
+
+
+def with_discussed_chunks(pool: list[int], depth: int, own_scores: dict[int, float], source_of: Callable[[int], str],
+                          probabilities: dict[str, float], count: int) -> list[int]:
+    """`pool` (at most `depth` chunks) with the `count` chunks of the likeliest discussed document
+    that score best for the question's own words (`own_scores`, BM25), taking the places of its
+    last ones when it is full; unchanged unless that document is likelier than all others together."""
+    if not count or not probabilities:
+        return pool
+    likeliest = max(probabilities, key=probabilities.get)
+    if probabilities[likeliest] <= 0.5:
+        return pool
+    ranked = sorted(own_scores.items(), key=lambda item: (-item[1], item[0]))
+    extra = [p for p, score in ranked if score > 0 and source_of(p) == likeliest][:count]
+    extra = [p for p in extra if p not in pool]
+    return pool[: max(0, min(len(pool), depth - len(extra)))] + extra
 
 
 def _opening(text: str) -> str:

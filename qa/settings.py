@@ -77,6 +77,11 @@ class Settings(IngestSettings):
         "log-ratio of their document's probability of being the one the conversation is about to the likeliest's "
         "(qa/models/discussed.json); 0 ignores it.",
     )
+    discussed_chunks: int = Field(
+        2, ge=0, le=10,
+        description="During a conversation, when one document is likelier than all others together to be the one "
+        "discussed, its this many best chunks for the question's own words join the passages reranked.",
+    )
     answerability_threshold: float | None = Field(
         None,
         ge=0.0,

@@ -123,3 +123,17 @@ def test_hybrid_puts_the_dakwar_chunk_first_for_the_condensed_cocaine_follow_up(
     _, _, hybrid = retrievers
     first = hybrid.invoke("What dose of ketamine was used in the cocaine trial?")[0]
     assert "Dakwar et al." in first.page_content
+
+
+def test_the_likeliest_discussed_documents_best_chunks_for_the_question_join_the_pool():
+    from qa.retrieve import with_discussed_chunks
+
+    source = {0: "a", 1: "a", 2: "b", 3: "b", 4: "b", 5: "c"}.get
+    own = {3: 2.0, 4: 5.0, 2: 0.5, 5: 9.0}
+    sure, unsure = {"b": 0.8, "a": 0.2}, {"b": 0.5, "a": 0.5}
+    assert with_discussed_chunks([0, 1, 5], 3, own, source, sure, 2) == [0, 4, 3]  # b's best two take the last places
+    assert with_discussed_chunks([4, 0, 1], 3, own, source, sure, 2) == [4, 0, 3]  # one already there
+    assert with_discussed_chunks([0, 1, 5], 3, own, source, unsure, 2) == [0, 1, 5]  # no document likelier than the rest
+    assert with_discussed_chunks([0, 1, 5], 3, own, source, sure, 0) == [0, 1, 5]
+    assert with_discussed_chunks([0, 1, 5], 3, {}, source, sure, 2) == [0, 1, 5]  # the question's own words match nothing
+    assert with_discussed_chunks([0, 1], 4, own, source, sure, 2) == [0, 1, 4, 3]  # room left: nothing is dropped
