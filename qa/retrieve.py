@@ -5,7 +5,9 @@ What it does: three LangChain retrievers over a `LoadedIndex` — `DenseRetrieve
 is the sum of 1/(rrf_k + rank) over the lists it appears in). Each returns LangChain `Document`s
 whose metadata carries the chunk's `position` in the index and its score.
 `conversation_candidates` searches with the question and the recent exchanges of a conversation
-together (each weighted; the question counts most) and prefers the documents it has cited.
+together (each weighted; the question counts most), prefers the documents it has cited, and adds
+the passages of the document it is clearly about that match the question's own words
+(`with_discussed_chunks`, the document from `qa.discussed`).
 What it does not: rerank or decide anything about relevance (see `rerank` and `answerability`).
 """
 
@@ -179,9 +181,9 @@ def with_discussed_chunks(pool: list[int], depth: int, own_scores: dict[int, flo
     likeliest = max(probabilities, key=probabilities.get)
     if probabilities[likeliest] <= 0.5:
         return pool
-    ranked = sorted(own_scores.items(), key=lambda item: (-item[1], item[0]))
-    extra = [p for p, score in ranked if score > 0 and source_of(p) == likeliest][:count]
-    extra = [p for p in extra if p not in pool]
+    in_it = sorted(((p, score) for p, score in own_scores.items() if score > 0 and source_of(p) == likeliest),
+                   key=lambda item: (-item[1], item[0]))
+    extra = [p for p, _ in in_it[:count] if p not in pool]
     return pool[: max(0, min(len(pool), depth - len(extra)))] + extra
 
 
