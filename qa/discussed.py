@@ -59,12 +59,12 @@ def answer_pattern(answer: str, has_term) -> re.Pattern | None:
 
 
 def document_features(index, question_bm25: dict[int, float], question_dense: list[tuple[int, float]],
-                      exchange_bm25: list[dict[int, float]], exchange_vectors, answers: list[str],
-                      dense_k: int, lean: float) -> dict[str, dict[str, float]]:
+                      exchange_bm25: list[dict[int, float]], exchange_dense: list[list[tuple[int, float]]],
+                      answers: list[str], lean: float) -> dict[str, dict[str, float]]:
     """Features of each candidate document, by source, from the searches already made: the
-    question's BM25 scores (chunk position → score) and dense hits, each exchange's BM25 scores
-    (newest first); the exchanges' openings' vectors are searched here. `answers`: the assistant's
-    words of each exchange, newest first. "together" sums the question's and the exchanges' BM25."""
+    question's BM25 scores (chunk position → score) and dense hits, and each exchange's (newest
+    first; dense: its opening's vector). `answers`: the assistant's words of each exchange, newest
+    first. "together" sums the question's and the exchanges' BM25."""
     together_scores = dict(question_bm25)
     for scores in exchange_bm25:
         for position, score in scores.items():
@@ -77,7 +77,7 @@ def document_features(index, question_bm25: dict[int, float], question_dense: li
     for n in range(EXCHANGES):
         if n < len(exchange_bm25):
             bm25 = _best_per_document(index, exchange_bm25[n].items())
-            dense = _best_per_document(index, index.dense(exchange_vectors[n], dense_k))
+            dense = _best_per_document(index, exchange_dense[n] if n < len(exchange_dense) else [])
             pattern = answer_pattern(answers[n] if n < len(answers) else "", index.bm25.has_form_of)
         else:
             bm25, dense, pattern = {}, {}, None

@@ -25,7 +25,7 @@ import numpy as np
 
 from ingest.embed import Embedder
 from qa.conversation import Conversation
-from qa.discussed import DiscussedModel, document_features
+from qa.discussed import EXCHANGES, DiscussedModel, document_features
 from qa.follow_up import CONVERSATION_DOCUMENTS, follow_up_features
 from qa.index import LoadedIndex
 
@@ -139,8 +139,9 @@ def conversation_candidates(
     for (_, weight), scores in zip(exchanges, exchange_scores):
         for position, score in scores.items():
             context_scores[position] = context_scores.get(position, 0.0) + weight * score
+    context_dense = index.dense(_unit(context_vector), dense_k)
     about = _sources_of(index, reciprocal_rank_fusion(
-        [[p for p, _ in index.dense(_unit(context_vector), dense_k)], _best(context_scores, keyword_k)], rrf_k
+        [[p for p, _ in context_dense], _best(context_scores, keyword_k)], rrf_k
     ), CONVERSATION_DOCUMENTS) | set(conversation.sources)
     features = follow_up_features(
         question, question_vector, exchange_vectors[0],
@@ -161,9 +162,11 @@ def conversation_candidates(
     ranked = [p for p, _ in sorted(fused.items(), key=lambda item: -item[1])]
     documents, probabilities = {}, {}
     if discussed is not None:
-        documents = document_features(
-            index, alone_scores, alone_dense, exchange_scores, exchange_vectors, answers, dense_k, leaning
-        )
+        # With one exchange, the conversation's vector is that exchange's (unit vectors): its search is made.
+        exchange_dense = [context_dense] if len(exchanges) == 1 else [
+            index.dense(vector, dense_k) for vector in exchange_vectors[:EXCHANGES]
+        ]
+        documents = document_features(index, alone_scores, alone_dense, exchange_scores, exchange_dense, answers, leaning)
         probabilities = discussed.probabilities(documents)
     pool = with_discussed_chunks(
         ranked[:depth], depth, alone_scores, lambda position: index.chunks[position].source, probabilities, discussed_chunks

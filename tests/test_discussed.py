@@ -53,7 +53,7 @@ def test_features_measure_each_candidate_against_the_question_and_each_exchange(
     question, exchange = "Where did he bury it?", "What did Rex find? a bone"
     features = document_features(
         index, index.bm25.scores(question), index.dense(np.array([0.6, 0.8]), 2), [index.bm25.scores(exchange)],
-        np.array([[1.0, 0.0]]), ["a bone"], dense_k=2, lean=0.5,
+        [index.dense(np.array([1.0, 0.0]), 2)], ["a bone"], lean=0.5,
     )
     assert set(features) == {"dog.txt", "ship.txt"}
     dog, ship = features["dog.txt"], features["ship.txt"]
@@ -88,7 +88,7 @@ def test_the_shipped_model_stays_with_the_exchange_only_when_the_question_leans_
     question, exchange = "When did it leave?", "What did Rex find? a bone"
     features = document_features(
         index, index.bm25.scores(question), index.dense(np.array([0.3, 0.5]), 2), [index.bm25.scores(exchange)],
-        np.array([[1.0, 0.0]]), ["a bone"], dense_k=2, lean=lean,
+        [index.dense(np.array([1.0, 0.0]), 2)], ["a bone"], lean=lean,
     )
     model = DiscussedModel.load()
     assert set(model.weights) == set(FEATURES)
