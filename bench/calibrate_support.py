@@ -133,8 +133,36 @@ def dev_markdown(rows, model, choice, scorer) -> list[str]:
                 f"| {source} | {cut:.2f} | {balanced_accuracy(said, gold):.3f} | {precision:.3f} | {recall:.3f} | "
                 f"{sum(negatives) / len(negatives):.0%} |"
             )
+    lines += fitting_operating_points([r for r in rows if r.part == "fit"], choice)
     weights = ", ".join(f"{name} {w:+.2f}" for name, w in zip(__import__('qa.eval.judge', fromlist=['FEATURES']).FEATURES, model.weights))
     lines += ["", f"Weights of the standardised signals: {weights}; bias {model.bias:+.2f}."]
+    return lines
+
+
+def fitting_operating_points(fit_rows, choice) -> list[str]:
+    """The judge's verdicts on the fitting part, out of fold, at thresholds around the chosen one,
+    and whether any threshold meets both begin-dev goals there (where a threshold may be chosen)."""
+    from bench.support_fit import operating_points
+
+    cuts = tuple(round(0.1 * i, 1) for i in range(2, 9))
+    points = operating_points(fit_rows, choice["out_of_fold"], cuts)
+    lines = [
+        "",
+        f"The same judge on the fitting part, out of fold ({choice['folds']} folds, L2 {choice['l2']:g}): "
+        "balanced accuracy / precision on \"supported\" at each threshold. A threshold may only be chosen here.",
+        "",
+        "| source | " + " | ".join(f"{cut:.1f}" for cut in cuts) + " |",
+        "|---|" + "---:|" * len(cuts),
+    ]
+    for source, row in points.items():
+        lines.append(f"| {source} | " + " | ".join(f"{b:.3f} / {p:.3f}" for _, b, p, _ in row) + " |")
+    balanced_goal, precision_goal = GOALS["begin-dev"]
+    both = [t for t, b, p, _ in points["begin-dev"] if b >= balanced_goal and p >= precision_goal]
+    lines += [
+        "",
+        f"Thresholds meeting both begin-dev goals (balanced accuracy ≥ {balanced_goal}, precision ≥ {precision_goal}) "
+        "on the fitting part: " + (", ".join(f"{t:.1f}" for t in both) if both else "**none**") + ".",
+    ]
     return lines
 
 

@@ -7,6 +7,8 @@ What it does:
   threshold are chosen by 5-fold cross-validation on the fitting rows (folds by a hash of the
   id, so fixed): the pair with the best mean balanced accuracy over the dev sources of the
   out-of-fold verdicts (vetoed rows count as "unsupported", as in the support check).
+- `operating_points(rows, probabilities, thresholds)`: balanced accuracy, precision and recall on
+  "supported" per dev source at each threshold - what a stricter or looser threshold would give.
 What it does not: see the kept-out rows (the caller passes fitting rows only) or load data.
 """
 
@@ -18,7 +20,7 @@ from collections import Counter
 import numpy as np
 
 from bench.logistic import fit_logistic
-from qa.eval.agreement import balanced_accuracy
+from qa.eval.agreement import balanced_accuracy, precision_recall
 from qa.eval.judge import FEATURES, SupportModel
 
 L2_GRID = (0.01, 0.1, 1.0, 10.0)
@@ -81,14 +83,28 @@ def fit_model(rows) -> tuple[SupportModel, dict]:
     """The model fitted on all `rows` (the fitting part) with the cross-validated L2 strength and
     threshold, and a record of the choice."""
     best = (-1.0, None, None)
-    table = {}
+    by_l2 = {}
     for l2 in L2_GRID:
-        probabilities = out_of_fold(rows, l2)
+        by_l2[l2] = probabilities = out_of_fold(rows, l2)
         for threshold in THRESHOLDS:
             score = cv_score(rows, probabilities, threshold)
-            table[(l2, threshold)] = score
             if score > best[0] + 1e-12:
                 best = (score, l2, threshold)
     score, l2, threshold = best
     model = _fit([row for row in rows if row.values is not None], l2, threshold)
-    return model, {"l2": l2, "threshold": threshold, "cv_balanced_accuracy": round(score, 4), "folds": FOLDS}
+    choice = {"l2": l2, "threshold": threshold, "cv_balanced_accuracy": round(score, 4), "folds": FOLDS}
+    return model, {**choice, "out_of_fold": by_l2[l2]}
+
+
+def operating_points(rows, probabilities, thresholds=THRESHOLDS) -> dict[str, list[tuple[float, float, float, float]]]:
+    """Per dev source, `(threshold, balanced accuracy, precision, recall)` of the verdicts at each
+    threshold (vetoed rows are "unsupported")."""
+    points = {}
+    for source in DEV_SOURCES:
+        index = [i for i, row in enumerate(rows) if row.source == source]
+        gold = [rows[i].supported for i in index]
+        for threshold in thresholds:
+            said = verdicts([rows[i] for i in index], [probabilities[i] for i in index], threshold)
+            precision, recall = precision_recall(said, gold)
+            points.setdefault(source, []).append((threshold, balanced_accuracy(said, gold), precision, recall))
+    return points

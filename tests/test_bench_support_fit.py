@@ -4,13 +4,14 @@ cross-validated choice, and that the shipped weights are what the script fits.""
 from __future__ import annotations
 
 import json
+import math
 import random
 
 import numpy as np
 import pytest
 
 from bench.support_data import DEV, Row, part
-from bench.support_fit import fit_model
+from bench.support_fit import fit_model, operating_points
 from qa.eval.judge import FEATURES, MODEL_FILE
 
 
@@ -39,6 +40,20 @@ def test_fit_model_is_reproducible_and_learns_the_signal():
     assert model == again
     assert model.weights[FEATURES.index("cover3")] > 0.5
     assert choice["cv_balanced_accuracy"] > 0.8 and 0 < choice["threshold"] < 1
+    assert len(choice["out_of_fold"]) == len(rows)
+
+
+def test_operating_points_count_vetoed_rows_as_unsupported():
+    rows = [
+        Row("a", "begin-dev", "c", ["p"], True, "fit", False, {}),
+        Row("b", "begin-dev", "c", ["p"], True, "fit", True, None),  # vetoed: never "supported"
+        Row("c", "begin-dev", "c", ["p"], False, "fit", False, {}),
+        Row("d", "wice-dev", "c", ["p"], False, "fit", False, {}),
+    ]
+    points = operating_points(rows, [0.9, float("nan"), 0.6, 0.2], thresholds=(0.5, 0.7))
+    # at 0.5: "a" and "c" said supported -> precision 1/2, recall 1/2, balanced (0.5 + 0) / 2
+    assert points["begin-dev"] == [(0.5, 0.25, 0.5, 0.5), (0.7, 0.75, 1.0, 0.5)]
+    assert math.isnan(points["wice-dev"][0][1])  # one class only: no balanced accuracy
 
 
 @pytest.mark.slow  # measures every dev label with the real cross-encoder (cached in .cache/support/)
