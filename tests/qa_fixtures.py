@@ -4,7 +4,7 @@
 with the real embedder and the default chunking. Test modules import the fixture with
 `from qa_fixtures import corpus_index`; pytest registers an imported fixture once per module, so the
 build itself is cached here, at module level, and runs once per session whatever the number of
-modules using it.
+modules using it. `assert_verbatim` and `assert_refusal` are the checks every answer must pass.
 """
 
 from __future__ import annotations
@@ -57,3 +57,26 @@ def loaded_index(corpus_index):
     from qa.settings import Settings
 
     return get_index(Settings(index=corpus_index))
+
+
+def assert_verbatim(answer, index_dir) -> None:
+    """Every quote of `answer` is the stored text at its offsets, inside its passage, and is in
+    the answer text with its marker."""
+    from qa.index import get_index
+    from qa.settings import Settings
+
+    index = get_index(Settings(index=index_dir))
+    for citation in answer.citations:
+        text = index.document(citation.source)["text"]
+        assert text[citation.start : citation.end] == citation.quote
+        assert citation.passage_start <= citation.start < citation.end <= citation.passage_end
+        assert f"{citation.quote} [{citation.n}]" in answer.answer
+
+
+def assert_refusal(answer) -> None:
+    """`answer` is the constant refusal, with no sources."""
+    from qa import REFUSAL
+
+    assert answer.refused is True
+    assert answer.answer == REFUSAL
+    assert answer.citations == []

@@ -1,18 +1,25 @@
 """qa.answering: `ask()` and `qa.chain` end to end, with the real embedder and cross-encoder on an
-index of the corpus built for this session."""
+index of the corpus built for this session (bad input: `test_ask_bad_input.py`)."""
 
 from __future__ import annotations
 
 import pytest
 
 from conftest import block_network
-from ingest.store import IndexMissing
-from qa import REFUSAL, Answer
-from qa.answering import QAChain, ask, chain, clean_question
+from qa import Answer
+from qa.answering import QAChain, ask, chain
 from qa.index import get_index
 from qa.policy import PERSONAL_ADVICE_NOTICE
 from qa.settings import Settings
-from qa_fixtures import DAKWAR_SENTENCE, DOSE_QUESTION, DOSE_QUOTE, corpus_index, loaded_index  # noqa: F401
+from qa_fixtures import (  # noqa: F401
+    DAKWAR_SENTENCE,
+    DOSE_QUESTION,
+    DOSE_QUOTE,
+    assert_refusal,
+    assert_verbatim,
+    corpus_index,
+    loaded_index,
+)
 
 EVIDENCE = "ketamine-sud-evidence-by-condition.txt"
 OFF_TOPIC = "What is the capital of France?"
@@ -56,21 +63,6 @@ def offline_answer(corpus_index) -> tuple[Answer, list[str]]:
     with block_network() as attempts:
         answer = ask("dose\x00 of ketamine in the alcohol trial?", index=corpus_index)
     return answer, attempts
-
-
-def assert_verbatim(answer: Answer, index_dir) -> None:
-    index = get_index(Settings(index=index_dir))
-    for citation in answer.citations:
-        text = index.document(citation.source)["text"]
-        assert text[citation.start : citation.end] == citation.quote
-        assert citation.passage_start <= citation.start < citation.end <= citation.passage_end
-        assert f"{citation.quote} [{citation.n}]" in answer.answer
-
-
-def assert_refusal(answer: Answer) -> None:
-    assert answer.refused is True
-    assert answer.answer == REFUSAL
-    assert answer.citations == []
 
 
 # -- answers and refusals ----------------------------------------------------------------------------
@@ -149,76 +141,6 @@ def test_a_quoted_list_lead_in_brings_its_items_even_with_max_quotes_one(corpus_
     assert quotes[-1] == "Withdrawal symptoms when stopping use" and len(quotes) == 6
 
 
-# -- bad input ---------------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("question", ["", "   ", "\n\t ", "\x00\x01"])
-def test_an_empty_question_is_a_value_error(corpus_index, question):
-    with pytest.raises(ValueError, match="empty"):
-        ask(question, index=corpus_index)
-
-
-def test_a_question_that_is_not_text_is_a_value_error(corpus_index):
-    with pytest.raises(ValueError, match="must be text"):
-        ask(None, index=corpus_index)
-
-
-def test_a_question_over_2000_characters_is_a_value_error(corpus_index):
-    with pytest.raises(ValueError, match=r"too long \(2001 characters; the limit is 2000\)"):
-        ask("a" * 2001, index=corpus_index)
-
-
-def test_clean_question_limits():
-    assert clean_question("x" * 2000, 2000) == "x" * 2000
-    assert clean_question("  dose\x00 of\u200b ketamine\x7f?  ", 2000) == "dose of ketamine ?"
-
-
-def test_a_question_of_exactly_2000_characters_is_answered_or_refused(corpus_index):
-    question = (DOSE_QUESTION + " ") * 40
-    answer = ask(question[:2000], index=corpus_index)
-    assert isinstance(answer, Answer)
-
-
-def test_control_characters_are_stripped(offline_answer):
-    answer, _ = offline_answer
-    assert answer.question == "dose of ketamine in the alcohol trial?"
-    assert answer.refused is False
-    assert DOSE_QUOTE in answer.answer
-
-
-@pytest.mark.parametrize(
-    "question",
-    [
-        "!!!??? ### @@@ ~~~ ¯\\_(ツ)_/¯ 💊💊 氯胺酮的剂量是多少？",
-        "¿Qué dosis de ketamina se usó en el ensayo sobre el alcohol?",
-    ],
-)
-def test_symbol_soup_and_other_languages_get_an_answer_or_a_refusal(corpus_index, question):
-    answer = ask(question, index=corpus_index, rerank_depth=4)
-    assert isinstance(answer, Answer)
-    if answer.refused:
-        assert_refusal(answer)
-    else:
-        assert answer.citations
-        assert_verbatim(answer, corpus_index)
-
-
-def test_a_missing_index_says_to_run_ingest(tmp_path):
-    with pytest.raises(IndexMissing, match="python -m ingest"):
-        ask(DOSE_QUESTION, index=tmp_path / "no-index")
-    assert not (tmp_path / "no-index").exists()  # asking never creates an index
-
-
-def test_an_empty_index_says_to_run_ingest(tmp_path):
-    from ingest.pipeline import run_ingest
-    from ingest.settings import IngestSettings
-
-    (tmp_path / "docs").mkdir()
-    run_ingest([tmp_path / "docs"], IngestSettings(index=tmp_path / "idx"), progress=False)
-    with pytest.raises(IndexMissing, match="empty.*python -m ingest"):
-        ask(DOSE_QUESTION, index=tmp_path / "idx")
-
-
 # -- the Runnable ------------------------------------------------------------------------------------
 
 
@@ -265,6 +187,13 @@ def test_chain_rejects_other_input_types():
 
 
 # -- offline -----------------------------------------------------------------------------------------
+
+
+def test_control_characters_are_stripped(offline_answer):
+    answer, _ = offline_answer
+    assert answer.question == "dose of ketamine in the alcohol trial?"
+    assert answer.refused is False
+    assert DOSE_QUOTE in answer.answer
 
 
 def test_ask_works_with_network_sockets_blocked(offline_answer):
