@@ -1,11 +1,14 @@
 """The external dev sets (`../shared/data/dev/`) and the golden set as one kind of case, with their splits.
 
-What it does: `load_set(name)` reads `squad2`, `coqa` or `golden` into `DevCase`s; `split_of(case)`
+What it does: `load_set(name)` reads `squad2`, `coqa`, `medquad` or `golden` into `DevCase`s; `split_of(case)`
 says whether a case may be fit on (`fit`) or is kept out of all fitting (`kept`):
 - squad2: by article — every fourth article in name order, from the second (4 of 16), is kept
   out. An unanswerable case names no article, so it belongs to the article BM25 ranks first for
   its question among the 16 (the article it was written from, for all but a few);
 - coqa: by story — a story whose name hashes (sha1) to 0 modulo 3 is kept out (about a third);
+- medquad: the same, by the topic's page (`gold_doc`, or `topic_document` for a near-miss
+  question, whose page is in the corpus without the section that answered it); an absent
+  topic's question by its id;
 - golden: never fit on (it is the project's regression test), so every case is `kept`.
 `shift` and `follow` are built from squad2 (see `SETS`) and split by its articles.
 `index_for(name)` builds or refreshes a cached index of the set's corpus under `.bench-index/`.
@@ -16,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import replace, dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -23,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 DEV = ROOT.parent / "shared" / "data" / "dev"
 CACHE = ROOT / ".bench-index"
-SETS = ("squad2", "coqa", "golden", "shift", "follow")
+SETS = ("squad2", "coqa", "medquad", "golden", "shift", "follow")
 # `shift` is derived from squad2: an answerable question asked after an exchange about another
 # article, so the conversation must be left behind (a topic shift). `follow` too: a question
 # (answerable or not) with a name turned into a pronoun, asked after an exchange that named it -
@@ -85,6 +89,7 @@ def load_set(name: str) -> list[DevCase]:
                 answers=tuple(raw.get("answers") or ()),
                 gold_doc=tuple(raw.get("gold_doc") or ()),
                 gold_text=tuple(raw.get("gold_text") or ()),
+                extra={"qtype": raw["qtype"]} if "qtype" in raw else {},
             )
         )
     return cases
@@ -165,8 +170,34 @@ def split_of(case: DevCase) -> str:
         return "kept"
     if case.set in ("squad2", "shift", "follow"):
         return "kept" if article_of(case) in squad_kept_articles() else "fit"
-    story = case.gold_doc[0] if case.gold_doc else case.id.split("|")[0]
+    story = case.gold_doc[0] if case.gold_doc else (topic_document(case) if case.set == "medquad" else None) or case.id.split("|")[0]
     return "kept" if int(hashlib.sha1(story.encode()).hexdigest(), 16) % 3 == 0 else "fit"
+
+
+@lru_cache(maxsize=None)
+def _page_titles(name: str) -> tuple[tuple[str, str], ...]:
+    """(lower-cased title, file name) of each page of a corpus, longest title first."""
+    pages = []
+    for path in sorted(corpus_folder(name).glob("*.txt")):
+        with path.open(encoding="utf-8") as handle:
+            title = handle.readline().strip().lower()
+        if title:
+            pages.append((title, path.name))
+    return tuple(sorted(pages, key=lambda page: -len(page[0])))
+
+
+def topic_document(case: DevCase) -> str | None:
+    """The page a question is about: its gold document, or (a medquad near-miss question) the page
+    whose title the question names, the longest such title; None for a topic the corpus lacks."""
+    if case.gold_doc:
+        return case.gold_doc[0]
+    if case.set != "medquad" or case.kind == "medquad-absent":
+        return None
+    question = f" {' '.join(re.findall(r'[a-z0-9]+', case.question.lower()))} "
+    for title, name in _page_titles(case.set):
+        if f" {' '.join(re.findall(r'[a-z0-9]+', title))} " in question:
+            return name
+    return None
 
 
 def select(cases: list[DevCase], split: str = "kept", limit: int | None = None, kinds: set[str] | None = None) -> list[DevCase]:

@@ -12,6 +12,10 @@ ms — writes it to BENCHMARKS.md (section `suite`, or `suite-LABEL` with `--lab
 By default it runs the kept-out part of each set (see `bench.devsets.split_of`), which no
 fitting or threshold choice has seen. `--set` overrides a `Settings` field for every question
 (ablations). For golden, hit is must-include recall (the share of expected facts found).
+`--single-doc` asks each coqa or medquad case on an index of its topic's document alone
+(`bench.devsets.topic_document`; cases without one are left out), so that the figures can be
+laid beside the full corpus's: the same question about the same passage should get the same
+decision whatever else the index holds.
 What it does not: fit anything (see `bench.fit_answerability`) or run in `make test` (a smoke
 test runs a few cases of each set).
 """
@@ -25,7 +29,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bench.devsets import CACHE, SETS, DevCase, index_for, load_set, select
+from bench.devsets import CACHE, SETS, DevCase, corpus_folder, index_for, load_set, select, topic_document
 from qa.eval.cases import ask_turn_by_turn
 from qa.eval.dev_metrics import is_doc_hit, is_hit
 from qa.eval.metrics import must_include_hits
@@ -68,24 +72,55 @@ def score(case: DevCase, answer, ms: float) -> Outcome:
     return outcome
 
 
+SINGLE_DOC_SETS = ("coqa", "medquad")
+
+
+def single_document_index(name: str, document: str) -> Path:
+    """A cached index of one document of set `name`'s corpus."""
+    from ingest.manifest import MANIFEST_NAME
+    from ingest.pipeline import run_ingest
+    from ingest.settings import IngestSettings
+
+    folder = CACHE / "single" / name / Path(document).stem
+    if not (folder / MANIFEST_NAME).exists():
+        run_ingest([corpus_folder(name) / document], IngestSettings(index=folder), progress=False)
+    return folder
+
+
 def run_set(name: str, split: str = "kept", limit: int | None = None, overrides: dict | None = None,
-            kinds: set[str] | None = None, progress: bool = True, index: Path | None = None) -> list[Outcome]:
-    """Ask the selected cases of set `name` on its cached index (or on `index`) and score them."""
+            kinds: set[str] | None = None, progress: bool = True, index: Path | None = None,
+            single_doc: bool = False) -> list[Outcome]:
+    """Ask the selected cases of set `name` on its cached index (or on `index`, or with
+    `single_doc` on an index of each case's own document) and score them."""
     from qa import ask
 
     cases = select(load_set(name), split, limit, kinds)
-    index = index or index_for(name, progress=progress)
+    if single_doc:
+        cases = [c for c in cases if topic_document(c)]
+    else:
+        index = index or index_for(name, progress=progress)
     outcomes = []
     iterator = cases
     if progress:
         from tqdm import tqdm
 
-        iterator = tqdm(cases, desc=name, unit="case")
+        iterator = tqdm(cases, desc=name + (" (one document)" if single_doc else ""), unit="case")
     for case in iterator:
+        where = single_document_index(name, topic_document(case)) if single_doc else index
         began = time.perf_counter()
-        answer = ask_case(case, ask, index=index, **(overrides or {}))
+        answer = ask_case(case, ask, index=where, **(overrides or {}))
         outcomes.append(score(case, answer, (time.perf_counter() - began) * 1000))
+        if single_doc:
+            _forget_indexes()
     return outcomes
+
+
+def _forget_indexes() -> None:
+    """Drop the loaded indexes: a single-document run opens hundreds."""
+    import qa.index
+
+    with qa.index._INDEXES_LOCK:
+        qa.index._INDEXES.clear()
 
 
 def summarise(outcomes: list[Outcome]) -> dict:
@@ -146,6 +181,20 @@ def by_answer_kind(outcomes: list[Outcome]) -> list[str]:
         yes_no = {a.strip(" .!").lower() for a in outcome.case.answers} & {"yes", "no"}
         groups.setdefault("yes/no" if yes_no else "other", []).append(outcome)
     return _group_table("question", groups)
+
+
+def by_case_kind(outcomes: list[Outcome]) -> list[str]:
+    """medquad: answerable questions, near-miss ones (the topic's page is there without the
+    section that answered) and absent topics apart; refusing the last is the easy part."""
+    groups: dict[str, list[Outcome]] = {}
+    for outcome in outcomes:
+        groups.setdefault(outcome.case.kind, []).append(outcome)
+    lines = ["| kind | cases | hit | refused |", "|---|---:|---:|---:|"]
+    for label, group in sorted(groups.items()):
+        f = summarise(group)
+        refused = sum(o.refused for o in group) / len(group)
+        lines.append(f"| {label} | {f['cases']} | {_cell(f['hit'])} | {_cell(refused)} |")
+    return lines
 
 
 def _group_table(heading: str, groups: dict[str, list[Outcome]]) -> list[str]:
@@ -212,6 +261,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, default=None, help="first N cases of each set (the files are shuffled)")
     parser.add_argument("--set", dest="overrides", action="append", default=[], metavar="FIELD=VALUE")
     parser.add_argument("--label", default="", help="write BENCHMARKS.md section suite-LABEL (default: suite)")
+    parser.add_argument("--single-doc", action="store_true",
+                        help=f"ask each case on an index of its own document alone ({', '.join(SINGLE_DOC_SETS)})")
     parser.add_argument("--no-write", action="store_true", help="print only")
     args = parser.parse_args(argv)
     # Checked here: argparse checks a list default against `choices` as one value, so no bare run works.
@@ -219,21 +270,28 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         parser.error(f"unknown set(s) {unknown}; the sets are: {', '.join(SETS)}")
     args.sets = args.sets or list(SETS)
+    if args.single_doc:
+        if not set(args.sets) <= set(SINGLE_DOC_SETS):
+            parser.error(f"--single-doc applies to {', '.join(SINGLE_DOC_SETS)} only")
+        args.label = args.label or "single-doc"
     overrides = parse_overrides(args.overrides)
 
     rows, notes = {}, []
     for name in args.sets:
         kinds = {"coqa-followup"} if name == "coqa" else None  # the ambiguous ones have no single answer
-        outcomes = run_set(name, args.split, args.limit, overrides, kinds)
-        rows[name] = summarise(outcomes)
+        outcomes = run_set(name, args.split, args.limit, overrides, kinds, single_doc=args.single_doc)
+        rows[name + (" (one document)" if args.single_doc else "")] = summarise(outcomes)
         save_outcomes(name, outcomes, args.label)
         if name in ("coqa", "golden"):
             notes += ["", f"{name} by earlier turns:", "", *by_history(outcomes)]
+        if name == "medquad":
+            notes += ["", "medquad by kind of question:", "", *by_case_kind(outcomes)]
         if name == "coqa":
             notes += ["", "coqa, yes/no questions apart:", "", *by_answer_kind(outcomes)]
     lines = [
         f"`python -m bench.suite {' '.join(args.sets)} --split {args.split}"
         + (f" --limit {args.limit}" if args.limit else "")
+        + (" --single-doc" if args.single_doc else "")
         + "".join(f" --set {item}" for item in args.overrides)
         + f"`. {machine_line()}.",
         "",

@@ -8,7 +8,7 @@ import shutil
 
 import pytest
 
-from bench.devsets import DEV, article_of, corpus_folder, load_set, select, split_of
+from bench.devsets import DEV, article_of, corpus_folder, load_set, select, split_of, topic_document
 from bench.suite import by_answer_kind, by_history, run_set, summarise, table
 
 pytestmark = pytest.mark.skipif(not DEV.exists(), reason="the dev sets (../shared/data/dev) are not here")
@@ -81,7 +81,7 @@ def test_a_name_becomes_a_pronoun_only_where_it_stands_alone():
     assert as_pronoun("What did Newcomen's engine pump?", "Newcomen's") is None
 
 
-@pytest.mark.parametrize("name", ["squad2", "coqa", "golden", "shift", "follow"])
+@pytest.mark.parametrize("name", ["squad2", "coqa", "medquad", "golden", "shift", "follow"])
 def test_suite_runs_ten_cases_of_each_set(tmp_path, name):
     kinds = {"coqa-followup"} if name == "coqa" else None
     cases = select(load_set(name), "kept", 10, kinds)
@@ -90,6 +90,8 @@ def test_suite_runs_ten_cases_of_each_set(tmp_path, name):
     elif name in ("shift", "follow"):  # the articles of the questions and of the exchanges before them
         before = {c.question: c for c in load_set("squad2")}
         documents = sorted({article_of(c) for c in cases} | {article_of(before[c.history[0]["content"]]) for c in cases})
+    elif name == "medquad":  # the pages the questions are about (an absent topic has none)
+        documents = sorted({topic_document(c) for c in cases if topic_document(c)})
     else:
         documents = sorted({article_of(c) if name == "squad2" else c.gold_doc[0] for c in cases})
     outcomes = run_set(name, "kept", 10, kinds=kinds, progress=False, index=_small_index(tmp_path, name, documents))
@@ -114,4 +116,40 @@ def test_an_unknown_set_is_an_error_that_names_the_sets(capsys):
 
     with pytest.raises(SystemExit) as exit_:
         main(["squad3"])
-    assert exit_.value.code == 2 and "the sets are: squad2, coqa, golden, shift, follow" in capsys.readouterr().err
+    assert exit_.value.code == 2 and "the sets are: squad2, coqa, medquad, golden, shift, follow" in capsys.readouterr().err
+
+
+def test_a_medquad_near_miss_question_is_about_the_page_its_title_names():
+    near_miss = [c for c in load_set("medquad") if c.kind == "medquad-nearmiss"]
+    found = [(c, topic_document(c)) for c in near_miss]
+    assert sum(page is not None for _, page in found) >= 0.9 * len(near_miss)
+    for case, page in found[:50]:
+        if page:
+            title = (corpus_folder("medquad") / page).read_text(encoding="utf-8").splitlines()[0]
+            assert title.lower() in case.question.lower()
+    assert all(topic_document(c) is None for c in load_set("medquad") if c.kind == "medquad-absent")
+
+
+def test_single_document_mode_asks_each_case_on_its_own_document(tmp_path, monkeypatch):
+    import bench.suite
+
+    monkeypatch.setattr(bench.suite, "CACHE", tmp_path)
+    outcomes = run_set("coqa", "kept", 3, kinds={"coqa-followup"}, progress=False, single_doc=True)
+    assert len(outcomes) == 3
+    for outcome in outcomes:
+        folder = tmp_path / "single" / "coqa" / outcome.case.gold_doc[0].rsplit(".", 1)[0]
+        assert (folder / "manifest.json").exists()
+        assert set(outcome.sources) <= set(outcome.case.gold_doc)
+
+
+def test_the_wording_variants_change_what_they_say_and_nothing_else():
+    from bench.wording import lower_without_mark, with_typo
+
+    assert lower_without_mark("Is Ketamine approved? ") == "is ketamine approved"
+    question = "Is ketamine approved for alcohol use disorder?"
+    typo = with_typo(question, "seed")
+    assert typo != question and len(typo) == len(question)
+    changed = [(a, b) for a, b in zip(question.split(), typo.split()) if a != b]
+    assert len(changed) == 1 and sorted(changed[0][0]) == sorted(changed[0][1]) and len(changed[0][0].strip("?")) >= 6
+    assert with_typo(question, "seed") == typo  # fixed by the seed
+    assert with_typo("Who is he?", "seed") is None
