@@ -1,15 +1,23 @@
-"""Training pairs for the answer head: (question, sentence, label) from squad2, without the chain.
+"""Training pairs for the answer head: (question, sentence, label) from squad2, medquad, coqa and follow, without the chain.
 
-What it does: for squad2 fit-split cases (skipping the first `skip`, which the answerability
+What it does: for a set's fit-split cases, after the first `SKIP[set]` (the cases the answerability
 model's fit uses, so its out-of-fold estimate stays honest), `collect_pairs` finds in the case's
-article the sentences BM25 ranks best for the question, scores the top `CANDIDATES` with the
-shipped cross-encoder, and keeps:
-- an answerable question with the sentence that holds its answer (label 1), and with the best
-  `NEGATIVES` scored sentences that do not (label 0: on topic, not an answer);
-- an unanswerable question with its best `NEGATIVES` scored sentences (label 0).
-Pairs are cached in `.bench-index/answer-pairs.jsonl` by case id. This costs a few cross-encoder
-runs per case, many times less than the chain, so the head sees thousands of cases.
-What it does not: train (see `bench.train_answer_head`).
+document the sentences BM25 ranks best for the question, scores the top `CANDIDATES` with the
+shipped cross-encoder (medquad and coqa: filled up in document order when BM25 finds fewer),
+and keeps the gold sentence (label 1, answerable cases) and the best
+`NEGATIVES` scored sentences that are not gold (label 0: on topic, not an answer). Per set:
+- squad2 and follow (squad2 questions with a pronoun): the case's article; gold is the sentence
+  that holds an answer (the one in `gold_text` when several do);
+- medquad: the question's page (a near-miss question's page by `topic_document`); gold is a page
+  sentence that is in `gold_text` (the kept section); a near-miss question's sentences are all
+  label 0 (on topic, other section);
+- coqa (`coqa-followup` cases only): the story; the question is asked as "previous question?
+  question" (`query_of`), since a follow-up is elliptic; gold is the sentence that holds the
+  `gold_text` rationale, else the answer.
+Pairs are cached by case id in `.bench-index/answer-pairs.jsonl` (squad2, the format it always
+had) and `.bench-index/answer-pairs-<set>.jsonl` (the others).
+What it does not: train (see `bench.train_answer_head`), read a kept-out case, or read the
+conversation of a coqa follow-up beyond the previous question.
 """
 
 from __future__ import annotations
@@ -19,19 +27,24 @@ from functools import lru_cache
 
 import numpy as np
 
-from bench.devsets import CACHE, article_of, corpus_folder, load_set, select
+from bench.devsets import CACHE, article_of, corpus_folder, load_set, select, topic_document
 from qa.eval.dev_metrics import normalise
 
 CANDIDATES = 6
 NEGATIVES = 2
+SETS = ("squad2", "medquad", "coqa", "follow")
+# Fit-split cases the answerability fit reads first (bench.fit_answerability): squad2's first
+# 1000 and 1200-1500 asked off-topic, medquad's 700, coqa's 400 follow-ups, follow's 400.
+SKIP = {"squad2": 1500, "medquad": 700, "coqa": 400, "follow": 400}
+KINDS = {"coqa": {"coqa-followup"}}
 
 
 @lru_cache(maxsize=32)
-def _article(name: str):
+def _document(corpus: str, name: str):
     from ingest.sentences import split_sentences
     from qa.bm25 import BM25
 
-    text = (corpus_folder("squad2") / name).read_text(encoding="utf-8")
+    text = (corpus_folder(corpus) / name).read_text(encoding="utf-8")
     sentences = [text[s.start : s.end] for s in split_sentences(text) if s.kind == "text" and s.end - s.start > 20]
     return sentences, BM25(sentences)
 
@@ -41,47 +54,94 @@ def _holds(sentence: str, answers) -> bool:
     return any(normalise(a) and f" {normalise(a)} " in said for a in answers)
 
 
+def _in_gold(sentence: str, gold_text) -> bool:
+    said = normalise(sentence)
+    return any(normalise(g) and (said in normalise(g) or normalise(g) in said) for g in gold_text)
+
+
+def query_of(case) -> str:
+    """The question the head reads: a coqa follow-up gets the previous question before it."""
+    if case.set == "coqa" and len(case.turns) > 1:
+        before = case.turns[-2].strip()
+        return f"{before if before.endswith('?') else before + '?'} {case.question}"
+    return case.question
+
+
+def document_of(case) -> str | None:
+    if case.set in ("squad2", "follow"):
+        return article_of(case)
+    return topic_document(case)
+
+
+def gold_sentences(case, sentences: list[str]) -> list[str]:
+    """The document's sentences that answer the case (none for an unanswerable case)."""
+    if not case.answerable:
+        return []
+    if case.set == "medquad":
+        return [s for s in sentences if _in_gold(s, case.gold_text)]
+    if case.set == "coqa":
+        return [s for s in sentences if _in_gold(s, case.gold_text)] or [s for s in sentences if _holds(s, case.answers)]
+    answer_sentences = [s for s in sentences if _holds(s, case.answers)]
+    return [s for s in answer_sentences if any(s in g or g in s for g in case.gold_text)] or answer_sentences
+
+
 def pairs_for(case, cross_encoder) -> list[dict]:
-    article = article_of(case)
-    sentences, bm25 = _article(article)
-    top = [sentences[i] for i, _ in bm25.top(case.question, CANDIDATES)]
+    document = document_of(case)
+    if document is None:
+        return []
+    sentences, bm25 = _document("squad2" if case.set == "follow" else case.set, document)
+    query = query_of(case)
+    top = [sentences[i] for i, _ in bm25.top(query, CANDIDATES)]
+    if case.set in ("medquad", "coqa"):  # an elliptic follow-up may share no word with its story
+        top += [s for s in sentences if s not in top][: CANDIDATES - len(top)]
     chosen: list[tuple[str, int]] = []
     if case.answerable:
-        answer_sentences = [s for s in sentences if _holds(s, case.answers)]
-        gold = [s for s in answer_sentences if any(s in g or g in s for g in case.gold_text)] or answer_sentences
+        gold = gold_sentences(case, sentences)
         if not gold:
             return []
         chosen.append((gold[0], 1))
-        top = [s for s in top if not _holds(s, case.answers)]
+        # Every gold sentence is kept out of the negatives; for squad2 any sentence with the answer is too.
+        top = [s for s in top if s not in gold and not (case.set in ("squad2", "follow") and _holds(s, case.answers))]
     if top:
-        scores = cross_encoder.score_pairs([(case.question, s) for s in top])
+        scores = cross_encoder.score_pairs([(query, s) for s in top])
         chosen += [(top[i], 0) for i in np.argsort(-scores)[:NEGATIVES]]
-    return [{"id": case.id, "article": article, "question": case.question, "sentence": sentence, "label": label}
+    return [{"id": case.id, "set": case.set, "article": document, "question": query, "sentence": sentence, "label": label}
             for sentence, label in chosen]
 
 
-def collect_pairs(skip: int, limit: int | None = None, progress: bool = True) -> list[dict]:
+def training_cases(name: str, skip: int | None = None, limit: int | None = None) -> list:
+    """The set's fit-split cases after the first `skip` (default `SKIP[name]`), the first `limit` of them."""
+    cases = select(load_set(name), "fit", kinds=KINDS.get(name))[SKIP[name] if skip is None else skip :]
+    return cases[:limit] if limit else cases
+
+
+def cache_path(name: str):
+    return CACHE / ("answer-pairs.jsonl" if name == "squad2" else f"answer-pairs-{name}.jsonl")
+
+
+def collect_pairs(name: str = "squad2", skip: int | None = None, limit: int | None = None, progress: bool = True) -> list[dict]:
     from tqdm import tqdm
 
     from qa.rerank import get_cross_encoder
 
-    cases = select(load_set("squad2"), "fit")[skip:]
-    cases = cases[:limit] if limit else cases
-    path = CACHE / "answer-pairs.jsonl"
+    cases = training_cases(name, skip, limit)
+    path = cache_path(name)
     done: dict[str, list[dict]] = {}
     if path.exists():
         for line in path.read_text(encoding="utf-8").splitlines():
             row = json.loads(line)
             done.setdefault(row["id"], [])
             if not row.get("empty"):
-                done[row["id"]].append(row)
-    cross_encoder = get_cross_encoder(2)
-    CACHE.mkdir(exist_ok=True)
-    with path.open("a", encoding="utf-8") as handle:
-        for case in tqdm([c for c in cases if c.id not in done], desc="answer pairs", unit="case", disable=not progress):
-            rows = pairs_for(case, cross_encoder)
-            done[case.id] = rows
-            for row in rows or [{"id": case.id, "empty": True}]:
-                handle.write(json.dumps(row) + "\n")
-            handle.flush()
+                done[row["id"]].append({"set": name, **row})
+    todo = [c for c in cases if c.id not in done]
+    if todo:
+        cross_encoder = get_cross_encoder(2)
+        CACHE.mkdir(exist_ok=True)
+        with path.open("a", encoding="utf-8") as handle:
+            for case in tqdm(todo, desc=f"answer pairs ({name})", unit="case", disable=not progress):
+                rows = pairs_for(case, cross_encoder)
+                done[case.id] = rows
+                for row in rows or [{"id": case.id, "empty": True}]:
+                    handle.write(json.dumps(row) + "\n")
+                handle.flush()
     return [row for case in cases for row in done.get(case.id, [])]
