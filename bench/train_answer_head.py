@@ -1,17 +1,20 @@
-"""Fine-tune the answer head: `python -m bench.train_answer_head [--epochs N] [--skip N] [--layers N]`.
+"""Fine-tune the answer head: `python -m bench.train_answer_head [--sets S ...] [--epochs N] [--limit N] [--layers N]`.
 
 What it does, reproducibly (seed 0, one thread order, data order fixed):
-1. takes the squad2 training pairs of `bench.answer_pairs` (fit split, after the first `--skip`
-   cases, which the answerability model is fit on; the kept-out articles are never read);
+1. takes the training pairs of `bench.answer_pairs` for each of `--sets` (default squad2, medquad,
+   coqa, follow: fit split, after the cases the answerability model is fit on, `SKIP`; the
+   kept-out articles, pages and stories are never read; `--limit` is per set);
 2. reads each pair once through the shipped int8 cross-encoder up to the layer below the head
    (the fourth: frozen, exactly as at answer time) and keeps the hidden states in memory;
 3. initialises the head (`qa.answer_head`) from the shipped model's dequantised top layers (eight,
    what the chain reads; `--layers N` tries a deeper head and only reports it) and
-   trains it with binary cross-entropy (AdamW), holding out the pairs of three of the fit
-   articles to pick the epoch by their AUROC;
-4. writes `qa/models/answer_head.npz` (int8 matrices, `qa.answer_head.save_stored`) and, to BENCHMARKS.md, the held-out AUROC of the
-   shipped score and of the fine-tuned head: per pair, and per question (a question's best pair
-   score, answerable vs not: what the answerability decision asks of the head).
+   trains it with binary cross-entropy (AdamW), holding out the pairs of some documents of each
+   corpus (`held_out`: articles, pages, stories; follow shares squad2's articles) to pick the
+   epoch by their pooled pair AUROC;
+4. writes `qa/models/answer_head.npz` (int8 matrices, `qa.answer_head.save_stored`) and, to
+   BENCHMARKS.md, each set's held-out AUROC of the shipped score and of the fine-tuned head: per
+   pair, and per question (a question's best pair score, answerable vs not: what the
+   answerability decision asks of the head; "–" for coqa, whose follow-ups are all answerable).
 What it does not: fit the answerability decision (see `bench.fit_answerability`).
 """
 
@@ -22,12 +25,14 @@ import time
 
 import numpy as np
 
-from bench.answer_pairs import collect_pairs
+import hashlib
+
+from bench.answer_pairs import SETS, collect_pairs
 from qa.eval.agreement import auroc
 from qa.answer_head import HEAD_PATH, TOP_LAYERS, dequantised_top_layers, load_weights, new_head, save_stored, weights_of
 
 SEED = 0
-HELD_OUT_ARTICLES = 3
+HELD_OUT_ARTICLES = 3  # per corpus, at least; a tenth of its documents when it has more than 30
 BATCH = 32
 
 
@@ -67,6 +72,39 @@ def question_auroc(scores: np.ndarray, positions: np.ndarray, pairs: list[dict])
     return auroc(np.array(list(best.values())), np.array([answerable[k] for k in best], dtype=float))
 
 
+def held_out(pairs: list[dict]) -> set[tuple[str, str]]:
+    """The (corpus, document) pairs held out: per corpus (follow reads squad2's articles, so an
+    article is held out for both), max(3, a tenth) of its documents, chosen by a hash of the
+    name: deterministic for a given list of pairs."""
+    by_corpus: dict[str, set[str]] = {}
+    for pair in pairs:
+        by_corpus.setdefault(_corpus(pair), set()).add(pair["article"])
+    held = set()
+    for corpus, documents in sorted(by_corpus.items()):
+        ranked = sorted(documents, key=lambda name: hashlib.sha1(name.encode()).hexdigest())
+        count = min(max(HELD_OUT_ARTICLES, len(ranked) // 10), len(ranked) - 1) if len(ranked) > 1 else 0
+        held |= {(corpus, name) for name in ranked[:count]}
+    return held
+
+
+def _corpus(pair: dict) -> str:
+    name = pair.get("set", "squad2")
+    return "squad2" if name == "follow" else name
+
+
+def per_set(scores: np.ndarray, positions: np.ndarray, pairs: list[dict], labels: np.ndarray) -> dict[str, tuple[float, float]]:
+    """Each set's (pair AUROC, question AUROC) over its pairs among `positions`."""
+    out = {}
+    for name in sorted({pairs[i].get("set", "squad2") for i in positions}):
+        mine = np.array([k for k, i in enumerate(positions) if pairs[i].get("set", "squad2") == name])
+        out[name] = (auroc(scores[mine], labels[positions[mine]]), question_auroc(scores[mine], positions[mine], pairs))
+    return out
+
+
+def _figures(figures: tuple[float, float]) -> str:
+    return " / ".join("–" if np.isnan(x) else f"{x:.3f}" for x in figures)
+
+
 def main(argv: list[str] | None = None) -> int:
     import torch
 
@@ -75,8 +113,8 @@ def main(argv: list[str] | None = None) -> int:
 
     parser = argparse.ArgumentParser(prog="python -m bench.train_answer_head", description=__doc__.split("\n")[0])
     parser.add_argument("--epochs", type=int, default=3)
-    parser.add_argument("--skip", type=int, default=1200, help="fit-split cases left to the answerability fit")
-    parser.add_argument("--limit", type=int, default=None, help="at most N cases (a quick run)")
+    parser.add_argument("--sets", nargs="+", choices=SETS, default=list(SETS), help="the sets whose pairs train the head (default: all)")
+    parser.add_argument("--limit", type=int, default=None, help="at most N cases of each set (a quick run)")
     parser.add_argument("--lr", type=float, default=3e-5)
     parser.add_argument(
         "--layers", type=int, default=len(TOP_LAYERS),
@@ -93,7 +131,7 @@ def main(argv: list[str] | None = None) -> int:
     torch.manual_seed(SEED)
     rng = np.random.default_rng(SEED)
 
-    pairs = collect_pairs(args.skip, args.limit)
+    pairs = [pair for name in args.sets for pair in collect_pairs(name, limit=args.limit)]
     cross_encoder = CrossEncoder(threads=2, hidden_after=LAYERS - args.layers)
     from tqdm import tqdm
 
@@ -103,14 +141,15 @@ def main(argv: list[str] | None = None) -> int:
         logits.append(float(score[0]))
         hidden.append(states[0].astype(np.float32))
     labels = np.array([p["label"] for p in pairs], dtype=np.float32)
-    articles = sorted({p["article"] for p in pairs})
-    held_articles = set(articles[:: max(1, len(articles) // HELD_OUT_ARTICLES)][:HELD_OUT_ARTICLES])
-    held = np.array([i for i, p in enumerate(pairs) if p["article"] in held_articles])
-    train = np.array([i for i, p in enumerate(pairs) if p["article"] not in held_articles])
+    held_documents = held_out(pairs)
+    held = np.array([i for i, p in enumerate(pairs) if (_corpus(p), p["article"]) in held_documents], dtype=int)
+    train = np.array([i for i, p in enumerate(pairs) if (_corpus(p), p["article"]) not in held_documents], dtype=int)
+    if not len(held) or not len(train):
+        raise SystemExit(f"{len(pairs)} pairs: too few to hold some out (raise --limit)")
 
     head = load_weights(new_head(args.layers), dequantised_top_layers(reranker_dir() / "model.onnx", args.layers))
-    def measured(scores: np.ndarray) -> tuple[float, float]:
-        return auroc(scores, labels[held]), question_auroc(scores, held, pairs)
+    def measured(scores: np.ndarray) -> tuple[float, dict[str, tuple[float, float]]]:
+        return auroc(scores, labels[held]), per_set(scores, held, pairs, labels)
 
     shipped = measured(np.array(logits)[held])
     history = [("shipped (epoch 0)", *measured(predict(head.eval(), hidden, held)))]
@@ -127,23 +166,35 @@ def main(argv: list[str] | None = None) -> int:
             optimiser.step()
         pair_score, score = measured(predict(head.eval(), hidden, held))
         history.append((f"epoch {epoch}", pair_score, score))
-        print(f"epoch {epoch}: held-out pair AUROC {pair_score:.3f}, question AUROC {score:.3f}", flush=True)
+        said = ", ".join(f"{name} {_figures(figures)}" for name, figures in score.items())
+        print(f"epoch {epoch}: held-out pair AUROC {pair_score:.3f} (pair / question AUROC: {said})", flush=True)
         if pair_score > best_auc:
             best_state, best_auc = weights_of(head), pair_score
+    names = list(history[0][2])
+    counts = ", ".join(
+        f"{name} {sum(p.get('set', 'squad2') == name for p in pairs)} pairs of "
+        f"{len({p['id'] for p in pairs if p.get('set', 'squad2') == name})} questions "
+        f"({sum(pairs[i].get('set', 'squad2') == name for i in held)} held out)"
+        for name in args.sets
+    )
     lines = [
         "## Answer head (fine-tuned top layers of the reranker)",
         "",
-        f"`python -m bench.train_answer_head --epochs {args.epochs} --layers {args.layers}`: {len(pairs)} squad2 pairs from "
-        f"{len({p['id'] for p in pairs})} fit-split questions ({int(labels.sum())} answering sentences), "
-        f"{len(train)} to train, {len(held)} of 3 articles ({', '.join(sorted(held_articles))}) held out to pick "
-        f"the epoch by the pair AUROC; {machine_line()}; {time.time() - began:.0f} s.",
+        f"`python -m bench.train_answer_head --sets {' '.join(args.sets)} --epochs {args.epochs} --layers {args.layers}"
+        f"{f' --limit {args.limit}' if args.limit else ''}`: {len(pairs)} pairs from fit-split questions after those the "
+        f"answerability fit reads ({int(labels.sum())} answering sentences): {counts}. {len(train)} pairs train; the pairs "
+        f"of {len(held_documents)} documents (articles, pages, stories; at least {HELD_OUT_ARTICLES} of each corpus) are held "
+        f"out to pick the epoch by their pooled pair AUROC; {machine_line()}; {time.time() - began:.0f} s.",
         "",
-        "| head | held-out pair AUROC (answering sentence vs not) | question AUROC (best pair, answerable vs not) |",
-        "|---|---:|---:|",
-        f"| shipped int8 model's score | {shipped[0]:.3f} | {shipped[1]:.3f} |",
-        *[f"| {name} | {pair_score:.3f} | {score:.3f} |" for name, pair_score, score in history],
+        "Each set's held-out AUROC, pair (answering sentence vs not) / question (best pair, answerable vs not; "
+        "– where all are answerable):",
         "",
-        f"Kept: the best held-out epoch (pair AUROC {best_auc:.3f}).",
+        f"| head | pooled pair AUROC | {' | '.join(names)} |",
+        f"|---|---:|{'---:|' * len(names)}",
+        f"| shipped int8 model's score | {shipped[0]:.3f} | {' | '.join(_figures(shipped[1][n]) for n in names)} |",
+        *[f"| {name} | {pair_score:.3f} | {' | '.join(_figures(score[n]) for n in names)} |" for name, pair_score, score in history],
+        "",
+        f"Kept: the best held-out epoch (pooled pair AUROC {best_auc:.3f}).",
     ]
     print("\n".join(lines))
     if not args.dry_run:
