@@ -29,7 +29,10 @@ def test_dequantised_head_reproduces_the_shipped_score(cross_encoder):
     logits, hidden = cross_encoder.read_pairs(pairs)
     with torch.inference_mode():
         again = [float(head(torch.tensor(h)[None], torch.ones(1, h.shape[0]))[0]) for h in hidden]
-    assert again == pytest.approx([float(v) for v in logits], abs=0.15)
+    # Eight int8 layers re-run in float: onnxruntime's int8 kernels round differently from CPU to
+    # CPU (0.21 apart on one machine, at logits of 6.6 and -11), far less than the gaps between pairs.
+    assert again == pytest.approx([float(v) for v in logits], abs=0.3)
+    assert again[0] > again[1] > again[2]
 
 
 def test_a_deeper_dequantised_head_reproduces_the_shipped_score_from_lower_hidden_states():
