@@ -29,7 +29,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bench.devsets import CACHE, SETS, DevCase, corpus_folder, index_for, load_set, select, topic_document
+from bench.devsets import CACHE, SETS, DevCase, index_for, load_set, select, topic_document
+from bench.single_doc import SINGLE_DOC_SETS, forget_indexes, single_document_index
 from qa.eval.cases import ask_turn_by_turn
 from qa.eval.dev_metrics import is_doc_hit, is_hit
 from qa.eval.metrics import must_include_hits
@@ -72,21 +73,6 @@ def score(case: DevCase, answer, ms: float) -> Outcome:
     return outcome
 
 
-SINGLE_DOC_SETS = ("coqa", "medquad")
-
-
-def single_document_index(name: str, document: str) -> Path:
-    """A cached index of one document of set `name`'s corpus."""
-    from ingest.manifest import MANIFEST_NAME
-    from ingest.pipeline import run_ingest
-    from ingest.settings import IngestSettings
-
-    folder = CACHE / "single" / name / Path(document).stem
-    if not (folder / MANIFEST_NAME).exists():
-        run_ingest([corpus_folder(name) / document], IngestSettings(index=folder), progress=False)
-    return folder
-
-
 def run_set(name: str, split: str = "kept", limit: int | None = None, overrides: dict | None = None,
             kinds: set[str] | None = None, progress: bool = True, index: Path | None = None,
             single_doc: bool = False) -> list[Outcome]:
@@ -111,16 +97,8 @@ def run_set(name: str, split: str = "kept", limit: int | None = None, overrides:
         answer = ask_case(case, ask, index=where, **(overrides or {}))
         outcomes.append(score(case, answer, (time.perf_counter() - began) * 1000))
         if single_doc:
-            _forget_indexes()
+            forget_indexes()
     return outcomes
-
-
-def _forget_indexes() -> None:
-    """Drop the loaded indexes: a single-document run opens hundreds."""
-    import qa.index
-
-    with qa.index._INDEXES_LOCK:
-        qa.index._INDEXES.clear()
 
 
 def summarise(outcomes: list[Outcome]) -> dict:

@@ -131,9 +131,9 @@ def test_a_medquad_near_miss_question_is_about_the_page_its_title_names():
 
 
 def test_single_document_mode_asks_each_case_on_its_own_document(tmp_path, monkeypatch):
-    import bench.suite
+    import bench.single_doc
 
-    monkeypatch.setattr(bench.suite, "CACHE", tmp_path)
+    monkeypatch.setattr(bench.single_doc, "CACHE", tmp_path)
     outcomes = run_set("coqa", "kept", 3, kinds={"coqa-followup"}, progress=False, single_doc=True)
     assert len(outcomes) == 3
     for outcome in outcomes:
