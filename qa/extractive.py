@@ -225,12 +225,15 @@ def reading_order(quotes: list[tuple[Candidate, float]]) -> list[tuple[Candidate
 
 
 def build_citations(quotes: list[tuple[Candidate, float]], document) -> tuple[str, list[Citation]]:
-    """The answer text (each quote followed by `[n]`; list items on their own lines) and its citations."""
-    numbers: dict[str, int] = {}
+    """The answer text (each quote followed by `[n]`; list items on their own lines) and its citations.
+
+    Each distinct quoted span gets its own number, in order of appearance: two quotes from one
+    passage never share a number, so the answer's numbers and its Sources list agree one to one."""
+    numbers: dict[tuple[str, int, int], int] = {}
     citations, text, previous_kind = [], "", None
     for candidate, score in quotes:
         chunk = candidate.chunk
-        n = numbers.setdefault(chunk.id, len(numbers) + 1)
+        n = numbers.setdefault((chunk.source, candidate.start, candidate.end), len(numbers) + 1)
         bibliography = (document(chunk.source) or {}).get("references", {})
         references = [bibliography[k] for k in cited_numbers(candidate.text) if k in bibliography]
         citations.append(

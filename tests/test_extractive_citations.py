@@ -92,12 +92,12 @@ def _document(source):
     return {"text": TEXT, "references": BIBLIOGRAPHY} if source == SOURCE else None
 
 
-def test_citations_are_numbered_per_passage_and_quote_exact_spans():
+def test_citations_are_numbered_per_quoted_span_and_quote_exact_spans():
     first, second = make_chunk(0, 2), make_chunk(7, 8)
     quotes = [(candidate(first, 1), 5.0), (candidate(second, 7), 3.0), (candidate(first, 2), 4.0)]
     text, citations = build_citations(quotes, _document)
-    assert text == f"{LINES[1][0]} [1] {LINES[7][0]} [2] {LINES[2][0]} [1]"
-    assert [c.n for c in citations] == [1, 2, 1]
+    assert text == f"{LINES[1][0]} [1] {LINES[7][0]} [2] {LINES[2][0]} [3]"
+    assert [c.n for c in citations] == [1, 2, 3]  # same passage, different spans: different numbers
     for citation, (cand, score) in zip(citations, quotes):
         assert TEXT[citation.start : citation.end] == citation.quote == cand.text
         assert citation.source == SOURCE and citation.title == "Evidence"
@@ -112,8 +112,8 @@ def test_bullets_go_on_their_own_lines():
     chunk = make_chunk(0, 8)
     quotes = [(candidate(chunk, n), 6.0) for n in (3, 4, 5)] + [(candidate(chunk, 7), 2.0)]
     text, citations = build_citations(quotes, _document)
-    assert text == "Common symptoms include: [1]\n- Strong cravings [1]\n- Tolerance [1]\nMore research is needed. [1]"
-    assert [c.n for c in citations] == [1, 1, 1, 1]
+    assert text == "Common symptoms include: [1]\n- Strong cravings [2]\n- Tolerance [3]\nMore research is needed. [4]"
+    assert [c.n for c in citations] == [1, 2, 3, 4]
 
 
 def test_unknown_document_or_marker_gives_no_references():
