@@ -35,10 +35,12 @@ from qa import Settings  # noqa: E402
 from qa_ui import documents, render  # noqa: E402
 from qa_ui.library import build_library, upload_allowed  # noqa: E402
 
+# Questions a first-time reader can start with (a follow-up such as "What about cocaine?" needs a
+# question before it).
 EXAMPLES = [
+    "How might ketamine help treat addiction?",
     "What dose of ketamine was used in the alcohol trial?",
-    "What about cocaine?",
-    "How much does ketamine therapy cost?",
+    "Is using ketamine for addiction approved or off-label?",
 ]
 STREAM_PAUSE = 0.04  # seconds between streamed sentences, so the reader sees them arrive
 WARM_UP_QUESTION = "What is ketamine used for?"
@@ -192,7 +194,7 @@ def build_demo(allow_upload: bool = True) -> gr.Blocks:
         with gr.Row(equal_height=False):
             with gr.Column(scale=3):
                 chat = gr.Chatbot(
-                    label="Chat", show_label=False, elem_id="qa-chat", height=420, render_markdown=False, sanitize_html=True,
+                    label="Chat", show_label=False, elem_id="qa-chat", height=600, render_markdown=False, sanitize_html=True,
                     latex_delimiters=[], buttons=[], feedback_options=None, layout="bubble",
                     placeholder="Ask a question about the documents.",
                 )
@@ -208,7 +210,7 @@ def build_demo(allow_upload: bool = True) -> gr.Blocks:
                 library = gr.Column()
                 with gr.Accordion("Settings", open=False):
                     max_quotes = gr.Slider(1, 10, value=Settings().max_quotes, step=1, label="Number of quotes", elem_id="qa-quotes")
-                    show_scores = gr.Checkbox(False, label="Show scores (cross-encoder logits)", elem_id="qa-scores")
+                    show_scores = gr.Checkbox(False, label="Show how strongly each quote matched the question", elem_id="qa-scores")
             with gr.Column(scale=2):
                 gr.Markdown("### Document")
                 document = gr.HTML(render.document_html(None, None), elem_id="qa-docpanel", js_on_load=DOCUMENT_JS)
@@ -277,7 +279,7 @@ def main(argv: list[str] | None = None) -> int:
     demo.queue(default_concurrency_limit=settings.concurrency)
     _, url, share_url = demo.launch(
         server_name=args.host, server_port=args.port, share=args.share, auth=auth, prevent_thread_lock=True,
-        quiet=True, ssr_mode=False, theme=THEME, css=render.CSS + documents.CSS, footer_links=["api", "settings"],
+        quiet=True, ssr_mode=False, theme=THEME, css=render.CSS + documents.CSS, footer_links=["api"],
         show_error=True, max_threads=max(8, settings.concurrency * 2),
     )
     print(f"quoteqa is ready: {url}" + (f" (public: {share_url})" if share_url else ""), flush=True)

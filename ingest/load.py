@@ -162,7 +162,8 @@ def _pdf_pages(data: bytes) -> list[str]:
     except SkipFile:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, OSError) as error:
-        raise SkipFile(f"not a readable PDF ({type(error).__name__}: {error})") from None
+        # The parser's exception names mean nothing to the person who uploaded the file.
+        raise SkipFile("not a readable PDF: the file is damaged or not a PDF") from None
 
 
 def _join_pages(pages: list[str]) -> tuple[str, list[int]]:

@@ -1,10 +1,10 @@
-"""Command line: `python -m qa "question" [--history FILE [--save-history]] [--index DIR] [--json]`.
+"""Command line: `python -m qa "question" [--history FILE [--save-history]] [--index DIR] [--json | --full]`.
 
 What it does: asks one question (with an optional chat history: a JSON list of {"role",
 "content"} turns, an assistant turn optionally with the "citations" its answer gave;
 `--save-history` appends the new exchange to that file, so a conversation goes on across calls)
-and prints the answer with its numbered quotes and sources, or `Answer.to_dict()` as
-JSON. Exit code 0 on an answer or a refusal, 2 on bad input or a missing index.
+and prints the answer with its numbered quotes, then where each quote is (`--full`: the quote
+again), or `Answer.to_dict()` as JSON. Exit code 0 on an answer or a refusal, 2 on bad input or a missing index.
 What it does not: any answering logic of its own.
 """
 
@@ -19,7 +19,8 @@ from pathlib import Path
 from ingest.manifest import ManifestError
 from ingest.offline import ModelNotInstalled
 from ingest.store import IndexMismatch, IndexMissing
-from qa.answer import RELATED_HEADING
+from qa.answer import RELATED_HEADING, document_label
+from qa.markers import shown
 
 
 def _read_history(path: Path) -> list[dict]:
@@ -32,26 +33,37 @@ def _read_history(path: Path) -> list[dict]:
     return history
 
 
-def render(answer) -> str:
-    """The answer for a terminal: text, then one line per quote with its source."""
+def _where(citation) -> str:
+    """`title — file, page p, characters a-b`, the title left out when it is the file's name."""
+    page = f", page {citation.page}" if citation.page else ""
+    where = f"{citation.source}{page}, characters {citation.start}-{citation.end}"
+    label = document_label(citation.title, citation.source)
+    return where if label == citation.source.rsplit("/", 1)[-1] else f"{label} — {where}"
+
+
+def render(answer, full: bool = False) -> str:
+    """The answer for a terminal: the text with its numbered quotes, then one line per source
+    (document and span; the quote again only with `full`) and the bibliography entries the
+    quotes' own markers point to."""
     lines = [textwrap.fill(line, 100) if not line.startswith("- ") else line for line in answer.answer.split("\n")]
     lines += [f"({notice})" for notice in answer.notices]
     if answer.dropped:
         lines.append(f"({len(answer.dropped)} sentence(s) of the LLM's answer failed the support check and were not shown.)")
     if answer.citations:
-        lines.append("")
-        lines.append("Sources:")
+        lines += ["", "Sources:"]
         for citation in answer.citations:
-            where = f"{citation.source}, characters {citation.start}-{citation.end}"
-            lines.append(f"[{citation.n}] {citation.title} — {where}")
-            lines.append(textwrap.indent(textwrap.fill(f"“{citation.quote}”", 96), "    "))
-            for reference in citation.references:
-                lines.append(textwrap.indent(textwrap.fill(reference["text"], 96), "    ↳ "))
+            lines.append(f"[{citation.n}] {_where(citation)}")
+            if full:
+                lines.append(textwrap.indent(textwrap.fill(f"“{shown(citation.quote)}”", 96), "    "))
+        entries = {reference["n"]: reference["text"] for citation in answer.citations for reference in citation.references}
+        if entries:
+            lines += ["", "References in the quotes:"]
+            lines += [textwrap.fill(shown(entries[n]), 100, subsequent_indent="    ") for n in sorted(entries)]
     if answer.related:
         lines += ["", RELATED_HEADING]
         for related in answer.related:
-            lines.append(f"- {related.title} — {related.source}, characters {related.start}-{related.end}")
-            lines.append(textwrap.indent(textwrap.fill(f"“{related.quote}”", 96), "    "))
+            lines.append(f"- {_where(related)}")
+            lines.append(textwrap.indent(textwrap.fill(f"“{shown(related.quote)}”", 96), "    "))
     return "\n".join(lines)
 
 
@@ -70,6 +82,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--index", type=Path, help="index folder (default: $QUOTEQA_INDEX or .index)")
     parser.add_argument("--json", action="store_true", help="print Answer.to_dict() as JSON")
+    parser.add_argument("--full", action="store_true", help="under Sources, print each quote again in full")
     parser.add_argument(
         "--llm", help="answer back end: none (extractive, the default), hf-gguf:PATH, ollama:MODEL[@URL], openai:MODEL@BASE_URL"
     )
@@ -89,7 +102,7 @@ def main(argv: list[str] | None = None) -> int:
     except (ValueError, IndexMissing, IndexMismatch, ManifestError, ModelNotInstalled) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=1) if args.json else render(answer))
+    print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=1) if args.json else render(answer, args.full))
     if args.save_history:
         turns = (history or []) + answer.history_turns()
         args.history.write_text(json.dumps(turns, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")

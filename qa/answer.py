@@ -1,7 +1,8 @@
 """The answer a caller gets back: `Answer`, `Citation` and the `REFUSAL` sentence.
 
 What it does: plain dataclasses whose `to_dict()` is the JSON contract of `python -m qa --json`, the
-Gradio `/ask` endpoint and the evaluation tools; `elapsed_ms` for the step times of `Answer.timings`.
+Gradio `/ask` endpoint and the evaluation tools; `elapsed_ms` for the step times of `Answer.timings`;
+`document_label` for how a document is named on screen; `QuoteNumbers` for how quotes are numbered.
 What it does not: build answers (see `extractive` and `chain`).
 """
 
@@ -16,6 +17,31 @@ REFUSAL = "I can't answer that from the documents: none of their passages addres
 RELATED_HEADING = "The documents do not say this. Closest passages:"
 
 
+TITLE_MAX_WORDS = 12  # a longer first line is prose, not a heading
+
+
+def document_label(title: str | None, source: str) -> str:
+    """What a document is called on screen: its title when it reads as a heading, else its file
+    name. A plain-text document's stored title is its first line, which for some documents is
+    the opening sentence; shown over every passage, that sentence reads as a quote."""
+    title = (title or "").strip()
+    if title and len(title.split()) <= TITLE_MAX_WORDS and title[-1] not in ".!?;:,":
+        return title
+    return source.rsplit("/", 1)[-1]
+
+
+class QuoteNumbers:
+    """How every answer numbers its quotes: one number per distinct quoted span (source, start,
+    end), in order of first appearance. Two quotes of one passage get two numbers; the same span
+    quoted again keeps its number."""
+
+    def __init__(self) -> None:
+        self._numbers: dict[tuple[str, int, int], int] = {}
+
+    def __call__(self, source: str, start: int, end: int) -> int:
+        return self._numbers.setdefault((source, start, end), len(self._numbers) + 1)
+
+
 def elapsed_ms(since: float) -> float:
     """Milliseconds since a `time.perf_counter()` reading, as `Answer.timings` holds them."""
     return (time.perf_counter() - since) * 1000.0
@@ -25,7 +51,9 @@ def elapsed_ms(since: float) -> float:
 class Citation:
     """One verbatim quote: `stored_text(source)[start:end] == quote` always holds.
 
-    `n` numbers the passage the quote comes from (quotes from one passage share it);
+    `n` numbers the quote: each distinct quoted span of an answer has its own, in order of
+    appearance (the answer text shows it as `[n]`, and the document's own markers inside the
+    quote as `(ref. 5)`, `qa.markers`);
     `passage_start`/`passage_end` span that passage in the same stored text; `references` are
     the bibliography entries of markers such as `[5]` inside the quote.
     """

@@ -20,7 +20,8 @@ from dataclasses import dataclass, replace
 
 from ingest.references import cited_numbers
 from ingest.store import StoredChunk
-from qa.answer import Citation
+from qa.answer import Citation, QuoteNumbers
+from qa.markers import shown
 from qa.bm25 import STEM_LETTERS, tokenize
 from qa.settings import Settings
 
@@ -228,12 +229,14 @@ def build_citations(quotes: list[tuple[Candidate, float]], document) -> tuple[st
     """The answer text (each quote followed by `[n]`; list items on their own lines) and its citations.
 
     Each distinct quoted span gets its own number, in order of appearance: two quotes from one
-    passage never share a number, so the answer's numbers and its Sources list agree one to one."""
-    numbers: dict[tuple[str, int, int], int] = {}
+    passage never share a number, so the answer's numbers and its Sources list agree one to one.
+    In the text, the document's own markers read `(ref. 5)` (`qa.markers`); the citations keep
+    the quote verbatim."""
+    number = QuoteNumbers()
     citations, text, previous_kind = [], "", None
     for candidate, score in quotes:
         chunk = candidate.chunk
-        n = numbers.setdefault((chunk.source, candidate.start, candidate.end), len(numbers) + 1)
+        n = number(chunk.source, candidate.start, candidate.end)
         bibliography = (document(chunk.source) or {}).get("references", {})
         references = [bibliography[k] for k in cited_numbers(candidate.text) if k in bibliography]
         citations.append(
@@ -251,7 +254,7 @@ def build_citations(quotes: list[tuple[Candidate, float]], document) -> tuple[st
                 page=chunk.page,
             )
         )
-        piece = f"{candidate.text} [{n}]"
+        piece = f"{shown(candidate.text)} [{n}]"
         if candidate.kind == "bullet":
             text += f"\n- {piece}"
         else:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from html import escape
 
+from qa.answer import document_label
 from qa_ui import render
 
 
@@ -26,8 +27,16 @@ def _when(indexed_at: str) -> str:
     return f"{day} {time[:5]} UTC"
 
 
-def documents_html(documents: list[dict], allow_remove: bool) -> str:
-    """The indexed documents as a table; each row has Open (and Remove when `allow_remove`)."""
+def _day(indexed_at: str) -> str:
+    """The day alone, for the table; the time is in the cell's tooltip."""
+    return _when(indexed_at).split(" ")[0]
+
+
+def documents_html(documents: list[dict], allow_remove: bool, confirming: str | None = None) -> str:
+    """The indexed documents as a table; each row has Open (and Remove when `allow_remove`).
+
+    With `confirming` (a source), the row right under that document asks whether to remove it,
+    with a red Remove and a Cancel button: the question stands next to the button pressed."""
     if not documents:
         return '<div class="qa-doclist qa-doc-empty">No documents are indexed.</div>'
     rows = []
@@ -37,17 +46,27 @@ def documents_html(documents: list[dict], allow_remove: bool) -> str:
             f'<button class="qa-doc-remove" data-action="remove" data-source="{source}" title="Remove this document">Remove</button>'
             if allow_remove else ""
         )
+        title = document_label(doc.get("title"), doc["source"])
         rows.append(
-            f'<tr data-source="{source}"><td class="qa-doc-t">{render.text_html(doc.get("title") or doc["source"])}</td>'
-            f'<td class="qa-doc-f">{render.text_html(doc["source"])}</td><td class="qa-doc-c">{int(doc.get("chunks", 0))}</td>'
-            f'<td class="qa-doc-w">{render.text_html(_when(doc.get("indexed_at", "")))}</td>'
+            f'<tr data-source="{source}"><td class="qa-doc-t" title="{_attr(title)}">{render.text_html(title)}</td>'
+            f'<td class="qa-doc-f" title="{source}">{render.text_html(doc["source"])}</td><td class="qa-doc-c">{int(doc.get("chunks", 0))}</td>'
+            f'<td class="qa-doc-w" title="{_attr(_when(doc.get("indexed_at", "")))}">{render.text_html(_day(doc.get("indexed_at", "")))}</td>'
             f'<td class="qa-doc-a"><button class="qa-doc-open" data-action="open" data-source="{source}" '
             f'title="Read this document">Open</button>{remove}</td></tr>'
         )
+        if allow_remove and confirming == doc["source"]:
+            rows.append(
+                f'<tr id="qa-confirm" class="qa-confirm" data-for="{source}"><td colspan="5">'
+                f'<span class="qa-confirm-q">{render.text_html(confirm_text(doc, doc["source"]))}</span>'
+                f'<span class="qa-confirm-a"><button id="qa-confirm-remove" class="qa-danger" data-action="confirm" '
+                f'data-source="{source}">Remove</button><button id="qa-cancel-remove" data-action="cancel" '
+                f'data-source="{source}">Cancel</button></span></td></tr>'
+            )
     count = f"{len(documents)} document{'s' if len(documents) != 1 else ''}"
     return (
         f'<div class="qa-doclist"><div class="qa-heading">{count} in the index</div><table>'
-        "<thead><tr><th>Title</th><th>File</th><th>Chunks</th><th>Added</th><th></th></tr></thead>"
+        '<colgroup><col class="qa-col-t"><col class="qa-col-f"><col class="qa-col-c"><col class="qa-col-w"><col class="qa-col-a">'
+        "</colgroup><thead><tr><th>Title</th><th>File</th><th>Chunks</th><th>Added</th><th></th></tr></thead>"
         f'<tbody>{"".join(rows)}</tbody></table></div>'
     )
 
@@ -93,8 +112,9 @@ def problem_html(message: str) -> str:
 
 def confirm_text(document: dict | None, source: str) -> str:
     """The question asked before a removal (Markdown-free plain text)."""
-    title = (document or {}).get("title") or source
-    return f"Remove “{title}” ({source})? Its chunks leave the index and its file is deleted from the corpus folder."
+    title = document_label((document or {}).get("title"), source)
+    named = f"“{title}” ({source})" if title != source.rsplit("/", 1)[-1] else source
+    return f"Remove {named}? It leaves the index and its file is deleted from the corpus folder."
 
 
 def document_view(document: dict | None, source: str) -> str:
@@ -103,17 +123,26 @@ def document_view(document: dict | None, source: str) -> str:
 
 
 CSS = """
-.qa-doclist table { width: 100%; border-collapse: collapse; font-size: 0.9rem; }
+#qa-documents, #qa-documents > div { border: none !important; box-shadow: none !important; padding: 0; }
+.qa-doclist table { width: 100%; border-collapse: collapse; font-size: 0.9rem; table-layout: fixed; margin: 0; }
+.qa-doclist col.qa-col-t { width: auto; } .qa-doclist col.qa-col-f { width: 27%; }
+.qa-doclist col.qa-col-c { width: 4.2em; } .qa-doclist col.qa-col-w { width: 7em; } .qa-doclist col.qa-col-a { width: 11.5em; }
 .qa-doclist th { text-align: left; font-weight: 600; color: var(--body-text-color-subdued); }
-.qa-doclist table, .qa-doclist td, .qa-doclist th { border: none !important; }
-.qa-doclist td, .qa-doclist th { padding: 4px 6px; vertical-align: top; }
-.qa-doclist tr { border-bottom: 1px solid var(--border-color-primary); }
-.qa-doclist .qa-doc-w { white-space: nowrap; }
-.qa-doclist .qa-doc-c { text-align: right; }
+.qa-doclist table, .qa-doclist tr, .qa-doclist td, .qa-doclist th { border-left: none !important; border-right: none !important;
+  border-top: none !important; background: transparent; }
+.qa-doclist td, .qa-doclist th { padding: 6px 8px; vertical-align: middle; }
+.qa-doclist tr { border-bottom: 1px solid var(--border-color-primary) !important; }
+.qa-doclist .qa-doc-t, .qa-doclist .qa-doc-f { overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+.qa-doclist .qa-doc-w, .qa-doclist .qa-doc-a { white-space: nowrap; } .qa-doclist .qa-doc-a { text-align: right; }
+.qa-doclist tr.qa-confirm td { white-space: normal; }
+.qa-doclist .qa-doc-c, .qa-doclist th:nth-child(3) { text-align: right; } .qa-doclist th:nth-child(4) { padding-left: 14px; } .qa-doclist .qa-doc-w { padding-left: 14px; }
 .qa-doclist .qa-doc-f, .qa-doclist .qa-doc-w { color: var(--body-text-color-subdued); }
-.qa-doclist .qa-doc-a { white-space: nowrap; }
 .qa-doclist button { border: 1px solid var(--border-color-primary); border-radius: 6px; padding: 1px 8px; margin-left: 4px;
-  background: var(--background-fill-secondary); cursor: pointer; }
+  background: var(--background-fill-secondary); color: var(--body-text-color); cursor: pointer; }
 .qa-doclist button.qa-doc-remove { color: #b91c1c; }
+.qa-doclist tr.qa-confirm td { background: #fef2f2; border-left: 3px solid #dc2626 !important; color: #7f1d1d; }
+.qa-doclist .qa-confirm-q { display: inline-block; margin-right: 8px; }
+.qa-doclist .qa-confirm-a { white-space: nowrap; }
+.qa-doclist button.qa-danger { background: #dc2626; border-color: #b91c1c; color: #fff; font-weight: 600; }
 .qa-summary ul { margin: 2px 0 0 1.2em; }
 """

@@ -2,7 +2,8 @@
 
 What it does: `build_library()` adds, inside the app's Blocks, an accordion with a file drop zone
 (progress shown while the files are ingested, then a one-line summary), the table of indexed
-documents (Open shows a document in the app's document panel; Remove asks first), and the named
+documents (Open shows a document in the app's document panel; Remove asks first, in the row under
+the document), and the named
 endpoints `/upload` (files -> the `python -m ingest --json` summary, as that JSON text), `/documents`
 (the list) and `/remove` (a source -> the same summary). The summaries are JSON text, not objects:
 gradio_client would take their `skipped[].path` for files to download. Uploads and removals share one queue slot, so they run one at a
@@ -24,7 +25,6 @@ import gradio as gr
 from ingest.corpus import CorpusError, add_files, list_documents, remove_document
 from qa_ui import documents as view
 
-UPLOAD_TYPES = [".txt", ".md", ".markdown", ".html", ".htm", ".pdf"]
 WRITES = "corpus-write"  # the queue slot uploads and removals share: one at a time
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
 READ_ONLY = (
@@ -63,9 +63,9 @@ def _refresh_index() -> None:
         traceback.print_exc()
 
 
-def _table(allow: bool) -> str:
+def _table(allow: bool, confirming: str | None = None) -> str:
     try:
-        return view.documents_html(list_documents(_settings()), allow)
+        return view.documents_html(list_documents(_settings()), allow, confirming)
     except Exception as error:  # noqa: BLE001 - an unreadable manifest is said, not raised
         return view.problem_html(f"The list of documents cannot be read: {error}")
 
@@ -105,32 +105,40 @@ def build_library(demo: gr.Blocks, document_panel: gr.HTML, allow: bool) -> None
             summary = view.problem_html(f"Nothing was added: {error}")
         return None, summary, _table(allow)
 
-    def table_click(event: gr.EventData):
+    def _clicked(event: gr.EventData) -> tuple[str | None, str | None]:
         data = event._data if isinstance(event._data, dict) else {}
         source, action = data.get("source"), data.get("action")
-        if not isinstance(source, str) or action not in ("open", "remove"):
-            return gr.skip(), gr.skip(), gr.skip(), gr.skip()
-        from qa.index import get_index
+        return (source, action) if isinstance(source, str) else (None, None)
 
-        try:
-            document = get_index(_settings()).document(source)
-        except Exception:  # noqa: BLE001 - shown as "no longer in the index"
-            document = None
+    def table_click(event: gr.EventData):
+        """Open a document in the panel; Remove asks in the row under it; Cancel takes the question away."""
+        source, action = _clicked(event)
         if action == "open":
-            return view.document_view(document, source), gr.skip(), gr.skip(), gr.skip()
-        if not allow:
-            return gr.skip(), gr.skip(), gr.skip(), gr.skip()
-        return gr.skip(), source, gr.update(visible=True), view.confirm_text(document, source)
+            from qa.index import get_index
 
-    def remove_ui(source):
-        hide = gr.update(visible=False)
-        if not allow or not source:
-            return gr.skip(), _table(allow), hide, None
+            try:
+                document = get_index(_settings()).document(source)
+            except Exception:  # noqa: BLE001 - shown as "no longer in the index"
+                document = None
+            return view.document_view(document, source), gr.skip()
+        if action == "remove" and allow:
+            return gr.skip(), _table(allow, confirming=source)
+        if action == "cancel":
+            return gr.skip(), _table(allow)
+        return gr.skip(), gr.skip()
+
+    def confirm_click(event: gr.EventData):
+        """The red Remove of the question: the removal, in the write slot uploads use."""
+        source, action = _clicked(event)
+        if action != "confirm":
+            return gr.skip(), gr.skip()
+        if not allow:
+            return view.problem_html(READ_ONLY), _table(allow)
         try:
             summary = view.removed_html(source, _remove(source))
         except (CorpusError, OSError, RuntimeError) as error:
             summary = view.problem_html(f"Not removed: {error}")
-        return summary, _table(allow), hide, None
+        return summary, _table(allow)
 
     def upload_api(files: list, replace: bool = False, progress=gr.Progress()) -> str:
         """Add files (.txt .md .html .pdf) to the corpus folder and index them; returns the ingest summary as JSON text."""
@@ -157,9 +165,11 @@ def build_library(demo: gr.Blocks, document_panel: gr.HTML, allow: bool) -> None
             raise gr.Error(html.escape(str(error), quote=False), print_exception=False) from None
 
     with gr.Accordion("Documents", open=False, elem_id="qa-library") as accordion:
+        # Any file is taken: a type the box itself refused stayed there as a red "Error" until
+        # closed; the server skips it with its reason and empties the box.
         upload = gr.File(
             label="Add documents: drop or pick .txt, .md, .html or .pdf files", file_count="multiple",
-            file_types=UPLOAD_TYPES, type="filepath", elem_id="qa-upload", visible=allow, height=120,
+            type="filepath", elem_id="qa-upload", visible=allow, height=120,
         )
         replace = gr.Checkbox(
             False, label="Replace documents with the same name (otherwise a new file gets a free name)",
@@ -167,22 +177,16 @@ def build_library(demo: gr.Blocks, document_panel: gr.HTML, allow: bool) -> None
         )
         summary = gr.HTML("", elem_id="qa-upload-summary")
         table = gr.HTML("", elem_id="qa-documents", js_on_load=TABLE_JS)
-        pending = gr.State(None)
-        with gr.Row(visible=False, elem_id="qa-confirm") as confirm:
-            question = gr.Textbox(show_label=False, interactive=False, container=False, scale=4)
-            yes = gr.Button("Remove", variant="stop", scale=1, min_width=80, elem_id="qa-confirm-remove")
-            no = gr.Button("Cancel", scale=1, min_width=80, elem_id="qa-cancel-remove")
 
     upload.upload(
         upload_ui, inputs=[upload, replace], outputs=[upload, summary, table], api_visibility="private",
         concurrency_id=WRITES, concurrency_limit=1, show_progress="full", show_progress_on=[summary],
     )
-    table.click(table_click, outputs=[document_panel, pending, confirm, question], api_visibility="private", show_progress="hidden")
-    yes.click(
-        remove_ui, inputs=[pending], outputs=[summary, table, confirm, pending], api_visibility="private",
+    table.click(table_click, outputs=[document_panel, table], api_visibility="private", show_progress="hidden")
+    table.click(
+        confirm_click, outputs=[summary, table], api_visibility="private",
         concurrency_id=WRITES, concurrency_limit=1, show_progress_on=[summary],
     )
-    no.click(lambda: (gr.update(visible=False), None), outputs=[confirm, pending], api_visibility="private")
     gr.on([demo.load, accordion.expand], lambda: _table(allow), outputs=[table], api_visibility="private", show_progress="hidden")
 
     # The API: hidden components give /upload real file handling (and progress updates).

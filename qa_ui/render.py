@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from html import escape
 
-from qa.answer import RELATED_HEADING
+from qa.answer import RELATED_HEADING, document_label
+from qa.markers import REF_LABEL, shown
 
 NOTICE_CLASS = "qa-notice"
 
@@ -19,6 +20,36 @@ NOTICE_CLASS = "qa-notice"
 def text_html(text: str) -> str:
     """Plain text as HTML: `<`, `>`, `&` escaped (quotes need not be, outside attributes), line breaks kept."""
     return escape(text, quote=False).replace("\n", "<br>")
+
+
+def _entries(citations: list[dict]) -> dict[int, str]:
+    """The bibliography entries the quotes' own markers point to, by number."""
+    return {int(ref["n"]): str(ref.get("text", "")) for c in citations for ref in c.get("references") or [] if "n" in ref}
+
+
+def _numbers(label: str) -> list[int]:
+    numbers: list[int] = []
+    for part in label.split(", "):
+        low, _, high = part.partition("\u2013")
+        numbers += range(int(low), int(high or low) + 1) if int(high or low) - int(low) <= 50 else [int(low)]
+    return numbers
+
+
+def with_reference_labels(html_text: str, entries: dict[int, str]) -> str:
+    """Escaped text with each `(ref. n)` label (`qa.markers`) as a superscript whose tooltip is the
+    bibliography entry: the document's own markers, told apart from the answer's `[n]`."""
+
+    def sup(match) -> str:
+        known = [shown(entries[n]) for n in _numbers(match.group(1)) if n in entries]
+        tip = f' title="{escape(" · ".join(known), quote=True)}"' if known else ""
+        return f'<sup class="qa-ref"{tip}>ref.&nbsp;{match.group(1)}</sup>'
+
+    return REF_LABEL.sub(sup, html_text)
+
+
+def quote_html(quote: str, entries: dict[int, str]) -> str:
+    """A verbatim quote as HTML, its markers shown as reference labels."""
+    return with_reference_labels(text_html(shown(quote)), entries)
 
 
 def user_message(question: str) -> str:
@@ -33,13 +64,16 @@ def _shortened(text: str, limit: int = 120) -> str:
 def answer_message(answer: dict) -> str:
     """The assistant's chat message: the quoted answer (or the refusal, plainly), notices in italics.
 
-    When a follow-up was rewritten to stand alone, or searched with the conversation, what was
-    searched for is shown too.
+    When a follow-up was rewritten to stand alone, or an answer searched with the conversation,
+    what was searched for is shown too.
     """
-    parts = [text_html(answer["answer"])]
+    parts = [with_reference_labels(text_html(answer["answer"]), _entries(answer.get("citations") or []))]
     standalone = answer.get("standalone_question") or ""
-    searched_with = answer.get("searched_with") or []
-    if searched_with or (standalone and standalone.strip() != (answer.get("question") or "").strip()):
+    rewritten = bool(standalone) and standalone.strip() != (answer.get("question") or "").strip()
+    # Under a refusal the conversation is named only when it changed what was searched for (the
+    # question was rewritten with it): a question on its own terms is refused on its own terms.
+    searched_with = (answer.get("searched_with") or []) if rewritten or not answer.get("refused") else []
+    if searched_with or rewritten:
         context = f" — with the conversation: “{text_html(_shortened(searched_with[0]))}”" if searched_with else ""
         parts.append(f'<em class="qa-standalone">Searched for: {text_html(standalone)}{context}</em>')
     parts += [f'<em class="{NOTICE_CLASS}">{text_html(notice)}</em>' for notice in answer.get("notices") or []]
@@ -59,22 +93,31 @@ def _reference_lines(citation: dict) -> str:
     refs = citation.get("references") or []
     if not refs:
         return ""
-    items = "".join(f"<li>{text_html(str(ref.get('text', '')))}</li>" for ref in refs)
-    return f'<div class="qa-refs"><span>Cited in the quote:</span><ul>{items}</ul></div>'
+    items = "".join(f"<li>{text_html(shown(str(ref.get('text', ''))))}</li>" for ref in refs)
+    return f'<div class="qa-refs"><span>References in the quote:</span><ul>{items}</ul></div>'
 
 
 def passage_html(text: str, citation: dict) -> str:
-    """The passage around a quote, with the quote in <mark>; falls back to the quote alone."""
+    """The passage around a quote, with the quote in <mark>; falls back to the quote alone. The
+    document's own markers read as reference labels here too, beside the answer's numbers."""
     start, end = citation["start"], citation["end"]
     p_start = min(citation.get("passage_start", start) or 0, start)
     p_end = max(citation.get("passage_end", end) or end, end)
+    entries = _entries([citation])
     if not text or text[start:end] != citation["quote"]:
-        return f'<mark>{text_html(citation["quote"])}</mark>'
+        return f'<mark>{quote_html(citation["quote"], entries)}</mark>'
     return (
-        text_html(text[p_start:start]).lstrip()
-        + f"<mark>{text_html(text[start:end])}</mark>"
-        + text_html(text[end:p_end]).rstrip()
+        quote_html(text[p_start:start], entries).lstrip()
+        + f"<mark>{quote_html(text[start:end], entries)}</mark>"
+        + quote_html(text[end:p_end], entries).rstrip()
     )
+
+
+def match_words(score: float) -> str:
+    """How strongly a quote matched the question, in words, with the reranker's score: 5 and above
+    is where its answers are usually right on this corpus's questions, below 0 mostly off topic."""
+    word = "strong" if score >= 5 else "fair" if score >= 0 else "weak"
+    return f"{word} match ({score:.2f})"
 
 
 def citations_html(answer: dict | None, documents: dict[str, str], show_scores: bool = False) -> str:
@@ -85,16 +128,16 @@ def citations_html(answer: dict | None, documents: dict[str, str], show_scores: 
     """
     if not answer or answer.get("refused") or not answer.get("citations"):
         return ""
-    items = []
+    items, entries = [], _entries(answer["citations"])
     for i, citation in enumerate(answer["citations"]):
-        score = f' <span class="qa-score">score {citation["score"]:.2f}</span>' if show_scores else ""
+        score = f' <span class="qa-score">{match_words(citation["score"])}</span>' if show_scores else ""
         page = f' <span class="qa-page">p. {int(citation["page"])}</span>' if citation.get("page") else ""
         items.append(
             f'<details class="qa-cite" data-cite="{i}">'
             f'<summary data-cite="{i}" title="Show the passage, and the quote in its document">'
             f'<span class="qa-n">[{int(citation["n"])}]</span> '
-            f'<span class="qa-title">{text_html(citation["title"] or citation["source"])}</span>{page} — '
-            f'<q class="qa-quote">{text_html(citation["quote"])}</q>{score}</summary>'
+            f'<span class="qa-title">{text_html(document_label(citation["title"], citation["source"]))}</span>{page} — '
+            f'<q class="qa-quote">{quote_html(citation["quote"], entries)}</q>{score}</summary>'
             f'<div class="qa-passage">{passage_html(documents.get(citation["source"], ""), citation)}'
             f"{_reference_lines(citation)}"
             f'<div class="qa-source">{text_html(citation["source"])}, characters {int(citation["start"])}–{int(citation["end"])}</div>'
@@ -112,8 +155,8 @@ def related_html(answer: dict | None, documents: dict[str, str]) -> str:
     for related in answer["related"]:
         items.append(
             '<details class="qa-related-item">'
-            f'<summary><span class="qa-title">{text_html(related["title"] or related["source"])}</span> — '
-            f'<q class="qa-quote">{text_html(related["quote"])}</q></summary>'
+            f'<summary><span class="qa-title">{text_html(document_label(related["title"], related["source"]))}</span> — '
+            f'<q class="qa-quote">{quote_html(related["quote"], {})}</q></summary>'
             f'<div class="qa-passage">{passage_html(documents.get(related["source"], ""), related)}'
             f'<div class="qa-source">{text_html(related["source"])}, characters {int(related["start"])}–{int(related["end"])}</div>'
             "</div></details>"
@@ -144,7 +187,7 @@ def document_html(document: dict | None, citation: dict | None, others: list[dic
         out += [text_html(text[cursor:start]), mark, text_html(text[start:end]), "</mark>"]
         cursor = end
     out.append(text_html(text[cursor:]))
-    title = text_html(document.get("title") or citation["source"])
+    title = text_html(document_label(document.get("title"), citation["source"]))
     return (
         f'<div class="qa-doc"><div class="qa-doc-head"><div class="qa-doc-title">{title}</div>'
         f'<div class="qa-doc-source">{text_html(citation["source"])}</div></div>'
@@ -176,6 +219,7 @@ html:not(.qa-show-scores) #qa-sources .qa-score { display: none; }
 .qa-passage mark, .qa-doc mark.qa-hl { background: #fde68a; color: #111; padding: 0 2px; border-radius: 2px; }
 .qa-doc mark.qa-hl { box-shadow: 0 0 0 2px #f59e0b; }
 .qa-doc mark.qa-other { background: #fef3c7; color: inherit; }
+.qa-ref { font-size: 0.72em; color: var(--body-text-color-subdued); cursor: help; margin-left: 1px; }
 .qa-refs { margin-top: 6px; font-size: 0.85rem; } .qa-refs ul { margin: 2px 0 0 1.2em; }
 .qa-source, .qa-doc-source { margin-top: 4px; font-size: 0.8rem; color: var(--body-text-color-subdued); }
 .qa-doc { line-height: 1.55; }

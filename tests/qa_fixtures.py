@@ -4,17 +4,20 @@
 with the real embedder and the default chunking. Test modules import the fixture with
 `from qa_fixtures import corpus_index`; pytest registers an imported fixture once per module, so the
 build itself is cached here, at module level, and runs once per session whatever the number of
-modules using it. `assert_verbatim` and `assert_refusal` are the checks every answer must pass.
+modules using it. `assert_verbatim` (with `assert_numbering`) and `assert_refusal` are the checks every answer must pass.
 """
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
 import pytest
 
 from conftest import CORPUS
+
+from qa.markers import shown
 
 DOSE_QUESTION = "What dose of ketamine was used in the alcohol trial?"
 DOSE_QUOTE = "0.8 mg/kg over 40 minutes"
@@ -70,7 +73,19 @@ def assert_verbatim(answer, index_dir) -> None:
         text = index.document(citation.source)["text"]
         assert text[citation.start : citation.end] == citation.quote
         assert citation.passage_start <= citation.start < citation.end <= citation.passage_end
-        assert f"{citation.quote} [{citation.n}]" in answer.answer
+        assert f"{shown(citation.quote)} [{citation.n}]" in answer.answer
+    assert_numbering(answer.answer, [citation.to_dict() for citation in answer.citations])
+
+
+def assert_numbering(text: str, citations: list[dict]) -> None:
+    """The answer text shows no bracket number that is not one of its citations, and no two
+    different quoted spans share a number (the document's own markers read `(ref. n)`)."""
+    numbers = {int(n) for n in re.findall(r"\[(\d+)\]", text)}
+    assert numbers <= {int(c["n"]) for c in citations}, (text, [c["n"] for c in citations])
+    spans: dict[int, tuple] = {}
+    for citation in citations:
+        span = (citation["source"], citation["start"], citation["end"])
+        assert spans.setdefault(int(citation["n"]), span) == span, citation
 
 
 def assert_refusal(answer) -> None:

@@ -109,3 +109,10 @@ def test_refusal_is_one_constant_sentence():
     assert REFUSAL.endswith(".") and REFUSAL.count(". ") == 0 and "\n" not in REFUSAL
     assert "documents" in REFUSAL
     assert qa.REFUSAL is REFUSAL and qa.Answer is Answer and qa.Citation is Citation
+
+
+def test_quotes_are_numbered_by_span_in_order_of_appearance():
+    from qa.answer import QuoteNumbers
+
+    number = QuoteNumbers()
+    assert [number("a.txt", 0, 10), number("a.txt", 12, 20), number("b.txt", 0, 10), number("a.txt", 0, 10)] == [1, 2, 3, 1]

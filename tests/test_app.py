@@ -133,6 +133,30 @@ def test_user_and_answer_text_are_escaped():
     assert '<em class="qa-notice">' in html and "Searched for:" in html
 
 
+def test_a_refusal_names_the_conversation_only_when_it_rewrote_the_question():
+    from qa import REFUSAL
+
+    exchange = ["What did the 2022 alcohol trial find? A 2022 Phase 2 trial ..."]
+    on_its_own = {"question": "How much does it cost?", "standalone_question": "How much does it cost?", "answer": REFUSAL,
+                  "refused": True, "searched_with": exchange}
+    assert "Searched for" not in render.answer_message(on_its_own)
+    rewritten = dict(on_its_own, standalone_question="How much does the 2022 alcohol trial cost?")
+    assert "Searched for: How much does the 2022 alcohol trial cost? — with the conversation" in render.answer_message(rewritten)
+    answered = dict(on_its_own, refused=False, answer="It cost $5. [1]")
+    assert "with the conversation" in render.answer_message(answered)
+
+
+def test_the_documents_markers_show_as_references_linked_to_their_entries():
+    entry = {"n": 2, "text": "[2] DeWilde KE. <Promise>. 2015.", "doi": None, "year": 2015}
+    quote = "Reducing cravings [2]"
+    answer = {"question": "q", "standalone_question": "q", "answer": "Reducing cravings (ref. 2) [1]", "refused": False,
+              "citations": [_citation(0, len(quote), quote, references=[entry])]}
+    html = render.answer_message(answer)
+    assert '<sup class="qa-ref" title="(ref. 2) DeWilde KE. &lt;Promise&gt;. 2015.">ref.&nbsp;2</sup> [1]' in html
+    sources = render.citations_html(answer, {"doc<1>.txt": quote})
+    assert "ref.&nbsp;2</sup>" in sources and "[2]" not in sources.split("qa-refs")[0]
+
+
 def test_sentences_the_support_check_dropped_are_counted_not_shown():
     dropped = [{"sentence": "It cures <b>everyone</b>.", "reason": "not supported"}] * 2
     html = render.answer_message({"question": "q", "standalone_question": "q", "answer": "A. [1]", "dropped": dropped})
@@ -148,7 +172,7 @@ def test_citations_mark_the_quote_in_its_passage_and_escape_documents():
     html = render.citations_html({"refused": False, "citations": [citation]}, {"doc<1>.txt": text}, show_scores=True)
     assert "<script" not in html and "<b>" not in html and "T&lt;i&gt;" in html
     assert "<mark>" + "The quote &lt;script&gt;." + "</mark>" in html
-    assert 'data-cite="0"' in html and "score 1.50" in html
+    assert 'data-cite="0"' in html and "fair match (1.50)" in html
     assert render.citations_html({"refused": True, "citations": [citation]}, {}) == ""
 
 

@@ -24,6 +24,23 @@ def test_the_table_lists_each_document_and_escapes_names():
     assert html.count('data-action="remove"') == 2 and html.count('data-action="open"') == 2
 
 
+def test_the_removal_question_stands_in_the_row_under_its_document():
+    docs = [
+        {"source": "a.txt", "title": "A", "chunks": 1, "indexed_at": ""},
+        {"source": HOSTILE, "title": "<b>T</b>", "chunks": 2, "indexed_at": ""},
+        {"source": "c.txt", "title": "C", "chunks": 1, "indexed_at": ""},
+    ]
+    html = documents.documents_html(docs, allow_remove=True, confirming=HOSTILE)
+    rows = html.split("<tr")
+    asking = next(i for i, row in enumerate(rows) if 'id="qa-confirm"' in row)
+    assert 'data-source="&lt;img' in rows[asking - 1] and "c.txt" in rows[asking + 1]
+    assert 'class="qa-danger" data-action="confirm"' in rows[asking] and 'data-action="cancel"' in rows[asking]
+    assert "Remove “&lt;b&gt;T&lt;/b&gt;”" in rows[asking] and "<b>" not in html
+    assert html.count('id="qa-confirm"') == 1
+    assert 'id="qa-confirm"' not in documents.documents_html(docs, allow_remove=False, confirming="a.txt")
+    assert 'id="qa-confirm"' not in documents.documents_html(docs, allow_remove=True)
+
+
 def test_read_only_shows_no_remove_buttons():
     html = documents.documents_html([{"source": "a.txt", "title": "A", "chunks": 1, "indexed_at": ""}], allow_remove=False)
     assert 'data-action="remove"' not in html and 'data-action="open"' in html
@@ -45,6 +62,7 @@ def test_removal_and_problem_lines():
     assert "Removed a.md: 1 document, 6 chunks in the index." in documents.removed_html("a.md", {"files": 1, "chunks": 6})
     assert "&lt;x&gt;" in documents.problem_html("<x>")
     assert "“T” (a.md)?" in documents.confirm_text({"title": "T"}, "a.md")
+    assert documents.confirm_text({"title": "An opening sentence, not a title."}, "a.md").startswith("Remove a.md?")
 
 
 def test_a_document_opens_whole_and_unmarked():

@@ -96,7 +96,8 @@ def test_citations_are_numbered_per_quoted_span_and_quote_exact_spans():
     first, second = make_chunk(0, 2), make_chunk(7, 8)
     quotes = [(candidate(first, 1), 5.0), (candidate(second, 7), 3.0), (candidate(first, 2), 4.0)]
     text, citations = build_citations(quotes, _document)
-    assert text == f"{LINES[1][0]} [1] {LINES[7][0]} [2] {LINES[2][0]} [3]"
+    # The document's own marker "[2]" reads "(ref. 2)" in the text, apart from the citation numbers.
+    assert text == f"The trial used 0.8 mg/kg over 40 minutes (ref. 2). [1] {LINES[7][0]} [2] {LINES[2][0]} [3]"
     assert [c.n for c in citations] == [1, 2, 3]  # same passage, different spans: different numbers
     for citation, (cand, score) in zip(citations, quotes):
         assert TEXT[citation.start : citation.end] == citation.quote == cand.text
@@ -116,9 +117,15 @@ def test_bullets_go_on_their_own_lines():
     assert [c.n for c in citations] == [1, 2, 3, 4]
 
 
+def test_a_repeated_span_keeps_its_number():
+    chunk = make_chunk(0, 2)
+    text, citations = build_citations([(candidate(chunk, 2), 2.0), (candidate(chunk, 2), 1.0)], _document)
+    assert [c.n for c in citations] == [1, 1] and text == f"{LINES[2][0]} [1] {LINES[2][0]} [1]"
+
+
 def test_unknown_document_or_marker_gives_no_references():
     chunk = make_chunk(0, 8, source="missing.txt")
     text, citations = build_citations([(candidate(chunk, 1), 1.0)], _document)
-    assert text == f"{LINES[1][0]} [1]"
-    assert citations[0].references == []
+    assert text == "The trial used 0.8 mg/kg over 40 minutes (ref. 2). [1]"
+    assert citations[0].quote == LINES[1][0] and citations[0].references == []
     assert build_citations([], _document) == ("", [])

@@ -9,17 +9,20 @@ declined, and the follow-up cases resolve against their history.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
-from qa_fixtures import corpus_index  # noqa: F401 - a fixture
+from qa_fixtures import assert_numbering, corpus_index  # noqa: F401 - a fixture
 from test_eval_gate import run_golden
 
-from qa import REFUSAL, ask
+from qa import REFUSAL, Answer, Citation, ask
+from qa.answer import RELATED_HEADING
 from qa.eval.cases import load_cases
 from qa.eval.metrics import forbidden_hits, quote_is_exact
 from qa.index import get_index
+from qa.markers import shown
 from qa.settings import Settings
 
 GOLDEN = Path(__file__).parent / "data" / "golden.jsonl"
@@ -99,7 +102,26 @@ def test_refusals_show_no_sources_and_answers_cite_every_quote(answers):
         else:
             assert answer["citations"]
             for citation in answer["citations"]:
-                assert f"{citation['quote']} [{citation['n']}]" in answer["answer"]
+                assert f"{shown(citation['quote'])} [{citation['n']}]" in answer["answer"]
+
+
+def test_every_bracket_number_is_a_citation_and_each_quote_has_its_own(answers):
+    """In the answer as `--json` and `/ask` give it, as the terminal prints it and as the chat shows it."""
+    from qa.__main__ import render
+    from qa_ui.render import answer_message
+
+    for answer in answers.values():
+        assert_numbering(answer["answer"], answer["citations"])
+        terminal = render(_as_answer(answer)).split("\nSources:")[0].split("\n" + RELATED_HEADING)[0]
+        assert_numbering(terminal, answer["citations"])
+        assert_numbering(re.sub(r"<[^>]+>", "", answer_message(answer)), answer["citations"])
+    listed = [a for a in answers.values() if "(ref. " in a["answer"]]
+    assert listed, "no golden answer quotes a sentence with the documents' own markers"
+
+
+def _as_answer(data: dict) -> Answer:
+    fields = {key: data[key] for key in ("question", "standalone_question", "answer", "refused", "notices", "dropped", "searched_with")}
+    return Answer(**fields, citations=[Citation(**c) for c in data["citations"]], related=[Citation(**c) for c in data["related"]])
 
 
 def test_no_answer_contains_a_forbidden_string(answers):

@@ -230,4 +230,4 @@ def test_pdf_without_text(tmp_path, make_pdf):
 
 def test_broken_pdf(tmp_path):
     (tmp_path / "broken.pdf").write_bytes(b"%PDF-1.4\nthis is not really a pdf")
-    assert skip_reason(tmp_path / "broken.pdf", tmp_path).startswith("not a readable PDF (")
+    assert skip_reason(tmp_path / "broken.pdf", tmp_path) == "not a readable PDF: the file is damaged or not a PDF"

@@ -48,9 +48,12 @@ def test_text_output_has_the_quote_and_its_source(corpus_index, capsys):
     assert DOSE_QUOTE in out
     assert "\nSources:\n" in out
     assert "[1] " in out and f"{EVIDENCE}, characters " in out
-    assert "“A 2022 Phase 2 trial (Grabski et al." in out
+    assert out.count(DOSE_QUOTE) == 1  # each quote once: in the answer, not again under Sources
     assert out.index("Sources:") > out.index(DOSE_QUOTE)  # the answer comes first
     assert err == ""
+    assert main([DOSE_QUESTION, "--index", str(corpus_index), "--full"]) == 0
+    full = capsys.readouterr().out
+    assert full.count(DOSE_QUOTE) == 2 and "“A 2022 Phase 2 trial (Grabski et al." in full.split("Sources:")[1]
 
 
 def test_json_output_with_history(corpus_index, tmp_path, capsys):
@@ -164,3 +167,28 @@ def test_save_history_carries_a_conversation_with_its_citations_across_calls(cor
 def test_save_history_without_a_history_file_exits_2(corpus_index, capsys):
     assert main([DOSE_QUESTION, "--index", str(corpus_index), "--save-history"]) == 2
     assert "--save-history needs --history FILE" in capsys.readouterr().err
+
+
+def test_the_terminal_shows_each_quote_once_and_the_documents_markers_as_references():
+    from qa.__main__ import render
+    from qa.answer import Answer, Citation
+
+    reference = {"n": 2, "text": "[2] DeWilde KE, et al. Ann N Y Acad Sci. 2015;1345:47-58.", "doi": None, "year": 2015}
+    quote = "Reducing drug cravings by normalizing glutamate signaling [2]"
+    citation = Citation(n=1, source="overview.txt", title="Substance Abuse", quote=quote, start=5, end=5 + len(quote),
+                        score=7.0, references=[reference])
+    answer = Answer(question="q", standalone_question="q", answer=f"{quote.replace('[2]', '(ref. 2)')} [1]", refused=False,
+                    citations=[citation])
+    text = render(answer)
+    assert text.count("normalizing glutamate signaling") == 1
+    assert "[1] Substance Abuse — overview.txt, characters 5-" in text
+    assert "(ref. 2) DeWilde KE" in text and "[2]" not in text
+    assert render(answer, full=True).count("normalizing glutamate signaling (ref. 2)") == 2
+
+
+def test_a_document_opening_with_a_sentence_is_named_by_its_file():
+    from qa.answer import document_label
+
+    assert document_label("Substance Abuse", "a/overview.txt") == "Substance Abuse"
+    assert document_label("Evidence for using ketamine to treat substance use disorders is still evolving.", "a/ev.txt") == "ev.txt"
+    assert document_label("", "notes.md") == "notes.md"

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 
 from ingest.sentences import split_sentences
 from qa.eval.support import Scorer, SupportResult, default_scorer, sentence_support, strip_citation_markers
+from qa.markers import shown
 
 Lookup = Callable[[str], "str | None"] | Mapping
 
@@ -95,8 +96,12 @@ def answer_sentences(answer: dict) -> list[Statement]:
     statements: list[Statement] = []
     cursor = 0
     for citation in citations:
-        piece = f"{citation['quote']} [{citation['n']}]"
-        found = text.find(piece, cursor)
+        # As quoteqa shows it (the document's markers as "(ref. 5)", `qa.markers`) or verbatim.
+        for quote in dict.fromkeys((shown(citation["quote"]), citation["quote"])):
+            piece = f"{quote} [{citation['n']}]"
+            found = text.find(piece, cursor)
+            if found >= 0:
+                break
         if found < 0:
             continue
         _add_free_text(statements, text[cursor:found])

@@ -3,7 +3,7 @@
 What it does: `generative_answers(...)` runs the back end named by `Settings.llm` over the best
 passages (`qa.generative.generate_checked`) and yields a growing `Answer` each time a sentence
 passes the support check: the sentence as the model wrote it, its `[n]` renumbered to the answer's
-citations, each citation quoting the cited passage's best-supporting sentence verbatim. Dropped
+citations (one number per quoted span, `QuoteNumbers`), each citation quoting the cited passage's best-supporting sentence verbatim. Dropped
 sentences are listed in `Answer.dropped` with the reason. The extractive answer is used instead,
 with a notice, when the back end is unavailable or fails, or when no sentence survives; the
 model's refusal sentence gives a refusal.
@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 
-from qa.answer import REFUSAL, Answer, Citation
+from qa.answer import REFUSAL, Answer, Citation, QuoteNumbers
 from qa.generative import CheckedSentence, Generation, generate_checked
 from qa.llm.backends import LLMUnavailable, chat_model, describe_failure
 from qa.llm.spec import parse_llm
@@ -64,11 +64,11 @@ def generative_answers(
 
 
 def _compose(base: Answer, shown: list[CheckedSentence], dropped: list[dict], partial: bool = False) -> Answer:
-    numbers: dict[str, int] = {}
+    number = QuoteNumbers()  # as the extractive answer numbers its quotes
     citations, parts = [], []
     for sentence in shown:
         passage, start, end, quote = sentence.quote
-        n = numbers.setdefault(passage.id, len(numbers) + 1)
+        n = number(passage.source, start, end)
         parts.append(f"{sentence.claim} [{n}]")
         citations.append(
             Citation(
