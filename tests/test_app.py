@@ -42,6 +42,15 @@ def test_history_is_optional(client):
     assert result["question"] == ALCOHOL_DOSE and not result["refused"]
 
 
+def test_the_api_numbers_each_quote_and_labels_the_documents_markers(client):
+    from qa_fixtures import assert_numbering
+
+    result = client.predict("How might ketamine help treat addiction?", "", api_name="/ask")
+    assert not result["refused"] and "(ref. 2)" in result["answer"]
+    assert_numbering(result["answer"], result["citations"])
+    assert any(c["quote"].endswith("[2]") for c in result["citations"])  # the quote itself stays verbatim
+
+
 def test_refusal_has_no_citations(client):
     from qa import REFUSAL
 
