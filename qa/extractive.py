@@ -21,8 +21,8 @@ from dataclasses import dataclass, replace
 from ingest.references import cited_numbers
 from ingest.store import StoredChunk
 from qa.answer import Citation, QuoteNumbers
-from qa.markers import shown
 from qa.bm25 import STEM_LETTERS, tokenize
+from qa.markers import shown
 from qa.settings import Settings
 
 NEAR_DUPLICATE = 0.8  # Jaccard overlap of content words above which a sentence repeats another

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from html import escape
 
+from ingest.references import cited_numbers
 from qa.answer import RELATED_HEADING, document_label
 from qa.markers import REF_LABEL, shown
 
@@ -27,20 +28,13 @@ def _entries(citations: list[dict]) -> dict[int, str]:
     return {int(ref["n"]): str(ref.get("text", "")) for c in citations for ref in c.get("references") or [] if "n" in ref}
 
 
-def _numbers(label: str) -> list[int]:
-    numbers: list[int] = []
-    for part in label.split(", "):
-        low, _, high = part.partition("\u2013")
-        numbers += range(int(low), int(high or low) + 1) if int(high or low) - int(low) <= 50 else [int(low)]
-    return numbers
-
-
 def with_reference_labels(html_text: str, entries: dict[int, str]) -> str:
     """Escaped text with each `(ref. n)` label (`qa.markers`) as a superscript whose tooltip is the
     bibliography entry: the document's own markers, told apart from the answer's `[n]`."""
 
     def sup(match) -> str:
-        known = [shown(entries[n]) for n in _numbers(match.group(1)) if n in entries]
+        # The label's numbers read back as the marker they came from ("2, 3", "4–6").
+        known = [shown(entries[n]) for n in cited_numbers(f"[{match.group(1)}]") if n in entries]
         tip = f' title="{escape(" · ".join(known), quote=True)}"' if known else ""
         return f'<sup class="qa-ref"{tip}>ref.&nbsp;{match.group(1)}</sup>'
 

@@ -3,10 +3,10 @@
 What it does: `generative_answers(...)` runs the back end named by `Settings.llm` over the best
 passages (`qa.generative.generate_checked`) and yields a growing `Answer` each time a sentence
 passes the support check: the sentence as the model wrote it, its `[n]` renumbered to the answer's
-citations (one number per quoted span, `QuoteNumbers`), each citation quoting the cited passage's best-supporting sentence verbatim. Dropped
-sentences are listed in `Answer.dropped` with the reason. The extractive answer is used instead,
-with a notice, when the back end is unavailable or fails, or when no sentence survives; the
-model's refusal sentence gives a refusal.
+citations (one number per quoted span, `QuoteNumbers`), each citation quoting the cited passage's
+best-supporting sentence verbatim. Dropped sentences are listed in `Answer.dropped` with the
+reason. The extractive answer is used instead, with a notice, when the back end is unavailable or
+fails, or when no sentence survives; the model's refusal sentence gives a refusal.
 What it does not: decide whether to answer at all (the answerability decision has, before this runs).
 """
 
