@@ -35,6 +35,7 @@ from qa.policy import screen
 from qa.retrieve import DenseRetriever, HybridRetriever, KeywordRetriever, conversation_candidates
 from qa.scoring import rerank_passages
 from qa.settings import Settings
+from qa.wording import normalise, vocabulary_of
 
 _TORCH_THREADS: int | None = None
 FOLLOWS_ON = 0.5  # a question this likely to lean on the conversation shows what it was searched with
@@ -84,10 +85,12 @@ def _condense(state: dict) -> dict:
     index = get_index(state["settings"])
     state["index"] = index
     state["conversation"] = Conversation.of(state["history"], index, state["settings"].conversation_exchanges)
+    # What is searched and decided on: the same for "...alchohol trial" and "...alcohol trial?" (qa.wording).
+    state["normalised"] = normalise(state["question"], vocabulary_of(index)) if state["settings"].normalise_wording else state["question"]
     embedder = get_embedder()
     rewritten = _condense_with_llm(state)
     state["standalone"], state["condensed"] = (rewritten, "llm") if rewritten else condense_how(
-        state["question"], state["history"], embedder.encode, index.bm25.document_frequency
+        state["normalised"], state["history"], embedder.encode, index.bm25.document_frequency
     )
     state["timings"]["condense_ms"] = elapsed_ms(began)
     return state
@@ -114,7 +117,7 @@ def _condense_with_llm(state: dict) -> str | None:
 def _retrieve(state: dict) -> dict:
     began = time.perf_counter()
     settings, index = state["settings"], state["index"]
-    state["notice"] = screen(state["question"])
+    state["notice"] = screen(state["normalised"])
     state["follow_up"], state["searched_with"], state["discussed"] = 0.0, [], {}
     if state["notice"]:
         state["candidates"] = []
@@ -154,7 +157,7 @@ def _rerank(state: dict) -> dict:
         context = state["conversation"].exchanges[: settings.rerank_context_exchanges]
         if context:
             state["scored_question"] = question_with_context(
-                state["question"], context, state["index"].bm25.has_form_of, settings.rerank_context_chars
+                state["normalised"], context, state["index"].bm25.has_form_of, settings.rerank_context_chars
             )
     state["sentences"], state["sentence_scores"], state["passages"] = rerank_passages(
         state["scored_question"],

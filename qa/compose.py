@@ -96,7 +96,7 @@ def extractive(state: dict, base: Answer) -> Answer:
     scores = state["sentence_scores"]
     if with_conversation and settings.own_words_rescore:
         scores = with_own_words(
-            state["sentences"], scores, allowed, state["question"], settings.own_words_rescore, settings.rerank_threads
+            state["sentences"], scores, allowed, state["normalised"], settings.own_words_rescore, settings.rerank_threads
         )
     if with_conversation and settings.discussed_weight and state.get("discussed"):
         scores = toward_discussed(state["sentences"], scores, state["discussed"], settings.discussed_weight)

@@ -90,6 +90,11 @@ class Settings(IngestSettings):
         "at least this probability of answering; unset takes the threshold chosen with the model by "
         "bench/fit_answerability.py on external dev data; 0 never refuses for this reason.",
     )
+    normalise_wording: bool = Field(
+        True,
+        description="Search and decide on the question with a one-edit typo respelt, the capitals of an all "
+        "lower-case question restored and one closing question mark (qa/wording.py); the answer shows it as typed.",
+    )
     focus_term_margin: float = Field(
         1.0,
         description="Refuse when dropping a question word absent from the corpus raises the best sentence's "

@@ -21,6 +21,7 @@ def _state(scored_question: str, **overrides) -> dict:
         "sentences": [candidate(chunk, 1), candidate(chunk, 2)],
         "sentence_scores": [-4.0, -5.0],  # both below the floor
         "question": "How was it given?",
+        "normalised": "How was it given?",
         "standalone": "How was it given?",
         "scored_question": scored_question,
     }

@@ -1,0 +1,150 @@
+"""The question as the pipeline reads it: one typo respelt, its case and closing mark made canonical.
+
+What it does: `normalise(question, vocabulary)` returns the question that is searched, scored and
+decided on, so that the same question typed three ways gets the same answer:
+- a word that neither the corpus nor everyday English knows, and that is one edit (a letter
+  added, dropped, changed, or two neighbours swapped) from a word the corpus or everyday English
+  does know, is respelt to it: the corpus's most frequent such word first ("ketmaine" ->
+  "ketamine", "alchohol" -> "alcohol"), else the commonest everyday English one (pyspellchecker's
+  frequency table, shipped with the package: "desrcibe" -> "describe"). A name (capitalised
+  inside the question) is respelt only to a word of the corpus; acronyms ("IgD"), words in
+  capitals, contractions, words under four letters and names under six are left as typed;
+- a question typed without a single capital gets the capitals the corpus gives its words
+  ("dakwar" -> "Dakwar": the corpus never writes it in lower case), and a word neither the corpus nor English knows is taken for a name;
+- the closing mark is always one question mark ("...trial" and "...trial?" read alike).
+`CorpusVocabulary` counts the words of an index's chunks once per loaded index.
+What it does not: change the question shown to the user (the answer keeps it as typed), or the
+earlier turns of a conversation.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections import Counter
+from functools import lru_cache
+
+WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
+MIN_RESPELT_LETTERS = 4  # shorter words have too many neighbours one edit away to guess from
+# An everyday English word to respell to is one of the ~25,000 commonest in pyspellchecker's table
+# (its rarest entries are names and oddities: "monkeypox" must not become "monkeypot").
+MIN_ENGLISH_COUNT = 500
+MIN_NAME_LETTERS = 6  # a short name is often one edit from a word ("Fahr" ~ "far")
+LETTERS = "abcdefghijklmnopqrstuvwxyz"
+CLOSING_MARKS = re.compile(r"[\s?.!]+$")
+
+
+@lru_cache(maxsize=1)
+def english():
+    """pyspellchecker's English word-frequency table (loaded once; ~0.1 s)."""
+    from spellchecker import SpellChecker
+
+    return SpellChecker(distance=1)
+
+
+def one_edit(word: str) -> set[str]:
+    """Every string one edit from `word`: a letter dropped, two neighbours swapped, a letter changed or added."""
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    deletes = {a + b[1:] for a, b in splits if b}
+    swaps = {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+    changes = {a + c + b[1:] for a, b in splits if b for c in LETTERS}
+    inserts = {a + c + b for a, b in splits for c in LETTERS}
+    return deletes | swaps | changes | inserts
+
+
+class CorpusVocabulary:
+    """The words of an index's chunks, lower-cased, with their counts and how often each is written
+    in lower case (a word never written so is a name)."""
+
+    def __init__(self, texts) -> None:
+        self.counts: Counter[str] = Counter()
+        self.written_lower: Counter[str] = Counter()
+        for text in texts:
+            for match in WORD.finditer(text):
+                word = match.group(0)
+                self.counts[word.lower()] += 1
+                if word.islower():
+                    self.written_lower[word] += 1
+
+    def knows(self, lowered: str) -> bool:
+        return lowered in self.counts
+
+    def is_name(self, lowered: str) -> bool:
+        """Whether the corpus has the word and never writes it in lower case ("Dakwar", "FDA")."""
+        return lowered in self.counts and not self.written_lower[lowered]
+
+
+class _Vocabularies:
+    """Per index: its `CorpusVocabulary`, built once per loaded index (and rebuilt when it changes)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._cache: dict[int, tuple[object, CorpusVocabulary]] = {}
+
+    def __call__(self, index) -> CorpusVocabulary:
+        with self._lock:
+            entry = self._cache.get(id(index))
+            if entry is None or entry[0] is not index.chunks:
+                vocabulary = CorpusVocabulary(f"{chunk.title}\n{chunk.text}" for chunk in index.chunks)
+                entry = self._cache[id(index)] = (index.chunks, vocabulary)
+            return entry[1]
+
+
+vocabulary_of = _Vocabularies()
+
+
+def respelt(lowered: str, vocabulary: CorpusVocabulary, corpus_only: bool = False) -> str | None:
+    """The known word one edit from an unknown `lowered` word (see the module docstring), or None;
+    `corpus_only` for a name, which only the corpus can spell."""
+    table = english()
+    if len(lowered) < MIN_RESPELT_LETTERS or vocabulary.knows(lowered) or lowered in table:
+        return None
+    near = one_edit(lowered)
+    in_corpus = [word for word in near if vocabulary.knows(word)]
+    if in_corpus:
+        return max(in_corpus, key=lambda word: (vocabulary.counts[word], word))
+    if corpus_only:
+        return None
+    common = [word for word in table.known(near) if table[word] >= MIN_ENGLISH_COUNT]
+    return max(common, key=lambda word: (table[word], word)) if common else None
+
+
+def _respelt_as_typed(typed: str, first: bool, vocabulary: CorpusVocabulary) -> str:
+    """`typed` respelt (see `respelt`) in its own case. A word with capitals inside ("IgD") or in
+    capitals only is an acronym or a name as typed; a capitalised word inside the question is a
+    name, respelt only to the corpus's words; a contraction ("doesn't") is left alone."""
+    head, apostrophe, tail = typed.partition("'")
+    if (apostrophe and tail.lower() != "s") or any(ch.isupper() for ch in head[1:]):
+        return typed
+    name = head[:1].isupper() and not first
+    if name and len(head) < MIN_NAME_LETTERS:
+        return typed
+    word = respelt(head.lower(), vocabulary, corpus_only=name)
+    if word is None:
+        return typed
+    return (word[:1].upper() + word[1:] if head[:1].isupper() else word) + apostrophe + tail
+
+
+def normalise(question: str, vocabulary: CorpusVocabulary) -> str:
+    """The question as searched, scored and decided on (see the module docstring)."""
+    all_lower = not any(ch.isupper() for ch in question)
+    words = []
+    for position, match in enumerate(WORD.finditer(question)):
+        word = _respelt_as_typed(match.group(0), position == 0, vocabulary)
+        base = word.partition("'")[0]
+        if all_lower:
+            if position == 0:
+                word = word[:1].upper() + word[1:]
+            elif vocabulary.is_name(base) or (
+                len(base) >= MIN_RESPELT_LETTERS and not (vocabulary.knows(base) or base in english())
+            ):
+                word = word[:1].upper() + word[1:]
+        words.append((match.start(), match.end(), word))
+    out, last = [], 0
+    for start, end, word in words:
+        out.append(question[last:start])
+        out.append(word)
+        last = end
+    out.append(question[last:])
+    text = CLOSING_MARKS.sub("", "".join(out).strip())
+    return f"{text}?" if text else question

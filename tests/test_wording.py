@@ -1,0 +1,103 @@
+"""qa.wording: one typo respelt, the case and closing mark made canonical, nothing else changed."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa.wording import CorpusVocabulary, normalise, one_edit, respelt
+
+CORPUS = [
+    "Ketamine was given to patients with alcohol use disorder. In the trial by Dakwar, ketamine "
+    "was infused once. Ketamine is not approved for addiction; its use is off-label.",
+    "Grabski and colleagues found more days abstinent with ketamine than with placebo.",
+]
+
+
+@pytest.fixture(scope="module")
+def vocabulary() -> CorpusVocabulary:
+    return CorpusVocabulary(CORPUS)
+
+
+def test_one_edit_holds_each_kind_of_edit():
+    near = one_edit("alcohol")
+    assert {"alchool", "alcohl", "alcohool", "alcahol"} <= near  # swap, drop, add, change
+    assert "alcohol" in near  # a swap of two equal letters... or a change to the same letter
+
+
+@pytest.mark.parametrize("typed, meant", [
+    ("ketmaine", "ketamine"),  # two neighbours swapped; a corpus word English does not know
+    ("alchohol", "alcohol"),  # a letter added
+    ("approvd", "approved"),  # a letter dropped
+    ("abstinant", "abstinent"),  # a letter changed
+    ("desrcibe", "describe"),  # not in the corpus: everyday English
+])
+def test_a_word_one_edit_from_a_known_word_is_respelt(vocabulary, typed, meant):
+    assert respelt(typed, vocabulary) == meant
+
+
+@pytest.mark.parametrize("word", [
+    "ketamine",  # the corpus's own
+    "heroin",  # English, though one edit from "heroic"
+    "Zelenskyy".lower(),  # a name neither knows, with no known word one edit away
+    "dose",  # too short to guess from
+])
+def test_a_known_or_unguessable_word_is_kept(vocabulary, word):
+    assert respelt(word, vocabulary) is None
+
+
+def test_a_question_as_typed_three_ways_reads_the_same(vocabulary):
+    typed = "What did the trial by Dakwar find about ketamine?"
+    assert normalise(typed, vocabulary) == typed
+    assert normalise("what did the trial by dakwar find about ketamine", vocabulary) == typed
+    assert normalise("What did the trial by Dakwar find about ketmaine?", vocabulary) == typed
+
+
+def test_capitals_typed_are_kept_and_a_name_neither_knows_is_capitalised_in_lower_case(vocabulary):
+    assert normalise("Is KETAMINE approved?", vocabulary) == "Is KETAMINE approved?"
+    assert normalise("did grabski or zelenskyy study it", vocabulary) == "Did Grabski or Zelenskyy study it?"
+
+
+def test_the_closing_mark_is_one_question_mark(vocabulary):
+    assert normalise("Tell me about the trial.", vocabulary) == "Tell me about the trial?"
+    assert normalise("Is it approved?!  ", vocabulary) == "Is it approved?"
+    assert normalise("?!", vocabulary) == "?!"  # nothing to ask: left as typed for the chain to refuse
+
+
+def test_possessives_and_accents_survive(vocabulary):
+    assert normalise("What was Dakwar's ketmaine dose?", vocabulary) == "What was Dakwar's ketamine dose?"
+    assert normalise("Who is Beyoncé?", vocabulary) == "Who is Beyoncé?"
+
+
+# The real chain over the project's corpus: the question as typed, in lower case without its mark,
+# and with one typo in a long word gets the same decision and the same first quote.
+from qa_fixtures import DOSE_QUESTION, corpus_index  # noqa: E402,F401
+
+
+@pytest.mark.parametrize("question, variants", [
+    (DOSE_QUESTION, ["what dose of ketamine was used in the alcohol trial",
+                     "What dose of ketamine was used in the alchool trial?",
+                     "What dose of ketmaine was used in the alcohol trial?"]),
+    ("Is ketamine approved for treating addiction?", ["is ketamine approved for treating addiction",
+                                                       "Is ketamine aproved for treating addiction?"]),
+])
+def test_the_chain_answers_a_question_typed_three_ways_alike(corpus_index, question, variants):  # noqa: F811
+    from qa import ask
+
+    def decision(text):
+        answer = ask(text, index=corpus_index)
+        first = answer.citations[0] if answer.citations else None
+        return answer.refused, (first.source, first.start) if first else None, answer.question
+
+    refused, first, _ = decision(question)
+    assert not refused and first is not None
+    for variant in variants:
+        assert decision(variant) == (refused, first, variant)  # the answer shows the question as typed
+
+
+def test_the_switch_off_reads_the_question_as_typed(corpus_index):  # noqa: F811
+    from qa.answering import trace
+
+    state, _ = trace("What dose of ketmaine was used in the alcohol trial", index=corpus_index, normalise_wording=False)
+    assert state["normalised"] == state["question"] == "What dose of ketmaine was used in the alcohol trial"
+    state, _ = trace("What dose of ketmaine was used in the alcohol trial", index=corpus_index)
+    assert state["normalised"] == "What dose of ketamine was used in the alcohol trial?"
