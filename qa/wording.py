@@ -100,13 +100,15 @@ def respelt(lowered: str, vocabulary: CorpusVocabulary, corpus_only: bool = Fals
     if len(lowered) < MIN_RESPELT_LETTERS or vocabulary.knows(lowered) or lowered in table:
         return None
     near = one_edit(lowered)
+    # Two letters swapped keeps every letter typed: such a word goes first ("statde" is "stated",
+    # not the commoner "state"), then the commonest.
     in_corpus = [word for word in near if vocabulary.knows(word)]
     if in_corpus:
-        return max(in_corpus, key=lambda word: (vocabulary.counts[word], word))
+        return max(in_corpus, key=lambda word: (sorted(word) == sorted(lowered), vocabulary.counts[word], word))
     if corpus_only:
         return None
     common = [word for word in table.known(near) if table[word] >= MIN_ENGLISH_COUNT]
-    return max(common, key=lambda word: (table[word], word)) if common else None
+    return max(common, key=lambda word: (sorted(word) == sorted(lowered), table[word], word)) if common else None
 
 
 def _respelt_as_typed(typed: str, first: bool, vocabulary: CorpusVocabulary) -> str:

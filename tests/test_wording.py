@@ -30,6 +30,8 @@ def test_one_edit_holds_each_kind_of_edit():
     ("approvd", "approved"),  # a letter dropped
     ("abstinant", "abstinent"),  # a letter changed
     ("desrcibe", "describe"),  # not in the corpus: everyday English
+    ("ketamien", "ketamine"),
+    ("infsued", "infused"),  # a swap before a commoner word one letter shorter ("infuse" is not in the corpus; "used" is too far)
 ])
 def test_a_word_one_edit_from_a_known_word_is_respelt(vocabulary, typed, meant):
     assert respelt(typed, vocabulary) == meant
@@ -101,3 +103,8 @@ def test_the_switch_off_reads_the_question_as_typed(corpus_index):  # noqa: F811
     assert state["normalised"] == state["question"] == "What dose of ketmaine was used in the alcohol trial"
     state, _ = trace("What dose of ketmaine was used in the alcohol trial", index=corpus_index)
     assert state["normalised"] == "What dose of ketamine was used in the alcohol trial?"
+
+
+def test_a_swap_goes_before_a_commoner_word_one_letter_away():
+    vocabulary = CorpusVocabulary(["It was stated that the state of the state had a state."])
+    assert respelt("statde", vocabulary) == "stated"
