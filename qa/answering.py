@@ -86,7 +86,8 @@ def _condense(state: dict) -> dict:
     state["index"] = index
     state["conversation"] = Conversation.of(state["history"], index, state["settings"].conversation_exchanges)
     # What is searched and decided on: the same for "...alchohol trial" and "...alcohol trial?" (qa.wording).
-    state["normalised"] = normalise(state["question"], vocabulary_of(index)) if state["settings"].normalise_wording else state["question"]
+    normalising = state["settings"].normalise_wording
+    state["normalised"] = normalise(state["question"], vocabulary_of(index)) if normalising else state["question"]
     embedder = get_embedder()
     rewritten = _condense_with_llm(state)
     state["standalone"], state["condensed"] = (rewritten, "llm") if rewritten else condense_how(

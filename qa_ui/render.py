@@ -9,6 +9,7 @@ What it does not: answer, load documents or know about Gradio components (see `a
 
 from __future__ import annotations
 
+import re
 from html import escape
 
 from ingest.references import cited_numbers
@@ -55,6 +56,12 @@ def _shortened(text: str, limit: int = 120) -> str:
     return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
+def _plain(question: str) -> str:
+    """A question without its case or closing marks: what the chain's own normalising changes
+    (`qa.wording`) is not worth a "Searched for" line; a respelt word is."""
+    return re.sub(r"[\s?.!]+$", "", question.strip()).lower()
+
+
 def answer_message(answer: dict) -> str:
     """The assistant's chat message: the quoted answer (or the refusal, plainly), notices in italics.
 
@@ -63,7 +70,7 @@ def answer_message(answer: dict) -> str:
     """
     parts = [with_reference_labels(text_html(answer["answer"]), _entries(answer.get("citations") or []))]
     standalone = answer.get("standalone_question") or ""
-    rewritten = bool(standalone) and standalone.strip() != (answer.get("question") or "").strip()
+    rewritten = bool(standalone) and _plain(standalone) != _plain(answer.get("question") or "")
     # Under a refusal the conversation is named only when it changed what was searched for (the
     # question was rewritten with it): a question on its own terms is refused on its own terms.
     searched_with = (answer.get("searched_with") or []) if rewritten or not answer.get("refused") else []

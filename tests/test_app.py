@@ -136,10 +136,19 @@ def _citation(quote_start: int, quote_end: int, text: str, **extra) -> dict:
 
 def test_user_and_answer_text_are_escaped():
     assert "<img" not in render.user_message(HOSTILE) and "&lt;img" in render.user_message(HOSTILE)
-    answer = {"question": HOSTILE, "standalone_question": HOSTILE + "?", "answer": HOSTILE, "notices": [HOSTILE]}
+    answer = {"question": HOSTILE, "standalone_question": HOSTILE + " trial?", "answer": HOSTILE, "notices": [HOSTILE]}
     html = render.answer_message(answer)
     assert "<img" not in html and "<script" not in html
     assert '<em class="qa-notice">' in html and "Searched for:" in html
+
+
+def test_searched_for_shows_a_respelt_word_but_not_a_case_or_mark_the_chain_made_canonical():
+    plain = {"question": "what dose was used in the alcohol trial", "answer": "0.8 mg/kg [1]",
+             "standalone_question": "What dose was used in the alcohol trial?"}
+    assert "Searched for" not in render.answer_message(plain)
+    respelt = {"question": "What dose was used in the alchool trial?", "answer": "0.8 mg/kg [1]",
+               "standalone_question": "What dose was used in the alcohol trial?"}
+    assert "Searched for: What dose was used in the alcohol trial?" in render.answer_message(respelt)
 
 
 def test_a_refusal_names_the_conversation_only_when_it_rewrote_the_question():
