@@ -177,6 +177,8 @@ def test_empty_question_is_explained_and_the_chat_keeps_working(page):
     page.locator("#qa-question textarea").fill("   ")
     page.locator("#qa-question textarea").press("Enter")
     expect(page.locator("#qa-chat [data-testid=bot]").last).to_contain_text("empty")
+    # The box gets back what was typed with the message; filling it before then would be overwritten.
+    expect(page.locator("#qa-question textarea")).to_have_value("   ")
     expect(send(page, "What dose of ketamine was used in the alcohol trial?")).to_contain_text("0.8 mg/kg")
     page.locator("#qa-clear").click()
     expect(page.locator("#qa-chat [data-testid=bot]")).to_have_count(0)
