@@ -10,7 +10,8 @@ decided on, so that the same question typed three ways gets the same answer:
   inside the question) is respelt only to a word of the corpus; acronyms ("IgD"), words in
   capitals, contractions, words under four letters and names under six are left as typed;
 - a question typed without a single capital gets the capitals the corpus gives its words
-  ("dakwar" -> "Dakwar": the corpus never writes it in lower case), and a word neither the corpus nor English knows is taken for a name;
+  ("dakwar" -> "Dakwar": the corpus never writes it in lower case), and a word neither the
+  corpus nor English knows is taken for a name;
 - the closing mark is always one question mark ("...trial" and "...trial?" read alike).
 `CorpusVocabulary` counts the words of an index's chunks once per loaded index.
 What it does not: change the question shown to the user (the answer keeps it as typed), or the
@@ -19,6 +20,7 @@ earlier turns of a conversation.
 
 from __future__ import annotations
 
+import itertools
 import re
 import threading
 from collections import Counter
@@ -130,23 +132,17 @@ def _respelt_as_typed(typed: str, first: bool, vocabulary: CorpusVocabulary) -> 
 def normalise(question: str, vocabulary: CorpusVocabulary) -> str:
     """The question as searched, scored and decided on (see the module docstring)."""
     all_lower = not any(ch.isupper() for ch in question)
-    words = []
-    for position, match in enumerate(WORD.finditer(question)):
-        word = _respelt_as_typed(match.group(0), position == 0, vocabulary)
+    positions = itertools.count()
+
+    def read(match: re.Match) -> str:
+        first = next(positions) == 0
+        word = _respelt_as_typed(match.group(0), first, vocabulary)
         base = word.partition("'")[0]
-        if all_lower:
-            if position == 0:
-                word = word[:1].upper() + word[1:]
-            elif vocabulary.is_name(base) or (
-                len(base) >= MIN_RESPELT_LETTERS and not (vocabulary.knows(base) or base in english())
-            ):
-                word = word[:1].upper() + word[1:]
-        words.append((match.start(), match.end(), word))
-    out, last = [], 0
-    for start, end, word in words:
-        out.append(question[last:start])
-        out.append(word)
-        last = end
-    out.append(question[last:])
-    text = CLOSING_MARKS.sub("", "".join(out).strip())
+        if all_lower and (first or vocabulary.is_name(base) or (
+            len(base) >= MIN_RESPELT_LETTERS and not (vocabulary.knows(base) or base in english())
+        )):
+            word = word[:1].upper() + word[1:]
+        return word
+
+    text = CLOSING_MARKS.sub("", WORD.sub(read, question).strip())
     return f"{text}?" if text else question

@@ -9,12 +9,12 @@ What it does not: answer, load documents or know about Gradio components (see `a
 
 from __future__ import annotations
 
-import re
 from html import escape
 
 from ingest.references import cited_numbers
 from qa.answer import RELATED_HEADING, document_label
 from qa.markers import REF_LABEL, shown
+from qa.wording import CLOSING_MARKS
 
 NOTICE_CLASS = "qa-notice"
 
@@ -59,7 +59,7 @@ def _shortened(text: str, limit: int = 120) -> str:
 def _plain(question: str) -> str:
     """A question without its case or closing marks: what the chain's own normalising changes
     (`qa.wording`) is not worth a "Searched for" line; a respelt word is."""
-    return re.sub(r"[\s?.!]+$", "", question.strip()).lower()
+    return CLOSING_MARKS.sub("", question.strip()).lower()
 
 
 def answer_message(answer: dict) -> str:
