@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import sys
 
-BENCHMARKS = ["ingest", "suite", "ablate", "calibrate_support", "golden", "latency", "ui_latency", "pubmedqa", "condense", "peer", "hostile", "load", "scale", "upload"]
+BENCHMARKS = ["ingest", "suite", "ablate", "calibrate_support", "contradictions", "golden", "latency", "ui_latency", "pubmedqa", "condense", "peer", "hostile", "load", "scale", "upload"]
 
 
 def main() -> int:
