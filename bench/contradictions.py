@@ -212,6 +212,28 @@ def rewordings(claim: str) -> list[Alteration]:
     return [a for a in _swap_words(claim, SYNONYM, "synonym") if a.text != claim]
 
 
+# A new user's tries against the default corpus's paragraph on the cocaine trial (issue 25): the
+# passage says "...led to significantly more abstinence and lower relapse risk compared to a control."
+USER_PASSAGE_HOLDS = "significantly more abstinence"
+USER_CLAIMS = (
+    ("A single ketamine infusion led to more relapse compared to a control. [1]", False),
+    ("Mindfulness-based therapy alone led to more abstinence than ketamine. [1]", False),
+    ("Ketamine cured cocaine addiction in most patients. [1]", False),
+    ("A single ketamine infusion plus mindfulness-based therapy led to less relapse compared to a control. [1]", True),
+)
+
+
+def user_passage() -> str | None:
+    """The default corpus's paragraph that holds `USER_PASSAGE_HOLDS`, or None."""
+    from bench.devsets import ROOT
+
+    for path in sorted((ROOT / "corpus").glob("*")):
+        for paragraph in path.read_text(encoding="utf-8").split("\n"):
+            if USER_PASSAGE_HOLDS in paragraph:
+                return paragraph
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
     from bench.report import machine_line, write_section
     from bench.support_data import CachedScorer, load_dev
@@ -296,6 +318,15 @@ def main(argv: list[str] | None = None) -> int:
         recall_no = sum(not s and not t for s, t in zip(said, truth)) / max(1, sum(not t for t in truth))
         precision = sum(s and t for s, t in zip(said, truth)) / max(1, sum(said))
         lines.append(f"| {source} | {len(mine)} | {(recall_yes + recall_no) / 2:.3f} | {precision:.3f} |")
+    passage = user_passage()
+    if passage:
+        lines += ["", "A new user's tries against the default corpus's paragraph on the cocaine trial (\"...led to significantly "
+                  "more abstinence and lower relapse risk compared to a control\"):", "",
+                  "| claim | should | the check | its reason |", "|---|---|---|---|"]
+        for claim, faithful in USER_CLAIMS:
+            verdict = sentence_support(claim, [passage])
+            lines.append(f"| {claim} | {'pass' if faithful else 'fail'} | {'pass' if verdict.supported else 'fail'} | "
+                         f"{verdict.reason} |")
     median_ms = statistics.median(timings) * 1000 if timings else float("nan")
     lines += ["", f"Median time to judge one sentence: {median_ms:.1f} ms ({len(timings)} originals, the real "
               "cross-encoder warm, nothing cached; bar ≤ 25 ms).", "", "Let through, the first of each family:", ""]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bench.contradictions import FAMILIES, OPPOSITE, SYNONYM, alterations, rewordings
+from bench.contradictions import FAMILIES, OPPOSITE, SYNONYM, USER_PASSAGE_HOLDS, alterations, rewordings, user_passage
 
 
 def _by_family(claim: str) -> dict[str, list[str]]:
@@ -61,3 +61,8 @@ def test_rewordings_swap_a_synonym_and_never_an_opposite():
     assert "The study demonstrated reduced cravings." in found
     assert "The study showed decreased cravings." in found
     assert not any("increased" in text for text in found)
+
+
+def test_the_users_passage_is_found_in_the_default_corpus():
+    passage = user_passage()
+    assert passage and USER_PASSAGE_HOLDS in passage and "lower relapse risk" in passage
