@@ -1,216 +1,22 @@
-"""Claims turned into their opposite by one edit, and faithful rewordings: the contradiction benchmark's material.
+"""The contradiction benchmark: `python -m bench.contradictions`.
 
-What it does: `alterations(claim)` returns every single-edit variant of a claim that says the
-opposite, each an `Alteration(family, before, after, text)`, by family:
-- `negation`: a negation added after the first auxiliary or copula ("is" -> "is not", "can" ->
-  "cannot"), or one removed ("did not lead" -> "did lead", "never" -> "always", "no" -> "some");
-- `direction`: a direction, comparison or polar word replaced by its opposite ("more" -> "less",
-  "increased" -> "decreased", "before" -> "after", "effective" -> "ineffective");
-- `quantifier`: a quantity word changed ("all" -> "some", "most" -> "few", "always" -> "never");
-- `modality`: certainty changed ("may" -> "must", "will" -> "might", "possibly" -> "certainly");
-- `role`: two names swapped ("Smith defeated Jones" -> "Jones defeated Smith").
-`rewordings(claim)` returns faithful variants (a word replaced by a synonym of the same sense:
-"reduced" -> "decreased", "large" -> "big"), which a support check must keep accepting.
-The lexicons are general English (opposites and synonyms of everyday and scientific prose, in all
-their inflections), not the words of a few test sentences. Case is kept; one edit per variant;
-deterministic order.
-`main` (`python -m bench.contradictions`) measures the shipped support check
-(`qa.eval.support.sentence_support`) on the kept-out human-labelled supported claims of
-`../shared/data/dev/support/` (`bench.support_data.part`): the share of originals accepted, of
-each family's alterations rejected, of rewordings accepted, and the time to judge a sentence, and
-writes them to BENCHMARKS.md.
-What it does not: judge anything itself, or read the fitting part of the labels.
+What it does: measures the shipped support check (`qa.eval.support.sentence_support`) on the
+kept-out human-labelled supported claims of `../shared/data/dev/support/`
+(`bench.support_data.part`), each turned into its opposite by one edit (`bench.opposites`): the
+share of originals accepted, of each family's alterations rejected, of faithful rewordings
+accepted; its agreement with every kept-out label; the time to judge a sentence; and a new user's
+tries against the default corpus's paragraph on the cocaine trial. Writes them to BENCHMARKS.md.
+What it does not: make the alterations (see `bench.opposites`), judge anything itself, or read
+the fitting part of the labels.
 """
 
 from __future__ import annotations
 
 import argparse
-import re
 import statistics
 import time
-from dataclasses import dataclass
 
-# Opposites, each pair both ways; inflections listed (no stemmer guesses an English opposite).
-OPPOSITES = """
-more less|more fewer|higher lower|greater smaller|larger smaller|bigger smaller|longer shorter|older younger
-earlier later|faster slower|better worse|best worst|stronger weaker|easier harder|wider narrower|richer poorer
-heavier lighter|warmer colder|hotter colder|deeper shallower|highest lowest|largest smallest
-increase decrease|increased decreased|increases decreases|increasing decreasing|rise fall|rose fell|rises falls
-gain lose|gained lost|gains loses|win lose|won lost|wins loses|winner loser|victory defeat|success failure
-successful unsuccessful|succeeded failed|succeeds fails|improve worsen|improved worsened|improves worsens
-improvement deterioration|above below|before after|over under|up down|inside outside|first last|early late
-high low|large small|big small|long short|strong weak|good bad|true false|same different|similar different
-open closed|opened closed|start end|started ended|begin end|began ended|entered left|arrive depart|arrived departed
-positive negative|maximum minimum|majority minority|include exclude|included excluded|includes excludes
-allow forbid|allowed forbidden|accept reject|accepted rejected|accepts rejects|agree disagree|agreed disagreed
-legal illegal|possible impossible|safe unsafe|effective ineffective|significant insignificant|likely unlikely
-known unknown|common rare|frequent rare|popular unpopular|important unimportant|able unable|willing unwilling
-approve reject|approved rejected|support oppose|supported opposed|supports opposes|north south|east west
-northern southern|eastern western|buy sell|bought sold|import export|imported exported|love hate|loved hated
-friend enemy|allies enemies|male female|men women|man woman|boy girl|husband wife|father mother|son daughter
-brother sister|king queen|rich poor|wealthy poor|light dark|wet dry|full empty|alive dead|born died|birth death
-young old|new old|modern ancient|private public|internal external|domestic foreign|local national|ancient modern
-add remove|added removed|adds removes|raise lower|raised lowered|raises lowers|enhance weaken|enhanced weakened
-enhances weakens|benefit harm|benefits harms|help hinder|helped hindered|helps hinders|prevent cause|prevented caused
-prevents causes|increasing declining|growth decline|grew shrank|grow shrink|grows shrinks|expanded contracted
-present absent|presence absence|with without|always never|everything nothing|everyone no-one|success failure
-"""
-QUANTIFIERS = {
-    "all": "some", "every": "no", "each": "no", "most": "few", "many": "few", "few": "many", "some": "no",
-    "always": "sometimes", "usually": "rarely", "often": "rarely", "rarely": "often", "seldom": "often",
-    "sometimes": "always", "several": "no", "both": "neither", "neither": "both", "none": "all",
-    "majority": "minority", "minority": "majority", "entire": "partial", "whole": "partial", "only": "also",
-    "mostly": "rarely", "frequently": "rarely", "largely": "barely", "mainly": "barely",
-}  # fmt: skip
-MODALS = {
-    "may": "must", "might": "must", "could": "must", "can": "must", "will": "might", "would": "might",
-    "must": "may", "should": "may", "possibly": "certainly", "probably": "certainly", "likely": "certainly",
-    "certainly": "possibly", "definitely": "possibly", "perhaps": "certainly", "suggests": "proves",
-    "suggested": "proved", "suggest": "prove", "proves": "suggests", "proved": "suggested", "proven": "suggested",
-}  # fmt: skip
-# Synonyms of one sense (a faithful rewording): each pair both ways.
-SYNONYMS = """
-reduced decreased|reduce decrease|reduces decreases|reduction decrease|lower reduced|large big|big large
-start begin|started began|starts begins|help assist|helped assisted|helps assists|show demonstrate
-showed demonstrated|shows demonstrates|about approximately|around approximately|buy purchase|bought purchased
-use employ|used employed|uses employs|get obtain|got obtained|gets obtains|end finish|ended finished
-rapid fast|quick fast|quickly rapidly|big large|huge enormous|small little|tiny small|chief main|main principal
-main primary|major main|study trial|studies trials|patients participants|participants patients|people individuals
-children kids|film movie|movie film|famous well-known|known recognized|died passed|country nation|town city
-correct right|incorrect wrong|begin commence|stop cease|stopped ceased|shown demonstrated|find discover
-found discovered|finds discovers|think believe|thought believed|thinks believes|said stated|says states
-"""
-AUXILIARIES = (
-    "is are was were am be been can could will would should shall may might must has have had does do did".split()
-)
-NEGATION_REMOVALS = {"never": "always", "no": "some", "none": "all", "nobody": "somebody", "nothing": "something",
-                     "cannot": "can", "without": "with"}  # fmt: skip
-WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
-NAME = re.compile(r"\b[A-Z][a-zA-Z'-]+(?:\s+(?:(?:of|de|la|von|van|del|der)\s+)?[A-Z][a-zA-Z'-]+)*")
-
-
-def _pairs(text: str) -> dict[str, str]:
-    """Both directions of each "a b" pair of `text` (pairs separated by "|" or a line end)."""
-    table: dict[str, str] = {}
-    for pair in re.split(r"[|\n]", text):
-        words = pair.split()
-        if len(words) == 2:
-            a, b = words
-            table.setdefault(a, b)
-            table.setdefault(b, a)
-        elif words:
-            raise ValueError(f"not a pair: {pair!r}")
-    return table
-
-
-OPPOSITE = _pairs(OPPOSITES)
-SYNONYM = _pairs(SYNONYMS)
-
-
-@dataclass(frozen=True)
-class Alteration:
-    family: str
-    before: str
-    after: str
-    text: str
-
-
-def _cased(word: str, like: str) -> str:
-    if like.isupper() and len(like) > 1:
-        return word.upper()
-    return word[:1].upper() + word[1:] if like[:1].isupper() else word
-
-
-def _swap_words(claim: str, table: dict[str, str], family: str) -> list[Alteration]:
-    out = []
-    for match in WORD.finditer(claim):
-        word = match.group(0)
-        new = table.get(word.lower())
-        if new:
-            text = claim[: match.start()] + _cased(new, word) + claim[match.end() :]
-            out.append(Alteration(family, word, _cased(new, word), text))
-    return out
-
-
-def _negations(claim: str) -> list[Alteration]:
-    out = []
-    negated = re.search(r"\b(\w+)(n't| not)\b", claim)
-    if negated:  # remove the negation: "did not lead" -> "did lead", "doesn't" -> "does"
-        word = negated.group(1)
-        base = {"ca": "can", "wo": "will", "sha": "shall"}.get(word.lower(), word)
-        text = claim[: negated.start()] + base + claim[negated.end() :]
-        out.append(Alteration("negation", negated.group(0), base, text))
-    for match in WORD.finditer(claim):
-        new = NEGATION_REMOVALS.get(match.group(0).lower())
-        if new:
-            text = claim[: match.start()] + _cased(new, match.group(0)) + claim[match.end() :]
-            out.append(Alteration("negation", match.group(0), new, text))
-    if not out:  # add one after the first auxiliary or copula
-        for match in WORD.finditer(claim):
-            word = match.group(0)
-            if word.lower() in AUXILIARIES:
-                added = "cannot" if word.lower() == "can" else f"{word} not"
-                text = claim[: match.start()] + _cased(added, word) + claim[match.end() :]
-                out.append(Alteration("negation", word, added, text))
-                break
-    return out
-
-
-COMMON_COUNT = 100_000  # an English word this frequent opening a claim is no name ("The", "Most", "During")
-
-
-def _names(claim: str) -> list[tuple[int, int, str]]:
-    """(start, end, text) of the claim's names: runs of capitalised words, less a common word that
-    opens the claim ("The Washington Post" -> "Washington Post")."""
-    from qa.wording import english
-
-    table = english()
-    found = []
-    for match in NAME.finditer(claim):
-        start, text = match.start(), match.group(0)
-        if start == 0:
-            first = text.split()[0]
-            if table[first.lower()] >= COMMON_COUNT:
-                rest = text[len(first) :].lstrip()
-                if not rest:
-                    continue
-                start, text = match.end() - len(rest), rest
-        found.append((start, match.end(), text))
-    return found
-
-
-def _roles(claim: str) -> list[Alteration]:
-    """The first two different names with a verb or preposition between them swapped ("Smith beat
-    Jones"; not "Smith and Jones", whose swap says the same)."""
-    names = _names(claim)
-    for i, (a_start, a_end, a) in enumerate(names):
-        for b_start, b_end, b in names[i + 1 :]:
-            between = re.findall(r"[a-z][a-z'-]*", claim[a_end:b_start])
-            if b != a and any(word not in ("and", "or", "nor") for word in between):
-                text = claim[:a_start] + b + claim[a_end:b_start] + a + claim[b_end:]
-                return [Alteration("role", a, b, text)]
-    return []
-
-
-FAMILIES = ("negation", "direction", "quantifier", "modality", "role")
-
-
-def alterations(claim: str) -> list[Alteration]:
-    """Every single-edit opposite of `claim` this module knows how to make (see the module docstring)."""
-    found = (
-        _negations(claim)
-        + _swap_words(claim, OPPOSITE, "direction")
-        + _swap_words(claim, QUANTIFIERS, "quantifier")
-        + _swap_words(claim, MODALS, "modality")
-        + _roles(claim)
-    )
-    return [a for a in found if a.text != claim]
-
-
-def rewordings(claim: str) -> list[Alteration]:
-    """Faithful single-word rewordings of `claim` (synonyms of one sense)."""
-    return [a for a in _swap_words(claim, SYNONYM, "synonym") if a.text != claim]
-
+from bench.opposites import FAMILIES, OPPOSITE, SYNONYM, Alteration, alterations, rewordings  # noqa: F401 - re-exported
 
 # A new user's tries against the default corpus's paragraph on the cocaine trial (issue 25): the
 # passage says "...led to significantly more abstinence and lower relapse risk compared to a control."

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bench.contradictions import FAMILIES, OPPOSITE, SYNONYM, USER_PASSAGE_HOLDS, alterations, rewordings, user_passage
+from bench.contradictions import USER_PASSAGE_HOLDS, user_passage
+from bench.opposites import FAMILIES, OPPOSITE, SYNONYM, alterations, rewordings
 
 
 def _by_family(claim: str) -> dict[str, list[str]]:
