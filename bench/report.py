@@ -1,7 +1,8 @@
 """Write one benchmark's results into its own section of BENCHMARKS.md.
 
 What it does: replaces the text between `<!-- bench:NAME -->` and `<!-- /bench:NAME -->` (or
-appends the section), so each benchmark updates its table without touching the others.
+appends the section), so each benchmark updates its table without touching the others;
+`machine_line()` says where and when a run was made, and of which commit.
 What it does not: measure anything.
 """
 
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import platform
 import re
+import subprocess
 import time
 from pathlib import Path
 
@@ -17,8 +19,8 @@ BENCHMARKS = Path(__file__).resolve().parent.parent / "BENCHMARKS.md"
 # section, in the file's order, linking to the section's heading (GitHub's anchor of it).
 HEADER = """# Benchmarks
 
-The current figures: one section per area, each written by its command with the machine and date
-of its run. `make bench` runs the benchmarks; the `fit_*` and `train_*` commands also refit the
+The current figures: one section per area, each written by its command with the machine, date
+and commit of its run. `make bench` runs the benchmarks; the `fit_*` and `train_*` commands also refit the
 model they report. What was tried and superseded is in [bench/NOTEBOOK.md](bench/NOTEBOOK.md),
 newest first; hostile input, load and scale are in [RELIABILITY.md](RELIABILITY.md).
 
@@ -43,10 +45,26 @@ newest first; hostile input, load and scale are in [RELIABILITY.md](RELIABILITY.
 """
 
 
+def commit() -> str:
+    """The checkout's commit, "abc1234" ("abc1234 with uncommitted changes" when files differ from
+    it, untracked ones included), or "" outside a git checkout."""
+    root = BENCHMARKS.parent
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short=7", "HEAD"], cwd=root, capture_output=True, text=True, timeout=10)
+        status = subprocess.run(["git", "status", "--porcelain"], cwd=root, capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.SubprocessError):
+        return ""
+    if head.returncode != 0:
+        return ""
+    return head.stdout.strip() + (" with uncommitted changes" if status.returncode == 0 and status.stdout.strip() else "")
+
+
 def machine_line() -> str:
     import os
 
-    return f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, {time.strftime('%Y-%m-%d')}"
+    line = f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, {time.strftime('%Y-%m-%d')}"
+    made_from = commit()
+    return f"{line}, commit {made_from}" if made_from else line
 
 
 def write_section(name: str, markdown: str, path: Path = BENCHMARKS) -> None:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
+import subprocess
 
-from bench.report import BENCHMARKS, HEADER, write_section
+from bench.report import BENCHMARKS, HEADER, machine_line, write_section
 
 
 def github_anchor(heading: str) -> str:
@@ -33,3 +34,11 @@ def test_a_section_is_replaced_in_place_and_a_new_one_appended(tmp_path):
     assert text.startswith(HEADER)
     assert "run 1" not in text and text.index("run 3") < text.index("run 2")
     assert text.endswith("<!-- bench:two -->\n## Two\n\nfigures of run 2\n<!-- /bench:two -->\n")
+
+
+def test_a_run_names_the_commit_it_measured():
+    head = subprocess.run(["git", "rev-parse", "--short=7", "HEAD"], cwd=BENCHMARKS.parent, capture_output=True, text=True)
+    if head.returncode != 0:  # not a git checkout: the line has no commit to name
+        assert "commit" not in machine_line()
+        return
+    assert f", commit {head.stdout.strip()}" in machine_line()
