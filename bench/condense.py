@@ -9,7 +9,8 @@ answers the last turn
   search and scoring that weigh the earlier exchanges, `qa.retrieve.conversation_candidates`).
 Golden cases score must-include recall, CoQA cases the dev README's hit and doc_hit. Golden
 histories are built turn by turn by the extractive chain (with their citations); CoQA's are the
-dataset's. Writes its section of BENCHMARKS.md.
+dataset's. Writes its section of BENCHMARKS.md (the figures by set) and prints each golden case's
+rewrites beside them.
 What it does not: judge the LLM's answers (see bench/peer.py).
 """
 
@@ -84,16 +85,13 @@ def main(argv: list[str] | None = None) -> int:
                     scores[way] = (float(hit), float(is_doc_hit([c.source for c in answer.citations], case.gold_doc)))
             rows.append((name, case, heuristic, by_llm, scores))
     text = report(rows, seconds, args.llm)
-    print(text)
+    print(text + "\n\n" + "\n".join(by_case(rows)))
     if not args.no_write:
         write_section("condense", text)
     return 0
 
 
 def report(rows, seconds, llm: str) -> str:
-    def cell(text: str) -> str:
-        return text.replace("|", "\\|")
-
     lines = [
         "## Follow-ups: heuristic rewrite, LLM rewrite, the conversation",
         "",
@@ -113,17 +111,24 @@ def report(rows, seconds, llm: str) -> str:
         "",
         f"Rewrite time, p50: heuristic {statistics.median(seconds['heuristic']) * 1000:.0f} ms, "
         f"LLM {statistics.median(seconds['llm']):.1f} s.",
-        "",
-        "| golden case | last turn | heuristic | LLM | conversation |",
-        "|---|---|---|---|---|",
     ]
+    return "\n".join(lines)
+
+
+def by_case(rows) -> list[str]:
+    """Each golden case's last turn, its two rewrites and the must-include recall of each way."""
+
+    def cell(text: str) -> str:
+        return text.replace("|", "\\|")
+
+    lines = ["| golden case | last turn | heuristic | LLM | conversation |", "|---|---|---|---|---|"]
     for name, case, heuristic, by_llm, scores in rows:
         if name == "golden":
             lines.append(
                 f"| `{case.id}` | {cell(case.question)} | {cell(heuristic)} ({scores['heuristic'][0]:.2f}) | "
                 f"{cell(by_llm)} ({scores['llm'][0]:.2f}) | ({scores['conversation'][0]:.2f}) |"
             )
-    return "\n".join(lines)
+    return lines
 
 
 if __name__ == "__main__":

@@ -217,8 +217,8 @@ def main(argv: list[str] | None = None) -> int:
         f"{float((follow_p[follow_conv & (follow_y == 1)] < threshold).mean()):.3f}, "
         f"{float((oof[coqa_conv] < threshold).mean()):.3f}).",
     ]
-    lines += ["", "Weights (per standard deviation of each signal):", "", "| signal | weight |", "|---|---:|"]
-    lines += [f"| {name} | {weight:+.3f} |" for name, weight in zip(names, w[:k])]
+    lines += ["", "Weights (per standard deviation of each signal): "
+              + ", ".join(f"{name} {weight:+.3f}" for name, weight in zip(names, w[:k])) + "."]
 
     print("\n".join(lines))
     if not args.dry_run:

@@ -139,8 +139,8 @@ def main(argv: list[str] | None = None) -> int:
         f"Out of fold on the fit split: {oof:.3f}. The same fit on the coqa follow-ups alone (no topic shift to "
         f"leave the conversation for) puts the right story first for {first_right(coqa_kept, coqa_alone):.3f} of the "
         f"kept-out coqa cases; it is among the candidates for {np.mean([y.any() for _, _, y in coqa_kept]):.3f}.",
-        "", "| feature | weight |", "|---|---:|",
-              *[f"| {name} | {value:+.3f} |" for name, value in zip(FEATURES, weights)]]
+        "", "Weights: " + ", ".join(f"{name} {value:+.3f}" for name, value in zip(FEATURES, weights)) + ".",
+    ]
     print("\n".join(lines))
     if not args.no_write:
         model = {

@@ -99,9 +99,7 @@ def main(argv: list[str] | None = None) -> int:
         f"| fit split, out of fold (L2 {l2}) | {oof_auroc:.3f} | {(oof[y == 1] >= 0.5).mean():.3f} | {(oof[y == 0] < 0.5).mean():.3f} |",
         f"| kept out ({len(kept_y)}) | {auroc(kept, kept_y):.3f} | {(kept[kept_y == 1] >= 0.5).mean():.3f} | {(kept[kept_y == 0] < 0.5).mean():.3f} |",
         "",
-        "| feature | weight (per standard deviation) |",
-        "|---|---:|",
-        *[f"| {name} | {value:+.3f} |" for name, value in zip(FEATURES, w)],
+        "Weights (per standard deviation): " + ", ".join(f"{name} {value:+.3f}" for name, value in zip(FEATURES, w)) + ".",
     ]
     print("\n".join(lines))
     if not args.no_write:

@@ -135,7 +135,7 @@ def markdown(result: dict) -> str:
         if noisy
         else ""
     )
-    return f"""## Ingest
+    return one_line_paragraphs(f"""## Ingest
 
 The {result['documents']:,} PubMedQA-L abstracts (each `<PMID>.txt`: its paragraphs, no section labels)
 ingested into a fresh temporary index, timed end to end (find, read, clean, split, chunk, embed,
@@ -162,7 +162,12 @@ Mean chunk length {result['mean_chunk_chars']} characters; {result['skipped']} f
 {result['load_average'][0]} before and {result['load_average'][1]} after.{caution}
 
 Reproduce: `python -m bench.ingest{' --repeat ' + str(repeats) if repeats > 1 else ''}` (`make bench` runs it once).
-Machine: {machine_line()}."""
+Machine: {machine_line()}.""")
+
+
+def one_line_paragraphs(markdown: str) -> str:
+    """Each paragraph of `markdown` on one line (tables as they are), as the other sections write them."""
+    return "\n\n".join(part if part.startswith("|") else " ".join(part.splitlines()) for part in markdown.split("\n\n"))
 
 
 def main(argv: list[str] | None = None) -> int:

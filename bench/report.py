@@ -1,7 +1,8 @@
 """Write one benchmark's results into its own section of BENCHMARKS.md.
 
 What it does: replaces the text between `<!-- bench:NAME -->` and `<!-- /bench:NAME -->` (or
-appends the section), so each benchmark updates its table without touching the others.
+appends the section), so each benchmark updates its table without touching the others;
+`machine_line()` says where and when a run was made, and of which commit.
 What it does not: measure anything.
 """
 
@@ -9,17 +10,61 @@ from __future__ import annotations
 
 import platform
 import re
+import subprocess
 import time
 from pathlib import Path
 
 BENCHMARKS = Path(__file__).resolve().parent.parent / "BENCHMARKS.md"
-HEADER = "# Benchmarks\n\nMeasured by `make bench` (or `python -m bench.NAME`). Each section says how it was run.\n"
+# The top of BENCHMARKS.md: a file that write_section creates starts with it. One index line per
+# section, in the file's order, linking to the section's heading (GitHub's anchor of it).
+HEADER = """# Benchmarks
+
+The current figures: one section per area, each written by its command with the machine, date
+and commit of its run. `make bench` runs the benchmarks; the `fit_*` and `train_*` commands also refit the
+model they report. What was tried and superseded is in [bench/NOTEBOOK.md](bench/NOTEBOOK.md),
+newest first; hostile input, load and scale are in [RELIABILITY.md](RELIABILITY.md).
+
+- [Chat latency in the browser](#chat-latency-enter-to-first-visible-answer-text): `python -m bench.ui_latency`
+- [Ingest speed](#ingest): `python -m bench.ingest`
+- [Support check against human labels](#support-check-faithfulness-judge-against-human-labels): `python -m bench.calibrate_support --write`
+- [Golden set](#golden-set-answer-quality): `python -m bench.golden`
+- [Answer latency](#answer-latency): `python -m bench.latency`
+- [PubMedQA-L retrieval](#pubmedqa-l-retrieval): `python -m bench.pubmedqa`
+- [Follow-up rewrites](#follow-ups-heuristic-rewrite-llm-rewrite-the-conversation): `python -m bench.condense`
+- [Peer comparison](#peer-comparison-tutorial-rag-chain-vs-quoteqa): `python -m bench.peer`
+- [Upload while another session asks](#upload-while-another-session-asks): `python -m bench.upload`
+- [Answer head](#answer-head-fine-tuned-top-layers-of-the-reranker): `python -m bench.train_answer_head`
+- [Answerability model](#answerability-model-fit): `python -m bench.fit_answerability`
+- [Dev suite](#dev-suite): `python -m bench.suite --limit 600`
+- [Follow-up model](#follow-up-model-how-much-a-question-leans-on-the-conversation): `python -m bench.fit_follow_up`
+- [Ablation of the hand rules](#ablation-each-hand-rule-switched-off): `python -m bench.ablate`
+- [Which documents a conversation is about](#which-documents-a-conversation-is-about): `python -m bench.fit_discussed`
+- [Dev suite over one document](#dev-suite--single-doc): `python -m bench.suite coqa --limit 600 --single-doc`
+- [Wording invariance](#wording-invariance): `python -m bench.wording`
+- [Contradictions](#contradictions-supported-claims-turned-into-their-opposite): `python -m bench.contradictions`
+"""
+
+
+def commit() -> str:
+    """The checkout's commit, "abc1234" ("abc1234 with uncommitted changes" when files differ from
+    it, untracked ones included), or "" outside a git checkout."""
+    root = BENCHMARKS.parent
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short=7", "HEAD"], cwd=root, capture_output=True, text=True, timeout=10)
+        status = subprocess.run(["git", "status", "--porcelain"], cwd=root, capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.SubprocessError):
+        return ""
+    if head.returncode != 0:
+        return ""
+    return head.stdout.strip() + (" with uncommitted changes" if status.returncode == 0 and status.stdout.strip() else "")
 
 
 def machine_line() -> str:
     import os
 
-    return f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, {time.strftime('%Y-%m-%d')}"
+    line = f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, {time.strftime('%Y-%m-%d')}"
+    made_from = commit()
+    return f"{line}, commit {made_from}" if made_from else line
 
 
 def write_section(name: str, markdown: str, path: Path = BENCHMARKS) -> None:

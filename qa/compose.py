@@ -30,8 +30,8 @@ UNDISCUSSED_PROBABILITY = 1e-3
 def toward_discussed(sentences: list, scores, discussed: dict[str, float], weight: float) -> list[float]:
     """`scores` plus `weight` times the log of each sentence's document's probability over the
     likeliest document's (`qa.discussed`): the likeliest's sentences keep their score, others drop.
-    On the first 300 coqa fit follow-ups it raised doc_hit 0.627 -> 0.660 (BENCHMARKS
-    "Conversations: what was tried")."""
+    On the first 300 coqa fit follow-ups it raised doc_hit 0.627 -> 0.660 (bench/NOTEBOOK.md,
+    "Conversations: what was tried and measured")."""
     top = max(discussed.values())
     return [
         float(score) + weight * math.log(max(discussed.get(c.chunk.source, 0.0), UNDISCUSSED_PROBABILITY * top) / top)

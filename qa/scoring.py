@@ -64,8 +64,8 @@ def with_own_words(
     The conversation tells which passages a follow-up is about, but it also pulls towards the
     sentence the last answer came from ("What's his name?" after "the head assistant" scores
     that sentence best); the question's own words tell which sentence answers. On the coqa and
-    follow dev sets' fit splits this chose answering sentences more often (BENCHMARKS
-    "Conversations: what was tried")."""
+    follow dev sets' fit splits this chose answering sentences more often (bench/NOTEBOOK.md,
+    "Conversations: what was tried and measured")."""
     ranked = sorted((i for i, c in enumerate(sentences) if c.chunk.id in eligible), key=lambda i: -float(scores[i]))[:top]
     blended = [float("-inf")] * len(sentences)
     if ranked:
