@@ -6,8 +6,11 @@ opposite, each an `Alteration(family, before, after, text)`, by family:
   "cannot"), or one removed ("did not lead" -> "did lead", "never" -> "always", "no" -> "some");
 - `direction`: a direction, comparison or polar word replaced by its opposite ("more" -> "less",
   "increased" -> "decreased", "before" -> "after", "effective" -> "ineffective");
-- `quantifier`: a quantity word changed ("all" -> "some", "most" -> "few", "always" -> "never");
-- `modality`: certainty changed ("may" -> "must", "will" -> "might", "possibly" -> "certainly");
+- `quantifier`: a quantity word changed ("all" -> "no", "most" -> "few", "always" -> "never");
+- `modality`: a hedge made a certainty ("may" -> "must", "suggests" -> "proves", "possibly" ->
+  "certainly").
+A change that only weakens a claim ("must" -> "may", "all" -> "some") is left out: the source
+still backs the weaker claim, so it is no opposite.
 - `role`: two names swapped ("Smith defeated Jones" -> "Jones defeated Smith").
 `rewordings(claim)` returns faithful variants (a word replaced by a synonym of the same sense:
 "reduced" -> "decreased", "large" -> "big"), which a support check must keep accepting.
@@ -48,17 +51,15 @@ prevents causes|increasing declining|growth decline|grew shrank|grow shrink|grow
 present absent|presence absence|with without|always never|everything nothing|everyone no-one|success failure
 """
 QUANTIFIERS = {
-    "all": "some", "every": "no", "each": "no", "most": "few", "many": "few", "few": "many", "some": "no",
-    "always": "sometimes", "usually": "rarely", "often": "rarely", "rarely": "often", "seldom": "often",
+    "all": "no", "every": "no", "each": "no", "most": "few", "many": "few", "few": "many", "some": "no",
+    "always": "never", "usually": "rarely", "often": "rarely", "rarely": "often", "seldom": "often",
     "sometimes": "always", "several": "no", "both": "neither", "neither": "both", "none": "all",
-    "majority": "minority", "minority": "majority", "entire": "partial", "whole": "partial", "only": "also",
+    "majority": "minority", "minority": "majority", "only": "also",
     "mostly": "rarely", "frequently": "rarely", "largely": "barely", "mainly": "barely",
 }  # fmt: skip
 MODALS = {
-    "may": "must", "might": "must", "could": "must", "can": "must", "will": "might", "would": "might",
-    "must": "may", "should": "may", "possibly": "certainly", "probably": "certainly", "likely": "certainly",
-    "certainly": "possibly", "definitely": "possibly", "perhaps": "certainly", "suggests": "proves",
-    "suggested": "proved", "suggest": "prove", "proves": "suggests", "proved": "suggested", "proven": "suggested",
+    "may": "must", "might": "must", "could": "must", "can": "must", "possibly": "certainly", "probably": "certainly",
+    "likely": "certainly", "perhaps": "certainly", "suggests": "proves", "suggested": "proved", "suggest": "prove",
 }  # fmt: skip
 # Synonyms of one sense (a faithful rewording): each pair both ways.
 SYNONYMS = """

@@ -26,7 +26,7 @@ def _by_family(claim: str) -> dict[str, list[str]]:
         ("The drug is approved for depression.", "negation", "The drug is not approved for depression."),
         ("Patients can stop early.", "negation", "Patients cannot stop early."),
         ("There is no approved medication.", "negation", "There is some approved medication."),
-        ("All patients improved.", "quantifier", "Some patients improved."),
+        ("All patients improved.", "quantifier", "No patients improved."),
         ("Most patients stayed abstinent.", "quantifier", "Few patients stayed abstinent."),
         ("Ketamine may reduce cravings.", "modality", "Ketamine must reduce cravings."),
         ("Barack Obama defeated John McCain in 2008.", "role", "John McCain defeated Barack Obama in 2008."),
