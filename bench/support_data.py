@@ -100,7 +100,7 @@ class CachedScorer:
 def measure(rows: list[Row], scorer=None, progress: bool = False) -> list[Row]:
     """Fill in `vetoed` and `values` of every row (in place; returned for convenience)."""
     from qa.eval.judge import signals
-    from qa.eval.support import passage_sentences, strip_citation_markers, veto
+    from qa.eval.support import evidence_sentences, strip_citation_markers, veto
 
     cached = CachedScorer(scorer)
     for number, row in enumerate(rows, 1):
@@ -109,8 +109,7 @@ def measure(rows: list[Row], scorer=None, progress: bool = False) -> list[Row]:
         holding, apart, vetoed = veto(claim, texts) if claim and texts else ([], (0, 0), True)
         row.vetoed = bool(vetoed)
         if not row.vetoed:
-            sentences = passage_sentences(strip_citation_markers(t) for t in holding)
-            row.values = signals(claim, sentences, cached, apart).values
+            row.values = signals(claim, evidence_sentences(claim, holding), cached, apart).values
         if progress and number % 200 == 0:
             print(f"  measured {number}/{len(rows)}", flush=True)
             cached.save()

@@ -8,7 +8,11 @@ What it does:
   so "published in the American Journal of Psychiatry" finds the trial. Only words of a journal
   title right before ". YEAR;" are touched, from a fixed table of common title-word abbreviations,
   and only when the question uses one of the spelled-out words.
-What it does not: change stored text or quotes; the expansions only feed the reranker's input.
+- `spell_out_initials(text, claim)`: an acronym of `text` that a run of the claim's words
+  spells out by their initials ("AUD" and "alcohol use disorder") followed by those words, so a
+  claim that writes the long form is read against evidence that abbreviates it (the support check).
+What it does not: change stored text or quotes; the expansions only feed the reranker's input
+(and the support check's reading of its evidence).
 """
 
 from __future__ import annotations
@@ -76,3 +80,23 @@ def expand_journal_names(text: str, question: str | None = None) -> str:
         return match.group(0).replace(title, f"{title} ({long_form})", 1)
 
     return JOURNAL_CITATION.sub(spell_out, text)
+
+
+ACRONYM = re.compile(r"\b[A-Z]{3,6}s?\b")  # two letters match by chance too often
+
+
+def spell_out_initials(text: str, claim: str) -> str:
+    """`text` with each acronym that a run of `claim`'s words spells out by its initials followed
+    by those words in brackets: "severe AUD" with the claim "... alcohol use disorder" ->
+    "severe AUD (alcohol use disorder)". Unchanged when the claim spells none out."""
+    words = re.findall(r"[A-Za-z][A-Za-z-]*", claim)
+    initials = "".join(word[0].lower() for word in words)
+
+    def spelled(match: re.Match) -> str:
+        acronym = match.group(0).rstrip("s") if len(match.group(0)) > 2 else match.group(0)
+        at = initials.find(acronym.lower())
+        if len(acronym) < 3 or at < 0:
+            return match.group(0)
+        return f"{match.group(0)} ({' '.join(words[at : at + len(acronym)])})"
+
+    return ACRONYM.sub(spelled, text)

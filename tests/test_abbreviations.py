@@ -33,3 +33,14 @@ def test_only_when_the_question_uses_a_spelled_out_word():
 def test_text_without_an_abbreviated_citation_is_unchanged():
     for text in ("In Lancet. 2020; a note", "More research is needed.", "Psychiatry. 2020; no abbreviation"):
         assert expand_journal_names(text) == text
+
+
+def test_an_acronym_the_claim_spells_out_by_its_initials_is_followed_by_the_claims_words():
+    from qa.abbreviations import spell_out_initials
+
+    claim = "The trial enrolled 96 people with severe alcohol use disorder."
+    assert spell_out_initials("96 people with severe AUD found", claim) == "96 people with severe AUD (alcohol use disorder) found"
+    assert spell_out_initials("The FDA approved none.", claim) == "The FDA approved none."  # the claim spells no F-D-A
+    assert spell_out_initials("Two SUDs were studied.", "Two substance use disorders were studied.") == (
+        "Two SUDs (substance use disorders) were studied."
+    )

@@ -235,9 +235,16 @@ def test_words_the_evidence_lacks_are_named_and_lower_the_support():
 
 
 def test_the_threshold_is_inclusive_and_can_be_raised():
-    verbatim = support(GRABSKI, [GRABSKI])
-    assert sentence_support(GRABSKI, [GRABSKI], scorer=FakeScorer(), threshold=verbatim.score).supported
-    assert not sentence_support(GRABSKI, [GRABSKI], scorer=FakeScorer(), threshold=min(1.0, verbatim.score + 1e-6)).supported
+    shorter = GRABSKI.replace("plus therapy led to", "led to")  # not word for word
+    judged = support(shorter, [GRABSKI])
+    assert sentence_support(shorter, [GRABSKI], scorer=FakeScorer(), threshold=judged.score).supported
+    assert not sentence_support(shorter, [GRABSKI], scorer=FakeScorer(), threshold=min(1.0, judged.score + 1e-6)).supported
+
+
+def test_a_sentence_the_passage_states_word_for_word_passes_at_any_threshold():
+    result = sentence_support(f"{GRABSKI.upper()} [1]", [GRABSKI], scorer=FakeScorer(), threshold=1.0)
+    assert result.supported and result.reason.startswith("quoted word for word from the passage")
+    assert not sentence_support(GRABSKI.replace("more days", "fewer days"), [GRABSKI], scorer=FakeScorer(), threshold=1.0).supported
 
 
 def test_only_passages_that_pass_the_key_terms_are_read():

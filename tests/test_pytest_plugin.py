@@ -49,6 +49,41 @@ def test_assert_supported_names_the_words_the_evidence_lacks():
     assert re.search(r"support 0\.\d\d < 0\.\d\d", message) and "relevance of the best evidence sentence -8.00" in message
 
 
+# The default corpus's paragraph on the cocaine trial: "...a single ketamine infusion plus
+# mindfulness-based therapy led to significantly more abstinence and lower relapse risk compared to
+# a control."
+COCAINE_TRIAL = next(
+    paragraph
+    for path in sorted(CORPUS.glob("*"))
+    for paragraph in path.read_text(encoding="utf-8").split("\n")
+    if "significantly more abstinence" in paragraph
+)
+
+
+# The first two still pass the check: nothing in it reads "more relapse" against "lower relapse risk"
+# when the sentence also says "more abstinence" (bench/NOTEBOOK.md: a support head, not yet enough).
+NOT_YET = pytest.mark.xfail(strict=True, reason="the support check does not yet read this contradiction")
+
+
+@pytest.mark.parametrize(
+    "claim, named",
+    [
+        pytest.param("A single ketamine infusion led to more relapse compared to a control. [1]", "more relapse", marks=NOT_YET),
+        pytest.param("Mindfulness-based therapy alone led to more abstinence than ketamine. [1]", "alone", marks=NOT_YET),
+        ("Ketamine cured cocaine addiction in most patients. [1]", "cured"),
+    ],
+)
+def test_a_sentence_that_says_the_opposite_of_its_passage_fails_naming_the_words(claim, named):
+    with pytest.raises(pytest.fail.Exception) as failure:
+        assert_supported(claim, [COCAINE_TRIAL])
+    assert named in str(failure.value)
+
+
+def test_a_faithful_paraphrase_in_other_words_of_the_same_direction_passes():
+    claim = "A single ketamine infusion plus mindfulness-based therapy led to less relapse compared to a control. [1]"
+    assert assert_supported(claim, [COCAINE_TRIAL]).faithfulness == 1.0
+
+
 def test_the_plugin_is_registered_with_its_marker_and_fixtures(pytester):
     pytester.makepyfile(
         """

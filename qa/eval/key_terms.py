@@ -66,18 +66,20 @@ FUNCTION_WORDS = frozenset(
 )
 
 # Direction and negation words: word-level (inflections folded), except that every negation counts
-# as one class ("not approved" is backed by "no ... approved").
+# as one class ("not approved" is backed by "no ... approved") and so does each direction of an
+# amount ("less relapse" is backed by "lower relapse risk", "reduced" by "decreased"): which of
+# the passage's words a claim's word stands beside is read by the judge's support head.
 DIRECTION_WORDS = {
-    "more": "more", "less": "less", "fewer": "fewer", "higher": "higher", "lower": "lower",
-    "greater": "greater", "smaller": "smaller", "larger": "larger", "longer": "longer", "shorter": "shorter",
-    "increase": "increase", "increased": "increase", "increases": "increase", "increasing": "increase",
-    "decrease": "decrease", "decreased": "decrease", "decreases": "decrease", "decreasing": "decrease",
-    "reduce": "reduce", "reduced": "reduce", "reduces": "reduce", "reducing": "reduce", "reduction": "reduce",
+    "more": "UP", "less": "DOWN", "fewer": "DOWN", "higher": "UP", "lower": "DOWN",
+    "greater": "UP", "smaller": "smaller", "larger": "larger", "longer": "longer", "shorter": "shorter",
+    "increase": "UP", "increased": "UP", "increases": "UP", "increasing": "UP",
+    "decrease": "DOWN", "decreased": "DOWN", "decreases": "DOWN", "decreasing": "DOWN",
+    "reduce": "DOWN", "reduced": "DOWN", "reduces": "DOWN", "reducing": "DOWN", "reduction": "DOWN",
+    "lessen": "DOWN", "lessened": "DOWN", "lessens": "DOWN", "lessening": "DOWN",
     "enhance": "enhance", "enhanced": "enhance", "enhances": "enhance", "enhancing": "enhance",
     "weaken": "weaken", "weakened": "weaken", "weakens": "weaken",
     "improve": "improve", "improved": "improve", "improves": "improve", "improvement": "improve",
     "worsen": "worsen", "worsened": "worsen", "worsens": "worsen", "worse": "worsen",
-    "lessen": "lessen", "lessened": "lessen", "lessens": "lessen", "lessening": "lessen",
     "fail": "fail", "failed": "fail", "fails": "fail", "failure": "fail",
     "succeed": "succeed", "succeeded": "succeed", "succeeds": "succeed",
     "no": "NEGATION", "not": "NEGATION", "never": "NEGATION", "none": "NEGATION", "without": "NEGATION",
@@ -221,7 +223,9 @@ def key_terms(sentence: str) -> list[Term]:
       ("2022", None)); spelled small numbers count as digits (see `fold`);
     - proper names (see `names`), matched case-insensitively as whole words;
     - direction and negation words (more/less/fewer, higher/lower, increase/decrease/reduce,
-      enhance/weaken, improve/worsen, fail/succeed, and any negation as one class).
+      enhance/weaken, improve/worsen, fail/succeed), each direction of an amount as one class
+      ("less" is held by "lower" or "reduced", "more" by "higher" or "increased"), and any
+      negation as one class.
     Citation markers ("[1]") are stripped first: they are not claims.
     """
     sentence = strip_citation_markers(sentence)

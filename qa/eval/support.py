@@ -17,9 +17,13 @@ entailment judge and is never called one. It is a *support check*, two tests tha
 A sentence citing several passages is judged against the sentences of the passages that pass (a).
 
 (a) catches what a relevance model is blind to - a changed digit, a swapped dose, author, journal
-or year, "higher" for "lower" - and (b) catches what a term list is blind to: a sentence that adds
-its own claims on the passage's topic ("novel" content words), or about something the passage
-does not discuss although it shares its numbers.
+or year, "higher" where it says only "lower" - and (b) catches what a term list is blind to: a
+sentence that adds its own claims on the passage's topic ("novel" content words), or about
+something the passage does not discuss although it shares its numbers.
+A sentence the passages state word for word (one sentence, or up to `QUOTED_RUN` consecutive
+ones: entries of a bibliography) is supported whatever (b) reads. The judge reads the evidence
+with each acronym the claim spells out followed by its words ("severe AUD (alcohol use
+disorder)", `qa.abbreviations.spell_out_initials`).
 
 Normalisation: citation markers ("[1]", "[2, 3]") are removed from the sentence and the passages;
 whitespace and case are folded; small spelled numbers count as digits ("two weeks" ~ "2 weeks");
@@ -37,10 +41,12 @@ relapses" passes (a)); (b) reads word overlap and relevance, not truth.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from ingest.sentences import split_sentences
+from qa.abbreviations import spell_out_initials
 from qa.eval.judge import SupportModel, load_model, signals
 from qa.eval.words import word_overlap
 from qa.eval.key_terms import (  # noqa: F401 - re-exported: tests and reports import them from here
@@ -220,6 +226,32 @@ def veto(claim: str, passages: Sequence[str]) -> tuple[list[str], tuple[int, int
     return [], (0, 0), SupportResult(False, "; ".join(parts), float("nan"), missing)
 
 
+def evidence_sentences(claim: str, passages: Iterable[str]) -> list[str]:
+    """The sentences the judge reads `claim` against: those of `passages` without citation
+    markers, each acronym the claim spells out followed by its words (`spell_out_initials`)."""
+    return [spell_out_initials(text, claim) for text in passage_sentences(strip_citation_markers(p) for p in passages)]
+
+
+def _words_only(text: str) -> str:
+    """`text` as compared word for word: folded (`fold`), punctuation and spacing ignored."""
+    return " ".join(re.findall(r"\w+", fold(text)))
+
+
+QUOTED_RUN = 3  # a quote may run over this many consecutive sentences (entries of a bibliography)
+
+
+def _quoted(claim: str, sentences: Sequence[str]) -> bool:
+    """Whether `claim` says, word for word, one sentence of the passages or a run of up to
+    `QUOTED_RUN` consecutive ones."""
+    target = _words_only(claim)
+    words = [_words_only(text) for text in sentences]
+    return any(
+        " ".join(words[begin:end]) == target
+        for begin in range(len(words))
+        for end in range(begin + 1, min(len(words), begin + QUOTED_RUN) + 1)
+    )
+
+
 def sentence_support(
     sentence: str,
     passages: Sequence[str],
@@ -251,13 +283,19 @@ def sentence_support(
         return vetoed
     model = model or load_model()
     threshold = model.threshold if threshold is None else threshold
-    measured = signals(claim, passage_sentences(strip_citation_markers(t) for t in holding), scorer or default_scorer(), apart)
+    scorer = scorer or default_scorer()
+    sentences = passage_sentences(strip_citation_markers(t) for t in holding)
+    quoted = _quoted(claim, sentences)
+    measured = signals(claim, evidence_sentences(claim, holding), scorer, apart)
     probability = model.probability(measured.values)
     relevance = measured.values["ce1"]
     evidence = measured.best[0] if measured.best else ""
     novel = measured.novel_words
-    if probability >= threshold:
-        reason = f"every key term found; support {probability:.2f} >= {threshold:.2f}"
+    # A sentence the passage states word for word is backed by it, whatever the judge's reading
+    # (an extractive answer quotes; a bibliography entry is no sentence the judge was fitted on).
+    if probability >= threshold or quoted:
+        reason = ("quoted word for word from the passage; " if quoted else "") + "every key term found"
+        reason += f"; support {probability:.2f} {'>=' if probability >= threshold else '<'} {threshold:.2f}"
         return SupportResult(True, reason, probability, [], novel, evidence, relevance)
     detail = [f"support {probability:.2f} < {threshold:.2f}"]
     if novel:
