@@ -1,0 +1,143 @@
+"""Fine-tune a support head: `python -m bench.train_support_head [--epochs N] [--limit N] [--dry-run]`.
+
+An experiment towards a support check that sees contradictions (a claim that says the opposite of
+its evidence in its evidence's words), not part of the shipped check: what it gave, fed to the
+judge, is in bench/NOTEBOOK.md (*Support head*).
+
+What it does, reproducibly (seed 0, data order fixed):
+1. takes the pairs of `bench.support_head_pairs` (a claim against its evidence window, supported
+   or not: human labels of half the fitting part, their one-edit opposites and rewordings, and
+   sentences of the dev corpora's fitting documents with theirs);
+2. reads each pair once through the shipped int8 cross-encoder up to its eighth layer (frozen:
+   `qa.rerank.CrossEncoder.read_pairs`) and keeps the hidden states;
+3. initialises a head of the top four layers from the shipped model (`qa.answer_head`'s module)
+   and trains it with class-weighted binary cross-entropy (AdamW), holding out the pairs of some
+   documents (and human ids) of each source to pick the epoch by their pooled AUROC;
+4. writes the weights to `.cache/support/support_head.npz` and prints, per source, the held-out
+   AUROC and, per kind of pair, the held-out share read right (logit >= 0 for supported).
+What it does not: change the shipped support check.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+
+import numpy as np
+
+from bench.train_answer_head import BATCH, SEED, _batches, held_out, predict
+from qa.eval.agreement import auroc
+
+LEARNING_RATE = 5e-5
+HEAD_LAYERS = 4  # the fine-tuned top layers; the shipped model's first eight are read as they are
+HIDDEN_AFTER = 12 - HEAD_LAYERS
+SUPPORT_HEAD_PATH = Path(__file__).resolve().parent.parent / ".cache" / "support" / "support_head.npz"
+BUCKET = 16 * BATCH  # pairs sorted by length within a bucket, so a batch pads little
+
+
+def bucketed(positions: np.ndarray, hidden: list[np.ndarray], rng: np.random.Generator) -> np.ndarray:
+    """`positions` shuffled, then sorted by length within buckets of `BUCKET`, the batches of
+    each bucket in random order: nearly the padding of a sorted order, the mixing of a shuffle."""
+    shuffled = positions[rng.permutation(len(positions))]
+    batches = []
+    for begin in range(0, len(shuffled), BUCKET):
+        bucket = sorted(shuffled[begin : begin + BUCKET], key=lambda i: hidden[i].shape[0])
+        batches += [bucket[k : k + BATCH] for k in range(0, len(bucket), BATCH)]
+    return np.array([i for k in rng.permutation(len(batches)) for i in batches[k]], dtype=int)
+
+
+def main(argv: list[str] | None = None) -> int:
+    import torch
+    from tqdm import tqdm
+
+    from bench.report import machine_line
+    from bench.support_head_pairs import training_pairs
+    from qa.answer_head import dequantised_top_layers, load_weights, new_head, save_stored, weights_of
+    from qa.rerank import CrossEncoder, reranker_dir
+
+    parser = argparse.ArgumentParser(prog="python -m bench.train_support_head", description=__doc__.split("\n")[0])
+    parser.add_argument("--epochs", type=int, default=3)
+    parser.add_argument("--limit", type=int, default=None, help="at most N pairs (a quick run; implies --dry-run)")
+    parser.add_argument("--dry-run", action="store_true", help="report without writing the head")
+    args = parser.parse_args(argv)
+    began = time.time()
+    torch.manual_seed(SEED)
+    rng = np.random.default_rng(SEED)
+    pairs = training_pairs()
+    if args.limit:
+        pairs = [pairs[i] for i in sorted(rng.permutation(len(pairs))[: args.limit])]
+        args.dry_run = True
+    cross_encoder = CrossEncoder(threads=2, hidden_after=HIDDEN_AFTER)
+    hidden = []
+    for pair in tqdm(pairs, desc="hidden states", unit="pair"):
+        hidden.append(cross_encoder.read_pairs([(pair["question"], pair["sentence"])])[1][0].astype(np.float32))
+    labels = np.array([p["label"] for p in pairs], dtype=np.float32)
+    held_documents = held_out(pairs)
+    is_held = np.array([(p["set"], p["article"]) in held_documents for p in pairs])
+    held, train = np.flatnonzero(is_held), np.flatnonzero(~is_held)
+
+    head = load_weights(new_head(HEAD_LAYERS), dequantised_top_layers(reranker_dir() / "model.onnx", HEAD_LAYERS))
+    positive = labels[train].mean()
+    loss_fn = torch.nn.BCEWithLogitsLoss(pos_weight=torch.tensor((1 - positive) / positive))
+    optimiser = torch.optim.AdamW(head.parameters(), lr=LEARNING_RATE, weight_decay=0.01)
+    sources = sorted({p["set"] for p in pairs})
+    kinds = sorted({p["kind"] for p in pairs})
+
+    def measured(scores: np.ndarray) -> tuple[float, dict[str, float], dict[str, float]]:
+        by_source = {}
+        for source in sources:
+            mine = np.array([k for k, i in enumerate(held) if pairs[i]["set"] == source], dtype=int)
+            by_source[source] = auroc(scores[mine], labels[held[mine]]) if len(mine) else float("nan")
+        right = {}
+        for kind in kinds:
+            mine = np.array([k for k, i in enumerate(held) if pairs[i]["kind"] == kind], dtype=int)
+            right[kind] = float(np.mean((scores[mine] >= 0) == (labels[held[mine]] == 1))) if len(mine) else float("nan")
+        return auroc(scores, labels[held]), by_source, right
+
+    history = [("shipped model (epoch 0)", *measured(predict(head.eval(), hidden, held)))]
+    best_state, best_auc = weights_of(head), history[0][1]
+    for epoch in range(1, args.epochs + 1):
+        head.train()
+        order = bucketed(train, hidden, rng)
+        for chosen, states, mask in tqdm(list(_batches(hidden, order)), desc=f"epoch {epoch}", unit="batch"):
+            optimiser.zero_grad()
+            loss = loss_fn(head(states, mask), torch.tensor(labels[chosen]))
+            loss.backward()
+            optimiser.step()
+        history.append((f"epoch {epoch}", *measured(predict(head.eval(), hidden, held))))
+        print(f"epoch {epoch}: held-out AUROC {history[-1][1]:.3f}", flush=True)
+        if history[-1][1] > best_auc:
+            best_state, best_auc = weights_of(head), history[-1][1]
+
+    def cell(x: float) -> str:
+        return "–" if np.isnan(x) else f"{x:.3f}"
+
+    lines = [
+        "## Support head (fine-tuned top layers of the reranker, read by the support check)",
+        "",
+        f"`python -m bench.train_support_head --epochs {args.epochs}`: {len(pairs)} pairs ({int(labels.sum())} supported) "
+        f"from `bench/support_head_pairs.py`; {len(train)} train, {len(held)} of {len(held_documents)} held-out documents "
+        f"and human ids pick the epoch by their pooled AUROC; {machine_line()}; {time.time() - began:.0f} s.",
+        "",
+        f"| head | pooled AUROC | {' | '.join(sources)} |",
+        f"|---|---:|{'---:|' * len(sources)}",
+        *[f"| {name} | {auc:.3f} | {' | '.join(cell(by[s]) for s in sources)} |" for name, auc, by, _ in history],
+        "",
+        "Held-out pairs read right at logit 0 (supported kinds: accepted; the others: rejected):",
+        "",
+        f"| head | {' | '.join(kinds)} |",
+        f"|---|{'---:|' * len(kinds)}",
+        *[f"| {name} | {' | '.join(cell(right[k]) for k in kinds)} |" for name, _, _, right in history],
+        "",
+        f"Kept: the best held-out epoch (pooled AUROC {best_auc:.3f}).",
+    ]
+    print("\n".join(lines))
+    if not args.dry_run:
+        save_stored(SUPPORT_HEAD_PATH, best_state)
+        print(f"wrote {SUPPORT_HEAD_PATH}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
