@@ -1,14 +1,12 @@
-"""The support check (`qa.eval.support`): key terms, normalisation, the score, and the calibration.
+"""The support check (`qa.eval.support`): key terms, normalisation and the score, with a fake scorer.
 
-Logic tests use a fake scorer; the last tests load the real cross-encoder and the shipped fitted
-judge on the project's labelled pairs (the fit itself is tested in test_bench_support_fit.py).
+The real cross-encoder and the shipped judge on the project's labelled pairs are tested in
+test_eval_support_labels.py; the fit itself in test_bench_support_fit.py.
 """
 
 from __future__ import annotations
 
-import json
 import math
-from pathlib import Path
 
 import pytest
 
@@ -24,7 +22,6 @@ from qa.eval.support import (
     term_check,
 )
 
-PAIRS = Path(__file__).parent / "data" / "support_pairs.jsonl"
 GRABSKI = (
     "A 2022 Phase 2 trial (Grabski et al., Am J Psychiatry. 2022;179(2):152-162) of 96 people with severe AUD "
     "found that three IV ketamine infusions (0.8 mg/kg over 40 minutes) plus therapy led to more days abstinent "
@@ -187,6 +184,10 @@ def test_direction_and_negation_words_must_be_backed():
     assert missing_terms("Craving scores were higher with ketamine.", [passage]) == ["higher"]
     assert missing_terms("Ketamine has no abuse potential.", ["However, risks like abuse potential remain."]) == ["no"]
     assert missing_terms("It is not approved.", ["There is no FDA-approved medication."]) == []  # one class
+    # Each direction of an amount is one class: another word of it backs the claim's, the other
+    # direction does not.
+    assert missing_terms("Craving scores were reduced with ketamine.", [passage]) == []
+    assert missing_terms("Craving scores increased with ketamine.", [passage]) == ["increased"]
 
 
 # -- one sentence of one passage ---------------------------------------------------------------------
@@ -274,36 +275,3 @@ def test_key_terms_lists_each_term_once_with_its_kind():
     kinds = {term.surface: term.kind for term in terms}
     assert kinds["0.8 mg/kg"] == "number" and kinds["Grabski"] == "name" and kinds["fewer"] == "direction"
     assert [t.surface for t in terms].count("2022") == 1
-
-
-# -- calibration (real cross-encoder) ----------------------------------------------------------------
-
-
-def test_the_labelled_pairs_are_well_formed():
-    rows = [json.loads(line) for line in PAIRS.read_text(encoding="utf-8").splitlines() if line.strip()]
-    assert len(rows) >= 60 and len({row["id"] for row in rows}) == len(rows)
-    assert {row["label"] for row in rows} == {"supported", "contradicted", "unrelated"}
-    assert {row["split"] for row in rows} == {"calibrate", "holdout"}
-    for split in ("calibrate", "holdout"):
-        assert {row["label"] for row in rows if row["split"] == split} == {"supported", "contradicted", "unrelated"}
-
-
-@pytest.fixture(scope="module")
-def project_verdicts():
-    from qa.eval.support import default_scorer
-
-    scorer = default_scorer()
-    rows = [json.loads(line) for line in PAIRS.read_text(encoding="utf-8").splitlines() if line.strip()]
-    return [(row, sentence_support(row["claim"], [row["passage"]], scorer=scorer)) for row in rows]
-
-
-def test_the_real_judge_agrees_with_the_project_labels(project_verdicts):
-    for split in ("calibrate", "holdout"):
-        group = [(row, v) for row, v in project_verdicts if row["split"] == split]
-        right = sum(v.supported == (row["label"] == "supported") for row, v in group)
-        print(f"\nproject pairs, {split}: {right}/{len(group)}")
-        assert right / len(group) >= 0.85
-    unrelated = [row["id"] for row, v in project_verdicts if row["label"] == "unrelated" and v.supported]
-    assert unrelated == []
-    calibrate_supported = [row["id"] for row, v in project_verdicts if row["split"] == "calibrate" and row["label"] == "supported" and not v.supported]
-    assert calibrate_supported == []
