@@ -68,12 +68,46 @@ def load_project(path: Path = PROJECT) -> list[Row]:
 
 class CachedScorer:
     """The cross-encoder with a JSON cache of its scores (one pair per run, so a pair's score
-    depends on the pair alone and caching is exact)."""
+    depends on the pair alone and caching is exact), and of the support head's logits."""
 
     def __init__(self, scorer=None, path: Path = CACHE):
         self.path, self._scorer = path, scorer
         self.cache = json.loads(path.read_text()) if path.exists() else {}
         self.new = 0
+        self._heads: dict[str, float] | None = None
+
+    def _inner(self):
+        if self._scorer is None:
+            from qa.eval.support import default_scorer
+
+            self._scorer = default_scorer()
+        return self._scorer
+
+    def _head_path(self) -> Path:
+        """The head logits' cache, one per version of the head's weights."""
+        from qa.eval.support_head import SUPPORT_HEAD_PATH
+
+        digest = hashlib.sha256(SUPPORT_HEAD_PATH.read_bytes()).hexdigest()[:12]
+        return self.path.with_name(f"support_head-{digest}.json")
+
+    @property
+    def head(self):
+        """The support head's logit of a pair, cached by the pair and the head's weights (None
+        when the inner scorer has no head)."""
+        if self._scorer is not None and getattr(self._scorer, "head", None) is None:
+            return None
+
+        def head(pair) -> float:
+            if self._heads is None:
+                path = self._head_path()
+                self._heads = json.loads(path.read_text()) if path.exists() else {}
+            key = self.key(pair)
+            if key not in self._heads:
+                self._heads[key] = float(self._inner().head(pair))
+                self.new += 1
+            return self._heads[key]
+
+        return head
 
     @staticmethod
     def key(pair) -> str:
@@ -82,11 +116,7 @@ class CachedScorer:
     def __call__(self, pairs):
         todo = [p for p in pairs if self.key(p) not in self.cache]
         if todo:
-            if self._scorer is None:
-                from qa.eval.support import default_scorer
-
-                self._scorer = default_scorer()
-            for pair, score in zip(todo, self._scorer(todo)):
+            for pair, score in zip(todo, self._inner()(todo)):
                 self.cache[self.key(pair)] = float(score)
                 self.new += 1
         return [self.cache[self.key(p)] for p in pairs]
@@ -95,6 +125,8 @@ class CachedScorer:
         if self.new:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self.path.write_text(json.dumps(self.cache))
+            if self._heads:
+                self._head_path().write_text(json.dumps(self._heads))
 
 
 def measure(rows: list[Row], scorer=None, progress: bool = False) -> list[Row]:

@@ -4,8 +4,8 @@ What it does: `training_pairs()` returns dicts `{question, sentence, label, id, 
 kind}` (`question` is the claim and `sentence` its evidence, the names `bench.train_answer_head`
 reads), from two sources, none of them kept out anywhere:
 - **human labels**, the half of the fitting part of `../shared/data/dev/support/` that
-  `head_half` gives the head (the other half stays unread, to fit a judge on the head's reading
-  of claims it never saw): each claim against its
+  `head_half` gives the head (the other half stays unread: the check's veto is chosen on the
+  head's reading of claims it never saw, `bench.train_support_head`): each claim against its
   evidence window (`evidence_window`, the best one to three sentences, as the judge reads it)
   with its human label; each supported claim's one-edit opposites (`bench.opposites`, up to
   `PER_FAMILY` per family) labelled 0 and its synonym rewordings labelled 1;

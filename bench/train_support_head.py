@@ -1,28 +1,28 @@
-"""Fine-tune a support head: `python -m bench.train_support_head [--epochs N] [--limit N] [--dry-run]`.
-
-An experiment towards a support check that sees contradictions (a claim that says the opposite of
-its evidence in its evidence's words), not part of the shipped check: what it gave, fed to the
-judge, is in bench/NOTEBOOK.md (*Support head*).
+"""Fine-tune the support head: `python -m bench.train_support_head [--epochs N] [--limit N] [--dry-run] [--veto-only]`.
 
 What it does, reproducibly (seed 0, data order fixed):
 1. takes the pairs of `bench.support_head_pairs` (a claim against its evidence window, supported
    or not: human labels of half the fitting part, their one-edit opposites and rewordings, and
    sentences of the dev corpora's fitting documents with theirs);
-2. reads each pair once through the shipped int8 cross-encoder up to its eighth layer (frozen:
-   `qa.rerank.CrossEncoder.read_pairs`) and keeps the hidden states;
-3. initialises a head of the top four layers from the shipped model (`qa.answer_head`'s module)
-   and trains it with class-weighted binary cross-entropy (AdamW), holding out the pairs of some
-   documents (and human ids) of each source to pick the epoch by their pooled AUROC;
-4. writes the weights to `.cache/support/support_head.npz` and prints, per source, the held-out
-   AUROC and, per kind of pair, the held-out share read right (logit >= 0 for supported).
-What it does not: change the shipped support check.
+2. reads each pair once through the shipped int8 cross-encoder up to its eighth layer (frozen, as
+   at check time: `qa.rerank.CrossEncoder.read_pairs`) and keeps the hidden states;
+3. initialises a head of the top four layers (`qa.eval.support_head.HEAD_LAYERS`) from the
+   shipped model (`qa.answer_head`'s module) and trains it with class-weighted binary
+   cross-entropy (AdamW), holding out the pairs of some documents (and human ids) of each source
+   to pick the epoch by their pooled AUROC;
+4. writes `qa/models/support_head.npz`; then (alone with `--veto-only`) the veto: the head's logit
+   for every human-labelled *supported* claim of the fitting part's other half (never read by the
+   head) that the check accepts without the veto, and `veto_below` = VETO_MARGIN under the lowest of them, rounded down to a half, to
+   `qa/models/support_head.json`; and the held-out figures to BENCHMARKS.md.
+What it does not: measure the check (see `bench.contradictions`, `bench.calibrate_support`).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import math
 import time
-from pathlib import Path
 
 import numpy as np
 
@@ -30,9 +30,7 @@ from bench.train_answer_head import BATCH, SEED, _batches, held_out, predict
 from qa.eval.agreement import auroc
 
 LEARNING_RATE = 5e-5
-HEAD_LAYERS = 4  # the fine-tuned top layers; the shipped model's first eight are read as they are
-HIDDEN_AFTER = 12 - HEAD_LAYERS
-SUPPORT_HEAD_PATH = Path(__file__).resolve().parent.parent / ".cache" / "support" / "support_head.npz"
+VETO_MARGIN = 0.5  # the veto sits this far under the lowest logit of a supported claim the head never read
 BUCKET = 16 * BATCH  # pairs sorted by length within a bucket, so a batch pads little
 
 
@@ -51,7 +49,8 @@ def main(argv: list[str] | None = None) -> int:
     import torch
     from tqdm import tqdm
 
-    from bench.report import machine_line
+    from bench.report import machine_line, write_section
+    from qa.eval.support_head import HEAD_LAYERS, HIDDEN_AFTER, SUPPORT_HEAD_PATH
     from bench.support_head_pairs import training_pairs
     from qa.answer_head import dequantised_top_layers, load_weights, new_head, save_stored, weights_of
     from qa.rerank import CrossEncoder, reranker_dir
@@ -60,7 +59,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--epochs", type=int, default=3)
     parser.add_argument("--limit", type=int, default=None, help="at most N pairs (a quick run; implies --dry-run)")
     parser.add_argument("--dry-run", action="store_true", help="report without writing the head")
+    parser.add_argument("--veto-only", action="store_true", help="only choose the veto for the shipped head")
     args = parser.parse_args(argv)
+    if args.veto_only:
+        write_veto()
+        return 0
     began = time.time()
     torch.manual_seed(SEED)
     rng = np.random.default_rng(SEED)
@@ -136,7 +139,40 @@ def main(argv: list[str] | None = None) -> int:
     if not args.dry_run:
         save_stored(SUPPORT_HEAD_PATH, best_state)
         print(f"wrote {SUPPORT_HEAD_PATH}")
+        lines += ["", write_veto()]
+        write_section("support_head", "\n".join(lines))
     return 0
+
+
+
+def write_veto() -> str:
+    """Choose and write the veto for the shipped head (see the module docstring); its line for BENCHMARKS.md."""
+    from bench.support_data import load_dev
+    from bench.support_head_pairs import evidence_window, head_half
+    from qa.eval.support import passage_sentences, strip_citation_markers
+    from qa.eval.support_head import VETO_PATH, ModelReader, get_support_head
+
+    from qa.eval.support import sentence_support
+
+    get_support_head.cache_clear()
+    reader = ModelReader()
+    logits = []
+    for row in load_dev():
+        if row.part != "fit" or head_half(row.id) or not row.supported:
+            continue
+        # Only the claims the check accepts without the veto: those are what the veto could lose.
+        if not sentence_support(row.claim, row.passages, scorer=reader, veto_below=-math.inf).supported:
+            continue
+        claim = strip_citation_markers(row.claim)
+        sentences = passage_sentences(strip_citation_markers(p) for p in row.passages if p.strip())
+        logits.append(reader.head((claim, evidence_window(claim, sentences))))
+    veto = math.floor((min(logits) - VETO_MARGIN) * 2) / 2
+    VETO_PATH.write_text(json.dumps({"veto_below": veto, "supported_claims_read": len(logits)}, indent=1) + "\n", encoding="utf-8")
+    line = (f"Veto: the check rejects a claim whose head logit is below {veto:.1f}, {VETO_MARGIN} under the lowest of the "
+            f"{len(logits)} human-labelled supported claims of the fitting half the head never read that the check accepts "
+            f"without it ({min(logits):.2f}).")
+    print(line)
+    return line
 
 
 if __name__ == "__main__":

@@ -162,14 +162,17 @@ def dequantised_top_layers(onnx_path: Path, count: int = len(TOP_LAYERS)) -> dic
 
 
 class AnswerHead:
-    """The fine-tuned head, for answering: `score(hidden)` of one pair's hidden states; thread-safe."""
+    """A fine-tuned head, for answering (or, over other weights, for the support check:
+    `qa.eval.support_head`): `score(hidden)` of one pair's hidden states; thread-safe. The number
+    of layers is read from the weights."""
 
     def __init__(self, path: Path = HEAD_PATH):
         try:
             weights = load_stored(path)
         except FileNotFoundError:
             raise FileNotFoundError(f"{path} is missing: train it with `python -m bench.train_answer_head`") from None
-        self._head = load_weights(new_head(), weights).eval()
+        layers = 1 + max(int(name.split(".")[1]) for name in weights if name.startswith("layers."))
+        self._head = load_weights(new_head(layers), weights).eval()
         self._lock = threading.Lock()
 
     def score(self, hidden: np.ndarray) -> float:

@@ -184,7 +184,21 @@ class MemoScorer:
     a data set repeats sentences across answers. Share one across a run."""
 
     def __init__(self, scorer: Scorer):
-        self._scorer, self._memo = scorer, {}
+        self._scorer, self._memo, self._heads = scorer, {}, {}
+
+    @property
+    def head(self):
+        """The inner scorer's support head, memoised likewise (None when it has none)."""
+        inner = getattr(self._scorer, "head", None)
+        if inner is None:
+            return None
+
+        def head(pair: tuple[str, str]) -> float:
+            if pair not in self._heads:
+                self._heads[pair] = float(inner(pair))
+            return self._heads[pair]
+
+        return head
 
     @property
     def scored(self) -> dict[tuple[str, str], float]:

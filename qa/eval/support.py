@@ -1,7 +1,7 @@
 """The support check: is one answer sentence backed by the passages it cites?
 
 No entailment (NLI) model ships in any package this project may install, so this is not an
-entailment judge and is never called one. It is a *support check*, two tests that must both pass:
+entailment judge and is never called one. It is a *support check*, three tests that must all pass:
 
 (a) **Key terms** (a hard veto). Every number (with its unit), year, dose, percentage, proper
     name, and every direction or negation word of the sentence appears in one passage, and all
@@ -20,8 +20,14 @@ A sentence citing several passages is judged against the sentences of the passag
 or year, "higher" where it says only "lower" - and (b) catches what a term list is blind to: a
 sentence that adds its own claims on the passage's topic ("novel" content words), or about
 something the passage does not discuss although it shares its numbers.
+(c) **Contradiction veto.** The support head (`qa.eval.support_head`: the cross-encoder's top
+    layers fine-tuned on claims against their evidence, their one-edit opposites and rewordings)
+    reads the claim against its best evidence sentences; a logit under the shipped veto rejects it
+    however (b) reads it, and the reason lays the parting words side by side (`qa.eval.contrast`:
+    "claim: 'no patients', evidence: 'all patients'"). The veto sits under every supported human
+    claim the head never trained on, so it only fires where the head is sure.
 A sentence the passages state word for word (one sentence, or up to `QUOTED_RUN` consecutive
-ones: entries of a bibliography) is supported whatever (b) reads. The judge reads the evidence
+ones: entries of a bibliography) is supported whatever (b) and (c) read. The judge reads the evidence
 with each acronym the claim spells out followed by its words ("severe AUD (alcohol use
 disorder)", `qa.abbreviations.spell_out_initials`).
 
@@ -31,8 +37,9 @@ units have one spelling ("40 minutes" ~ "40-minute" ~ "40 min"). Numbers are nev
 
 What it does: `sentence_support(sentence, passages)` returns a `SupportResult(supported, reason,
 score, missing, novel, evidence, relevance)`; `key_terms` and `missing_terms` are the pieces of
-(a), exposed for tests and reports. The scorer is a parameter (`scorer(pairs) -> scores`), the
-real cross-encoder by default, so tests of the logic run with fakes.
+(a), exposed for tests and reports. The scorer is a parameter (`scorer(pairs) -> scores`, with
+`scorer.head(pair)` when it has the support head; without one, (c) is skipped), the real models
+by default, so tests of the logic run with fakes.
 What it does not: split answers into sentences or decide which passages a sentence cites (see
 `qa.eval.citations`); it never loosens a number ("0.8" is not "0.5", "96" is not "69", "0.8" is
 not "0.85") and it cannot see a claim that reorders correct terms ("fewer days abstinent and more
@@ -44,11 +51,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ingest.sentences import split_sentences
 from qa.abbreviations import spell_out_initials
+from qa.eval.contrast import closest_sentence, contrasts
 from qa.eval.judge import SupportModel, load_model, signals
-from qa.eval.words import word_overlap
+from qa.eval.words import content_words, word_overlap
 from qa.eval.key_terms import (  # noqa: F401 - re-exported: tests and reports import them from here
     BIBLIOGRAPHY_LINE,
     MARKER,
@@ -139,16 +148,38 @@ def term_check(sentence: str, passages: Sequence[str]) -> tuple[list[str], list[
         return [], []
     counts = _sentence_terms(claim)
     best: list[str] | None = None
-    for text in passage_sentences(passages):
+    texts = passage_sentences(passages)
+    closest = _closest_sentences(claim, texts) if any(term.kind == "direction" for term in terms) else set()
+    for i, text in enumerate(texts):
         held = _sentence_terms(text)
-        lacking = [term.surface for term in terms if not _held(term, held, counts)]
+        # A direction word counts only in a sentence that says most of what the claim says: "higher
+        # cravings" is not backed by "more abstinence" in the sentence before "lower cravings".
+        lacking = [term.surface for term in terms if not _held(term, held, counts) or (term.kind == "direction" and i not in closest)]
         if best is None or len(lacking) < len(best):
             best = lacking
         if not lacking:
             return [], []
     everything = _sentence_terms("\n".join(passages))
-    absent = [t.surface for t in terms if not _held(t, everything, None)]
-    return (best if best is not None else [t.surface for t in terms]), absent
+    folded = fold("\n".join(passages))
+
+    def absent(term: Term) -> bool:
+        if term.kind != "direction":
+            return not _held(term, everything, None)
+        # Another word of the same direction backs a claim's only where the claim is said; the
+        # claim's own word, anywhere in the passage (then it is apart, weighed by the judge).
+        said = any(_held(term, _sentence_terms(texts[i]), None) for i in closest)
+        return not said and not re.search(rf"(?<![\w-]){re.escape(term.surface.lower())}(?![\w-])", folded)
+
+    return (best if best is not None else [t.surface for t in terms]), [t.surface for t in terms if absent(t)]
+
+
+def _closest_sentences(claim: str, sentences: Sequence[str]) -> set[int]:
+    """The indexes of the sentences sharing the most content words with `claim` (all of them when
+    none shares any)."""
+    words = set(content_words(claim))
+    shared = [len(words & set(content_words(text))) for text in sentences]
+    most = max(shared, default=0)
+    return {i for i, count in enumerate(shared) if count == most}
 
 
 def missing_terms(sentence: str, passages: Sequence[str]) -> list[str]:
@@ -157,11 +188,13 @@ def missing_terms(sentence: str, passages: Sequence[str]) -> list[str]:
     return term_check(sentence, passages)[0]
 
 
+@lru_cache(maxsize=1)
 def default_scorer() -> Scorer:
-    """The real cross-encoder's `score_pairs` (loaded once per process)."""
-    from qa.rerank import get_cross_encoder
+    """The real cross-encoder with the support head (`qa.eval.support_head.ModelReader`), loaded
+    once per process."""
+    from qa.eval.support_head import ModelReader
 
-    return get_cross_encoder().score_pairs
+    return ModelReader()
 
 
 def swapped_terms(claim: str, passage: str) -> tuple[list[str], list[str]]:
@@ -252,12 +285,29 @@ def _quoted(claim: str, sentences: Sequence[str]) -> bool:
     )
 
 
+def _contradiction(claim: str, best: list[str], head, veto_below: float | None) -> str:
+    """The reason to reject `claim` as contradicting its best evidence sentences, or "" when the
+    support head does not read it so (its logit at or above the veto, `qa.eval.support_head`)."""
+    from qa.eval.support_head import veto_below as shipped_veto
+
+    veto = shipped_veto() if veto_below is None else veto_below
+    logit = head((claim, " ".join(best)))
+    if logit >= veto:
+        return ""
+    reason = f"reads as contradicting its evidence (support head {logit:.1f} < {veto:.1f})"
+    found = contrasts(claim, closest_sentence(claim, best), head)
+    if found:
+        reason += "; " + "; ".join(f"claim: '{said}', evidence: '{source}'" for said, source in found)
+    return reason
+
+
 def sentence_support(
     sentence: str,
     passages: Sequence[str],
     scorer: Scorer | None = None,
     threshold: float | None = None,
     model: SupportModel | None = None,
+    veto_below: float | None = None,
 ) -> SupportResult:
     """The support check of one sentence against the passages it cites.
 
@@ -265,7 +315,9 @@ def sentence_support(
     every key term of the sentence in one of their sentences are kept (`term_check`); none kept:
     not supported, `missing` says which terms. (b) The fitted judge (`qa.eval.judge`) reads the
     sentence against the sentences of the kept passages; supported when its probability is at
-    or above `threshold` (default: the model's fitted threshold, `SUPPORT_THRESHOLD`).
+    or above `threshold` (default: the model's fitted threshold, `SUPPORT_THRESHOLD`), and the
+    support head, when `scorer` has one (`scorer.head(pair)`; the default does), does not read it
+    as contradicting the evidence (its logit at or above `veto_below`, default the shipped veto).
     `scorer(pairs)` returns one cross-encoder score per (sentence, evidence) pair (at most two
     pairs per call); the default is the real cross-encoder.
 
@@ -291,6 +343,11 @@ def sentence_support(
     relevance = measured.values["ce1"]
     evidence = measured.best[0] if measured.best else ""
     novel = measured.novel_words
+    head = getattr(scorer, "head", None)
+    if head and measured.best and not quoted:
+        contradicted = _contradiction(claim, measured.best, head, veto_below)
+        if contradicted:
+            return SupportResult(False, contradicted, probability, [], novel, evidence, relevance)
     # A sentence the passage states word for word is backed by it, whatever the judge's reading
     # (an extractive answer quotes; a bibliography entry is no sentence the judge was fitted on).
     if probability >= threshold or quoted:
