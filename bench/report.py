@@ -42,6 +42,7 @@ newest first; hostile input, load and scale are in [RELIABILITY.md](RELIABILITY.
 - [Dev suite over one document](#dev-suite--single-doc): `python -m bench.suite coqa --limit 600 --single-doc`
 - [Wording invariance](#wording-invariance): `python -m bench.wording`
 - [Contradictions](#contradictions-supported-claims-turned-into-their-opposite): `python -m bench.contradictions`
+- [Support head](#support-head-fine-tuned-top-layers-of-the-reranker-read-by-the-support-check): `python -m bench.train_support_head`
 """
 
 
