@@ -5,8 +5,11 @@ decided on, so that the same question typed three ways gets the same answer:
 - a word that neither the corpus nor everyday English knows, and that is one edit (a letter
   added, dropped, changed, or two neighbours swapped) from a word the corpus or everyday English
   does know, is respelt to it: the corpus's most frequent such word first ("ketmaine" ->
-  "ketamine", "alchohol" -> "alcohol"), else the commonest everyday English one (pyspellchecker's
-  frequency table, shipped with the package: "desrcibe" -> "describe"). A name (capitalised
+  "ketamine", "alchohol" -> "alcohol"), else the commonest everyday English one that keeps every
+  letter typed, two neighbours swapped (pyspellchecker's frequency table, shipped with the
+  package: "desrcibe" -> "describe"; a word English does not know yet, "vaping", is not made
+  "raping" or "gaping": a letter changed, added or dropped to reach a word the documents never
+  use guesses at the meaning, not the spelling). A name (capitalised
   inside the question) is respelt only to a word of the corpus; acronyms ("IgD"), words in
   capitals, contractions, words under four letters and names under six are left as typed;
 - a question typed without a single capital gets the capitals the corpus gives its words
@@ -42,6 +45,11 @@ def english():
     from spellchecker import SpellChecker
 
     return SpellChecker(distance=1)
+
+
+def swaps(word: str) -> set[str]:
+    """Every string with two neighbouring letters of `word` swapped."""
+    return {word[:i] + word[i + 1] + word[i] + word[i + 2 :] for i in range(len(word) - 1)}
 
 
 def one_edit(word: str) -> set[str]:
@@ -109,8 +117,8 @@ def respelt(lowered: str, vocabulary: CorpusVocabulary, corpus_only: bool = Fals
         return max(in_corpus, key=lambda word: (sorted(word) == sorted(lowered), vocabulary.counts[word], word))
     if corpus_only:
         return None
-    common = [word for word in table.known(near) if table[word] >= MIN_ENGLISH_COUNT]
-    return max(common, key=lambda word: (sorted(word) == sorted(lowered), table[word], word)) if common else None
+    common = [word for word in table.known(swaps(lowered)) if table[word] >= MIN_ENGLISH_COUNT]
+    return max(common, key=lambda word: (table[word], word)) if common else None
 
 
 def _respelt_as_typed(typed: str, first: bool, vocabulary: CorpusVocabulary) -> str:

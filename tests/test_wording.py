@@ -42,6 +42,8 @@ def test_a_word_one_edit_from_a_known_word_is_respelt(vocabulary, typed, meant):
     "heroin",  # English, though one edit from "heroic"
     "Zelenskyy".lower(),  # a name neither knows, with no known word one edit away
     "dose",  # too short to guess from
+    "vaping",  # newer than the English table: one letter from "raping", "gaping", "taping"
+    "vapes",
 ])
 def test_a_known_or_unguessable_word_is_kept(vocabulary, word):
     assert respelt(word, vocabulary) is None
@@ -103,6 +105,13 @@ def test_the_switch_off_reads_the_question_as_typed(corpus_index):  # noqa: F811
     assert state["normalised"] == state["question"] == "What dose of ketmaine was used in the alcohol trial"
     state, _ = trace("What dose of ketmaine was used in the alcohol trial", index=corpus_index)
     assert state["normalised"] == "What dose of ketamine was used in the alcohol trial?"
+
+
+def test_a_word_the_documents_never_use_is_respelt_only_by_a_swap():
+    vocabulary = CorpusVocabulary(CORPUS)
+    assert respelt("becuase", vocabulary) == "because"  # two neighbours swapped
+    assert respelt("becase", vocabulary) is None  # a letter dropped: English, not the corpus
+    assert respelt("alcohl", vocabulary) == "alcohol"  # the corpus's own word: any one edit
 
 
 def test_a_swap_goes_before_a_commoner_word_one_letter_away():
