@@ -16,7 +16,8 @@ import time
 from pathlib import Path
 
 BENCHMARKS = Path(__file__).resolve().parent.parent / "BENCHMARKS.md"
-# How each shipped model was fit: the sections of the `fit_*`, `train_*` and `calibrate_*` commands.
+# How each shipped model was fit: the sections of the `fit_*`, `train_*` and `calibrate_*` commands
+# (and of `contradictions`, which measures the support check those fits make).
 MODELS = BENCHMARKS.parent / "MODELS.md"
 # The top of BENCHMARKS.md: a file that write_section creates starts with it. One index line per
 # section, in the file's order, linking to the section's heading (GitHub's anchor of it); then one
@@ -40,16 +41,16 @@ newest first.
 - [Ablation of the hand rules](#ablation-each-hand-rule-switched-off): `python -m bench.ablate`
 - [Dev suite over one document](#dev-suite--single-doc): `python -m bench.suite coqa --limit 600 --single-doc`
 - [Wording invariance](#wording-invariance): `python -m bench.wording`
-- [Contradictions](#contradictions-supported-claims-turned-into-their-opposite): `python -m bench.contradictions`
-- [How each shipped model was fit](MODELS.md): `python -m bench.train_answer_head`, `python -m bench.fit_answerability`, `python -m bench.fit_follow_up`, `python -m bench.fit_discussed`, `python -m bench.calibrate_support --write`, `python -m bench.train_support_head`
+- [How each shipped model was fit, and the support check against contradictions](MODELS.md): `python -m bench.train_answer_head`, `python -m bench.fit_answerability`, `python -m bench.fit_follow_up`, `python -m bench.fit_discussed`, `python -m bench.calibrate_support --write`, `python -m bench.train_support_head`, `python -m bench.contradictions`
 - [Reliability: hostile input, load, scale](RELIABILITY.md): `python -m bench.hostile`, `python -m bench.load`, `python -m bench.scale`
 """
 # The top of MODELS.md, in the same form.
 MODELS_HEADER = """# Models
 
 How each model that quoteqa ships was fit, and how well it did: one section per model, each written
-by the command that fits it, with the machine, date and commit of its run. The figures of the whole
-chain are in [BENCHMARKS.md](BENCHMARKS.md); what was tried and superseded is in
+by the command that fits it, with the machine, date and commit of its run; the last section measures
+the support check that reads two of them against claims turned into their opposite. The figures of
+the whole chain are in [BENCHMARKS.md](BENCHMARKS.md); what was tried and superseded is in
 [bench/NOTEBOOK.md](bench/NOTEBOOK.md), newest first.
 
 - [Answer head](#answer-head-fine-tuned-top-layers-of-the-reranker): `python -m bench.train_answer_head`
@@ -58,6 +59,7 @@ chain are in [BENCHMARKS.md](BENCHMARKS.md); what was tried and superseded is in
 - [Which documents a conversation is about](#which-documents-a-conversation-is-about): `python -m bench.fit_discussed`
 - [Support check against human labels](#support-check-faithfulness-judge-against-human-labels): `python -m bench.calibrate_support --write`
 - [Support head](#support-head-fine-tuned-top-layers-of-the-reranker-read-by-the-support-check): `python -m bench.train_support_head`
+- [Contradictions](#contradictions-supported-claims-turned-into-their-opposite): `python -m bench.contradictions`
 """
 HEADERS = {BENCHMARKS: HEADER, MODELS: MODELS_HEADER}
 
