@@ -1,4 +1,4 @@
-"""Write one benchmark's results into its own section of BENCHMARKS.md (or of MODELS.md).
+"""Write one benchmark's results into its own section of BENCHMARKS.md (or MODELS.md, RELIABILITY.md).
 
 What it does: replaces the text between `<!-- bench:NAME -->` and `<!-- /bench:NAME -->` (or
 appends the section), so each benchmark updates its table without touching the others; a file it
@@ -19,6 +19,9 @@ BENCHMARKS = Path(__file__).resolve().parent.parent / "BENCHMARKS.md"
 # How each shipped model was fit: the sections of the `fit_*`, `train_*` and `calibrate_*` commands
 # (and of `contradictions`, which measures the support check those fits make).
 MODELS = BENCHMARKS.parent / "MODELS.md"
+# What quoteqa was made to survive: hostile and reworded input, load, uploads, scale (its prose is
+# written by hand around the sections).
+RELIABILITY = BENCHMARKS.parent / "RELIABILITY.md"
 # The top of BENCHMARKS.md: a file that write_section creates starts with it. One index line per
 # section, in the file's order, linking to the section's heading (GitHub's anchor of it); then one
 # line for each of the other files of figures, with the commands that write them.
@@ -36,13 +39,11 @@ newest first.
 - [PubMedQA-L retrieval](#pubmedqa-l-retrieval): `python -m bench.pubmedqa`
 - [Follow-up rewrites](#follow-ups-heuristic-rewrite-llm-rewrite-the-conversation): `python -m bench.condense`
 - [Peer comparison](#peer-comparison-tutorial-rag-chain-vs-quoteqa): `python -m bench.peer`
-- [Upload while another session asks](#upload-while-another-session-asks): `python -m bench.upload`
 - [Dev suite](#dev-suite): `python -m bench.suite --limit 600`
 - [Ablation of the hand rules](#ablation-each-hand-rule-switched-off): `python -m bench.ablate`
 - [Dev suite over one document](#dev-suite--single-doc): `python -m bench.suite coqa --limit 600 --single-doc`
-- [Wording invariance](#wording-invariance): `python -m bench.wording`
 - [How each shipped model was fit, and the support check against contradictions](MODELS.md): `python -m bench.train_answer_head`, `python -m bench.fit_answerability`, `python -m bench.fit_follow_up`, `python -m bench.fit_discussed`, `python -m bench.calibrate_support --write`, `python -m bench.train_support_head`, `python -m bench.contradictions`
-- [Reliability: hostile input, load, scale](RELIABILITY.md): `python -m bench.hostile`, `python -m bench.load`, `python -m bench.scale`
+- [Reliability: hostile and reworded input, load, uploads while others ask, scale](RELIABILITY.md): `python -m bench.hostile`, `python -m bench.wording`, `python -m bench.load`, `python -m bench.upload`, `python -m bench.scale`
 """
 # The top of MODELS.md, in the same form.
 MODELS_HEADER = """# Models

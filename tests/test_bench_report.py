@@ -1,4 +1,4 @@
-"""bench.report: each benchmark's section of BENCHMARKS.md or MODELS.md, and each file's top (its index)."""
+"""bench.report: each benchmark's section of BENCHMARKS.md, MODELS.md or RELIABILITY.md, and the first two files' tops (their indexes)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import ast
 import re
 import subprocess
 
-from bench.report import BENCHMARKS, HEADER, MODELS, MODELS_HEADER, machine_line, write_section
+from bench.report import BENCHMARKS, HEADER, MODELS, MODELS_HEADER, RELIABILITY, machine_line, write_section
 
 ROOT = BENCHMARKS.parent
 FITTING = ("fit_", "train_", "calibrate_")  # the scripts that fit a shipped model
@@ -54,9 +54,16 @@ def test_the_fitting_scripts_write_their_sections_into_models_md():
     fitting = [(script, name, path) for script, name, path in written_sections() if script.startswith(FITTING)]
     assert len(fitting) >= 6
     assert [call for call in fitting if call[2] != "MODELS"] == []
-    models, benchmarks = MODELS.read_text(encoding="utf-8"), BENCHMARKS.read_text(encoding="utf-8")
-    for _, name, _ in fitting:
-        assert f"<!-- bench:{name} -->" in models and f"<!-- bench:{name} -->" not in benchmarks
+
+
+def test_each_section_stands_in_the_file_its_script_writes_and_only_there():
+    files = {"BENCHMARKS": BENCHMARKS, "MODELS": MODELS, "RELIABILITY": RELIABILITY}
+    texts = {key: path.read_text(encoding="utf-8") for key, path in files.items()}
+    calls = written_sections()
+    assert {path for _, _, path in calls} == set(files)
+    for script, name, path in calls:
+        holding = [key for key, text in texts.items() if f"<!-- bench:{name} -->" in text]
+        assert holding == [path], (script, name)
 
 
 def test_a_section_is_replaced_in_place_and_a_new_one_appended(tmp_path):
