@@ -1,4 +1,4 @@
-"""Run every benchmark in turn (`make bench`); each writes its section of BENCHMARKS.md."""
+"""Run every benchmark in turn (`make bench`); each writes its section of BENCHMARKS.md, MODELS.md or RELIABILITY.md."""
 
 from __future__ import annotations
 

@@ -18,7 +18,7 @@ What it does:
    >= 3.5) and the word-overlap baseline (share of the claim's content words in the evidence) at
    its best threshold *on the kept-out part itself* (an advantage given to the baseline).
 5. Unless `--dev-only`: the golden set through `ask()` and the mutation test with the new check.
-The result goes to BENCHMARKS.md (section `calibrate_support`). Deterministic: fixed splits and
+The result goes to MODELS.md (section `calibrate_support`). Deterministic: fixed splits and
 folds by hash, Newton's method from zero, one pair per cross-encoder run.
 What it does not: look at the kept-out labels to choose anything.
 """
@@ -282,7 +282,7 @@ def fit_and_report(write: bool) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> None:
-    from bench.report import machine_line, write_section
+    from bench.report import MODELS, machine_line, write_section
 
     parser = argparse.ArgumentParser(prog="python -m bench.calibrate_support", description=__doc__.split("\n")[0])
     parser.add_argument("--dev-only", action="store_true", help="fit and report on the dev labels; skip the golden set")
@@ -293,7 +293,7 @@ def main(argv: list[str] | None = None) -> None:
         lines += golden_markdown()
     markdown = "\n".join(["## Support check (faithfulness judge) against human labels", "", *lines, "", f"Machine: {machine_line()}."])
     print(markdown)
-    write_section("calibrate_support", markdown)
+    write_section("calibrate_support", markdown, path=MODELS)
 
 
 if __name__ == "__main__":

@@ -5,7 +5,8 @@ kept-out human-labelled supported claims of `../shared/data/dev/support/`
 (`bench.support_data.part`), each turned into its opposite by one edit (`bench.opposites`): the
 share of originals accepted, of each family's alterations rejected, of faithful rewordings
 accepted; its agreement with every kept-out label; the time to judge a sentence; and a new user's
-tries against the default corpus's paragraph on the cocaine trial. Writes them to BENCHMARKS.md.
+tries against the default corpus's paragraph on the cocaine trial. Writes them to MODELS.md, beside
+the fits of the two models the check reads (the judge's weights and the support head).
 What it does not: make the alterations (see `bench.opposites`), judge anything itself, or read
 the fitting part of the labels.
 """
@@ -41,14 +42,14 @@ def user_passage() -> str | None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from bench.report import machine_line, write_section
+    from bench.report import MODELS, machine_line, write_section
     from bench.support_data import CachedScorer, load_dev
     from qa.eval.support import sentence_support
 
     parser = argparse.ArgumentParser(prog="python -m bench.contradictions", description=__doc__.split("\n")[0])
     parser.add_argument("--per-claim", type=int, default=3, help="alterations per family and claim (default 3: the first three)")
     parser.add_argument("--timed", type=int, default=100, help="originals judged again, uncached, to time the check (default 100)")
-    parser.add_argument("--dry-run", action="store_true", help="print without writing BENCHMARKS.md")
+    parser.add_argument("--dry-run", action="store_true", help="print without writing MODELS.md")
     args = parser.parse_args(argv)
     kept_out = [r for r in load_dev() if r.part == "kept-out"]
     rows = [r for r in kept_out if r.supported]
@@ -139,7 +140,7 @@ def main(argv: list[str] | None = None) -> int:
     lines += [f"- {family}: {examples[family]}" for family in FAMILIES if family in examples]
     print("\n".join(lines))
     if not args.dry_run:
-        write_section("contradictions", "\n".join(lines))
+        write_section("contradictions", "\n".join(lines), path=MODELS)
     return 0
 
 

@@ -12,6 +12,8 @@ says whether a case may be fit on (`fit`) or is kept out of all fitting (`kept`)
 - golden: never fit on (it is the project's regression test), so every case is `kept`.
 `shift` and `follow` are built from squad2 (see `SETS`) and split by its articles.
 `index_for(name)` builds or refreshes a cached index of the set's corpus under `.bench-index/`.
+`DevCase`, `corpus_folder`, `article_of` and `squad_kept_articles` come from `bench.dev_case` (so
+that `bench.follow_set`, which builds `follow`, can read them too) and are importable from here.
 What it does not: ask or score (see `bench.suite`).
 """
 
@@ -20,47 +22,20 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import replace, dataclass, field
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-DEV = ROOT.parent / "shared" / "data" / "dev"
+from bench.dev_case import DERIVED_FROM, DEV, ROOT, DevCase, article_of, corpus_folder, squad_kept_articles
+from bench.follow_set import pronoun_follow_ups
+
 CACHE = ROOT / ".bench-index"
-SETS = ("squad2", "coqa", "medquad", "golden", "shift", "follow")
 # `shift` is derived from squad2: an answerable question asked after an exchange about another
 # article, so the conversation must be left behind (a topic shift). `follow` too: a question
 # (answerable or not) with a name turned into a pronoun, asked after an exchange that named it -
 # follow-ups that lean on the conversation, half of which the article does not answer
 # (`bench.follow_set`; coqa's follow-ups are all answerable).
-DERIVED_FROM = {"shift": "squad2", "follow": "squad2"}
-
-
-@dataclass(frozen=True)
-class DevCase:
-    """One question: the last of `turns` is asked with `history` (given, or built turn by turn
-    when `history` is None, as the golden set's follow-ups are)."""
-
-    id: str
-    set: str
-    kind: str
-    turns: tuple[str, ...]
-    history: tuple[dict, ...] | None
-    answerable: bool
-    answers: tuple[str, ...] = ()
-    gold_doc: tuple[str, ...] = ()
-    gold_text: tuple[str, ...] = ()
-    must_include: tuple[str, ...] = ()
-    extra: dict = field(default_factory=dict, compare=False, hash=False)
-
-    @property
-    def question(self) -> str:
-        return self.turns[-1]
-
-
-def corpus_folder(name: str) -> Path:
-    name = DERIVED_FROM.get(name, name)
-    return ROOT / "corpus" if name == "golden" else DEV / name / "corpus"
+SETS = ("squad2", "coqa", "medquad", "golden", "shift", "follow")
 
 
 def load_set(name: str) -> list[DevCase]:
@@ -69,8 +44,6 @@ def load_set(name: str) -> list[DevCase]:
     if name == "shift":
         return _topic_shifts(load_set("squad2"))
     if name == "follow":
-        from bench.follow_set import pronoun_follow_ups
-
         return pronoun_follow_ups(load_set("squad2"))
     path = DEV / name / "cases.jsonl"
     if not path.exists():
@@ -131,37 +104,6 @@ def _topic_shifts(squad: list[DevCase]) -> list[DevCase]:
         history = ({"role": "user", "content": before.question}, {"role": "assistant", "content": said})
         cases.append(replace(case, set="shift", kind="shift", turns=(before.question, case.question), history=history))
     return cases
-
-
-SQUAD_KEPT_ARTICLES_EVERY = 4
-
-
-@lru_cache(maxsize=1)
-def _squad_articles() -> tuple[list[str], object]:
-    from qa.bm25 import BM25
-
-    files = sorted(p.name for p in corpus_folder("squad2").glob("*.txt"))
-    texts = [(corpus_folder("squad2") / name).read_text(encoding="utf-8") for name in files]
-    return files, BM25(texts)
-
-
-def squad_kept_articles() -> set[str]:
-    files, _ = _squad_articles()
-    return {name for i, name in enumerate(files) if i % SQUAD_KEPT_ARTICLES_EVERY == 1}
-
-
-def article_of(case: DevCase) -> str:
-    """The case's article: its gold document, or the one BM25 ranks first for its question."""
-    if case.gold_doc:
-        return case.gold_doc[0]
-    if "article" in case.extra:  # a derived case whose question no longer names its article
-        return case.extra["article"]
-    files, bm25 = _squad_articles()
-    best = bm25.top(case.question, 1)
-    if best:
-        return files[best[0][0]]
-    # No word of the question is in any article: a fixed article chosen by the case's id.
-    return files[int(hashlib.sha1(case.id.encode()).hexdigest(), 16) % len(files)]
 
 
 def split_of(case: DevCase) -> str:

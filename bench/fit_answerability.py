@@ -15,7 +15,7 @@ What it does, reproducibly (no randomness: folds are fixed by article, the solve
    way, the threshold for follow-ups whose sentences were scored with their conversation, on
    such follow-ups: the `follow` set's fit split (half unanswerable) and coqa's (out of fold);
 4. writes `qa/models/answerability.json` (weights, threshold, provenance) and a report of the
-   out-of-fold AUROC, beside the best-sentence score alone, into BENCHMARKS.md.
+   out-of-fold AUROC, beside the best-sentence score alone, into MODELS.md.
 The kept-out split (4 squad2 articles, a third of coqa's stories; `bench.devsets`) and the golden
 set are never read here: `python -m bench.suite` reports on them.
 What it does not: run at answer time (see `qa.answerability`).
@@ -94,7 +94,7 @@ def fold_of(set_name: str, key: str, articles: list[str]) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from bench.report import machine_line, write_section
+    from bench.report import MODELS, machine_line, write_section
 
     parser = argparse.ArgumentParser(prog="python -m bench.fit_answerability", description=__doc__.split("\n")[0])
     # The answer head is trained on the fit-split cases after the first 1,200 (bench.train_answer_head
@@ -107,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
                         help=f"signals to use (default: {' '.join(DEFAULT_SIGNALS)})")
     parser.add_argument("--target", type=float, default=TARGET_FALSE_REFUSAL,
                         help=f"false refusal allowed out of fold (default {TARGET_FALSE_REFUSAL})")
-    parser.add_argument("--dry-run", action="store_true", help="report without writing the model or BENCHMARKS.md")
+    parser.add_argument("--dry-run", action="store_true", help="report without writing the model or MODELS.md")
     args = parser.parse_args(argv)
     began = time.time()
 
@@ -224,7 +224,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.dry_run:
         MODEL_PATH.parent.mkdir(parents=True, exist_ok=True)
         MODEL_PATH.write_text(json.dumps(spec, indent=1) + "\n", encoding="utf-8")
-        write_section("answerability", "\n".join(lines))
+        write_section("answerability", "\n".join(lines), path=MODELS)
         print(f"wrote {MODEL_PATH}")
     return 0
 

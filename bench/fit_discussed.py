@@ -6,7 +6,7 @@ SQuAD question after an exchange about another article: the question's own artic
 `follow` set's answerable cases (a pronoun pointing back to the article just discussed), fits a
 conditional logit (softmax over each case's candidates, L2 chosen out of fold), reports how often
 the right document comes first, out of fold and on the kept-out split, beside the question's own
-best match, and writes `qa/models/discussed.json` and the BENCHMARKS.md section `discussed`.
+best match, and writes `qa/models/discussed.json` and the MODELS.md section `discussed`.
 Features come from the chain's own search (`qa.retrieve.conversation_candidates`), so what is fit
 is what runs.
 What it does not: choose how the chain uses the probabilities (`Settings.discussed_weight`,
@@ -23,7 +23,7 @@ import numpy as np
 from scipy.optimize import minimize
 
 from bench.devsets import index_for, load_set, select
-from bench.report import machine_line, write_section
+from bench.report import MODELS, machine_line, write_section
 from qa.discussed import FEATURES, MODEL_PATH, OWN, DiscussedModel
 
 L2_CHOICES = (0.1, 1.0, 10.0)
@@ -102,7 +102,7 @@ def first_right(rows, weights: np.ndarray) -> float:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.fit_discussed", description=__doc__.split("\n")[0])
     parser.add_argument("--limit", type=int, default=None, help="at most N cases of each set per split")
-    parser.add_argument("--no-write", action="store_true", help="print only: keep the model file and BENCHMARKS.md")
+    parser.add_argument("--no-write", action="store_true", help="print only: keep the model file and MODELS.md")
     args = parser.parse_args(argv)
     began = time.time()
     rows, kept = measured(cases_of("fit", args.limit)), measured(cases_of("kept", args.limit))
@@ -149,7 +149,7 @@ def main(argv: list[str] | None = None) -> int:
             f"{len(rows)} fit-split cases; L2 {l2}",
         }
         MODEL_PATH.write_text(json.dumps(model, indent=1) + "\n", encoding="utf-8")
-        write_section("discussed", "## Which documents a conversation is about\n\n" + "\n".join(lines))
+        write_section("discussed", "## Which documents a conversation is about\n\n" + "\n".join(lines), path=MODELS)
     return 0
 
 

@@ -4,7 +4,7 @@ What it does: measures the `qa.follow_up` features of the fit split's CoQA follo
 they lean on the exchange before them) and of the `shift` cases (label 0: a SQuAD question asked
 after an exchange about another article), fits a logistic regression (L2 chosen out of fold),
 reports out-of-fold and kept-out AUROC and accuracy at 0.5, and writes `qa/models/follow_up.json`
-and the BENCHMARKS.md section `follow_up`. Features are computed by the chain's own search
+and the MODELS.md section `follow_up`. Features are computed by the chain's own search
 (`qa.retrieve.conversation_candidates`), so what is fit is what runs.
 What it does not: fit the weights of the search itself (`Settings.conversation_weight`, chosen with
 `bench.suite` on the fit split).
@@ -20,7 +20,7 @@ import numpy as np
 
 from bench.devsets import index_for, load_set, select
 from bench.logistic import fit_logistic, standardise
-from bench.report import machine_line, write_section
+from bench.report import MODELS, machine_line, write_section
 from qa.eval.agreement import auroc
 from qa.follow_up import FEATURES, MODEL_PATH
 
@@ -60,7 +60,7 @@ def labelled(split: str, limit: int | None):
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.fit_follow_up", description=__doc__.split("\n")[0])
     parser.add_argument("--limit", type=int, default=None, help="at most N follow-ups (and as many shifts) per split")
-    parser.add_argument("--no-write", action="store_true", help="print only: keep the model file and BENCHMARKS.md")
+    parser.add_argument("--no-write", action="store_true", help="print only: keep the model file and MODELS.md")
     args = parser.parse_args(argv)
     began = time.time()
     x, y = labelled("fit", args.limit)
@@ -104,7 +104,7 @@ def main(argv: list[str] | None = None) -> int:
     print("\n".join(lines))
     if not args.no_write:
         MODEL_PATH.write_text(json.dumps(model, indent=1) + "\n", encoding="utf-8")
-        write_section("follow_up", "## Follow-up model (how much a question leans on the conversation)\n\n" + "\n".join(lines))
+        write_section("follow_up", "## Follow-up model (how much a question leans on the conversation)\n\n" + "\n".join(lines), path=MODELS)
     return 0
 
 

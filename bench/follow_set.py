@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from bench.devsets import DevCase, article_of
+from bench.dev_case import DevCase, article_of
 
 SUBJECT_AFTER = frozenset("what when where why how which who whom whose did do does was were is are has have had will would can could".split())
 AUXILIARIES = frozenset("did do does was were is are has have had will would can could".split())

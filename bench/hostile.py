@@ -13,10 +13,9 @@ import sys
 import tempfile
 from pathlib import Path
 
-from bench.report import machine_line, write_section
+from bench.report import RELIABILITY, machine_line, write_section
 
 ROOT = Path(__file__).resolve().parent.parent
-RELIABILITY = ROOT / "RELIABILITY.md"
 SHOWN_CHARS = 60
 
 

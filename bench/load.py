@@ -27,7 +27,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bench.report import machine_line, write_section
+from bench.report import RELIABILITY, machine_line, write_section
 from qa.bm25 import tokenize
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -299,7 +299,7 @@ def main(argv: list[str] | None = None) -> int:
     command = " ".join(["python -m bench.load", *argv])
     markdown = report(rows, command, app_concurrency(), load, args.seconds, args.turns)
     if not args.no_write:
-        write_section("load", markdown, path=ROOT / "RELIABILITY.md")
+        write_section("load", markdown, path=RELIABILITY)
     print(markdown)
     return 0
 

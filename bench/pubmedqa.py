@@ -31,29 +31,12 @@ from pathlib import Path
 
 from bench.pubmedqa_ask import ASK_SAMPLE, ask_sample
 from bench.pubmedqa_corpus import DATA, open_index
+from bench.pubmedqa_methods import METHODS, MRR_DEPTH
+from bench.pubmedqa_report import markdown
 from bench.ranking_metrics import document_rank, rerank_order, retrieval_metrics
 from bench.report import peak_memory_mb, write_section
 
-MRR_DEPTH = 20  # MRR is computed over this many chunks of each ranked list
-GOAL_RECALL_AT_1 = 0.90
 GATE_THRESHOLDS = (-3.0, -2.0, -1.0, 0.0, 1.0)  # what-if relevance thresholds for the gate diagnostics
-METHODS = ("bm25", "dense", "hybrid", "rerank_chain", "rerank_max", "rerank_whole", "rerank_max_rrf", "rerank_sum")
-METHOD_SHORT = {
-    "bm25": "BM25", "dense": "dense", "hybrid": "hybrid", "rerank_chain": "rerank (chain)", "rerank_max": "rerank max-passage",
-    "rerank_whole": "rerank whole chunk", "rerank_max_rrf": "what-if max-passage+RRF", "rerank_sum": "what-if max+whole",
-}
-# What-if rerankings, not what the chain does: computed from the same scores, for choosing one.
-WHAT_IF = ("rerank_max_rrf", "rerank_sum")
-METHOD_NAMES = {
-    "bm25": "BM25 alone",
-    "dense": "dense alone",
-    "hybrid": "hybrid (RRF)",
-    "rerank_chain": "hybrid + rerank, as the chain does it",
-    "rerank_max": "hybrid + rerank, max-passage",
-    "rerank_whole": "hybrid + rerank, whole chunk",
-    "rerank_max_rrf": "what-if: max-passage order fused with hybrid order (RRF)",
-    "rerank_sum": "what-if: max-passage + whole-chunk logits",
-}
 
 
 # ---- measuring --------------------------------------------------------------------------------
@@ -283,8 +266,6 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: no PubMedQA file at {args.data}", file=sys.stderr)
         return 2
     result = run(args)
-    from bench.pubmedqa_report import markdown
-
     text = markdown(result, args)
     print(text)
     for size in result["sizes"].values():

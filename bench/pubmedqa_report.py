@@ -10,14 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bench.pubmedqa import (
-    GOAL_RECALL_AT_1,
-    METHOD_NAMES,
-    METHOD_SHORT,
-    METHODS,
-    MRR_DEPTH,
-)
 from bench.pubmedqa_ask import ASK_SAMPLE, SAMPLE_SEED
+from bench.pubmedqa_methods import GOAL_RECALL_AT_1, METHOD_NAMES, METHOD_SHORT, METHODS, MRR_DEPTH
 from bench.ranking_metrics import retrieval_metrics
 from bench.report import machine_line
 

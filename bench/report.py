@@ -1,8 +1,9 @@
-"""Write one benchmark's results into its own section of BENCHMARKS.md.
+"""Write one benchmark's results into its own section of BENCHMARKS.md (or MODELS.md, RELIABILITY.md).
 
 What it does: replaces the text between `<!-- bench:NAME -->` and `<!-- /bench:NAME -->` (or
-appends the section), so each benchmark updates its table without touching the others;
-`machine_line()` says where and when a run was made, and of which commit.
+appends the section), so each benchmark updates its table without touching the others; a file it
+creates starts with its header (`HEADER`, `MODELS_HEADER`). `machine_line()` says where and when a
+run was made, and of which commit.
 What it does not: measure anything.
 """
 
@@ -15,35 +16,53 @@ import time
 from pathlib import Path
 
 BENCHMARKS = Path(__file__).resolve().parent.parent / "BENCHMARKS.md"
+# How each shipped model was fit: the sections of the `fit_*`, `train_*` and `calibrate_*` commands
+# (and of `contradictions`, which measures the support check those fits make).
+MODELS = BENCHMARKS.parent / "MODELS.md"
+# What quoteqa was made to survive: hostile and reworded input, load, uploads, scale (its prose is
+# written by hand around the sections).
+RELIABILITY = BENCHMARKS.parent / "RELIABILITY.md"
 # The top of BENCHMARKS.md: a file that write_section creates starts with it. One index line per
-# section, in the file's order, linking to the section's heading (GitHub's anchor of it).
+# section, in the file's order, linking to the section's heading (GitHub's anchor of it); then one
+# line for each of the other files of figures, with the commands that write them.
 HEADER = """# Benchmarks
 
 The current figures: one section per area, each written by its command with the machine, date
-and commit of its run. `make bench` runs the benchmarks; the `fit_*` and `train_*` commands also refit the
-model they report. What was tried and superseded is in [bench/NOTEBOOK.md](bench/NOTEBOOK.md),
-newest first; hostile input, load and scale are in [RELIABILITY.md](RELIABILITY.md).
+and commit of its run; `make bench` runs the benchmarks. The last two lines below point to the
+other files of figures; what was tried and superseded is in [bench/NOTEBOOK.md](bench/NOTEBOOK.md),
+newest first.
 
 - [Chat latency in the browser](#chat-latency-enter-to-first-visible-answer-text): `python -m bench.ui_latency`
 - [Ingest speed](#ingest): `python -m bench.ingest`
-- [Support check against human labels](#support-check-faithfulness-judge-against-human-labels): `python -m bench.calibrate_support --write`
 - [Golden set](#golden-set-answer-quality): `python -m bench.golden`
 - [Answer latency](#answer-latency): `python -m bench.latency`
 - [PubMedQA-L retrieval](#pubmedqa-l-retrieval): `python -m bench.pubmedqa`
 - [Follow-up rewrites](#follow-ups-heuristic-rewrite-llm-rewrite-the-conversation): `python -m bench.condense`
 - [Peer comparison](#peer-comparison-tutorial-rag-chain-vs-quoteqa): `python -m bench.peer`
-- [Upload while another session asks](#upload-while-another-session-asks): `python -m bench.upload`
+- [Dev suite](#dev-suite): `python -m bench.suite --limit 600`
+- [Ablation of the hand rules](#ablation-each-hand-rule-switched-off): `python -m bench.ablate`
+- [Dev suite over one document](#dev-suite--single-doc): `python -m bench.suite coqa --limit 600 --single-doc`
+- [How each shipped model was fit, and the support check against contradictions](MODELS.md): `python -m bench.train_answer_head`, `python -m bench.fit_answerability`, `python -m bench.fit_follow_up`, `python -m bench.fit_discussed`, `python -m bench.calibrate_support --write`, `python -m bench.train_support_head`, `python -m bench.contradictions`
+- [Reliability: hostile and reworded input, load, uploads while others ask, scale](RELIABILITY.md): `python -m bench.hostile`, `python -m bench.wording`, `python -m bench.load`, `python -m bench.upload`, `python -m bench.scale`
+"""
+# The top of MODELS.md, in the same form.
+MODELS_HEADER = """# Models
+
+How each model that quoteqa ships was fit, and how well it did: one section per model, each written
+by the command that fits it, with the machine, date and commit of its run; the last section measures
+the support check that reads two of them against claims turned into their opposite. The figures of
+the whole chain are in [BENCHMARKS.md](BENCHMARKS.md); what was tried and superseded is in
+[bench/NOTEBOOK.md](bench/NOTEBOOK.md), newest first.
+
 - [Answer head](#answer-head-fine-tuned-top-layers-of-the-reranker): `python -m bench.train_answer_head`
 - [Answerability model](#answerability-model-fit): `python -m bench.fit_answerability`
-- [Dev suite](#dev-suite): `python -m bench.suite --limit 600`
 - [Follow-up model](#follow-up-model-how-much-a-question-leans-on-the-conversation): `python -m bench.fit_follow_up`
-- [Ablation of the hand rules](#ablation-each-hand-rule-switched-off): `python -m bench.ablate`
 - [Which documents a conversation is about](#which-documents-a-conversation-is-about): `python -m bench.fit_discussed`
-- [Dev suite over one document](#dev-suite--single-doc): `python -m bench.suite coqa --limit 600 --single-doc`
-- [Wording invariance](#wording-invariance): `python -m bench.wording`
-- [Contradictions](#contradictions-supported-claims-turned-into-their-opposite): `python -m bench.contradictions`
+- [Support check against human labels](#support-check-faithfulness-judge-against-human-labels): `python -m bench.calibrate_support --write`
 - [Support head](#support-head-fine-tuned-top-layers-of-the-reranker-read-by-the-support-check): `python -m bench.train_support_head`
+- [Contradictions](#contradictions-supported-claims-turned-into-their-opposite): `python -m bench.contradictions`
 """
+HEADERS = {BENCHMARKS: HEADER, MODELS: MODELS_HEADER}
 
 
 def commit() -> str:
@@ -69,7 +88,7 @@ def machine_line() -> str:
 
 
 def write_section(name: str, markdown: str, path: Path = BENCHMARKS) -> None:
-    text = path.read_text(encoding="utf-8") if path.exists() else HEADER
+    text = path.read_text(encoding="utf-8") if path.exists() else HEADERS.get(path, HEADER)
     block = f"<!-- bench:{name} -->\n{markdown.strip()}\n<!-- /bench:{name} -->"
     pattern = re.compile(rf"<!-- bench:{re.escape(name)} -->.*?<!-- /bench:{re.escape(name)} -->", re.S)
     text = pattern.sub(lambda _: block, text) if pattern.search(text) else text.rstrip() + "\n\n" + block + "\n"

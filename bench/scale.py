@@ -35,9 +35,8 @@ import numpy as np
 
 from bench.chroma_server import chroma_server
 from bench.pubmedqa_corpus import DATA, write_abstracts
-from bench.report import machine_line, write_section
+from bench.report import RELIABILITY, machine_line, write_section
 
-ROOT = Path(__file__).resolve().parent.parent
 CACHE = Path("/tmp/pqa/cache/labels-600-1/index")
 K = 20
 NOISE = 0.01
@@ -268,7 +267,7 @@ def main(argv: list[str] | None = None) -> int:
         results = [result for size in args.sizes for result in run_size(size, base, queries, workdir)]
     text = render(results, base, len(queries))
     if not args.no_write:
-        write_section("scale", text, path=ROOT / "RELIABILITY.md")
+        write_section("scale", text, path=RELIABILITY)
     print(text)
     return 0
 

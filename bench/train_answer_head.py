@@ -12,7 +12,7 @@ What it does, reproducibly (seed 0, one thread order, data order fixed):
    corpus (`held_out`: articles, pages, stories; follow shares squad2's articles) to pick the
    epoch by their pooled pair AUROC;
 4. writes `qa/models/answer_head.npz` (int8 matrices, `qa.answer_head.save_stored`) and, to
-   BENCHMARKS.md, each set's held-out AUROC of the shipped score and of the fine-tuned head: per
+   MODELS.md, each set's held-out AUROC of the shipped score and of the fine-tuned head: per
    pair, and per question (a question's best pair score, answerable vs not: what the
    answerability decision asks of the head; "–" for coqa, whose follow-ups are all answerable).
 What it does not: fit the answerability decision (see `bench.fit_answerability`).
@@ -108,7 +108,7 @@ def _figures(figures: tuple[float, float]) -> str:
 def main(argv: list[str] | None = None) -> int:
     import torch
 
-    from bench.report import machine_line, write_section
+    from bench.report import MODELS, machine_line, write_section
     from qa.rerank import LAYERS, CrossEncoder, reranker_dir
 
     parser = argparse.ArgumentParser(prog="python -m bench.train_answer_head", description=__doc__.split("\n")[0])
@@ -199,7 +199,7 @@ def main(argv: list[str] | None = None) -> int:
     print("\n".join(lines))
     if not args.dry_run:
         save_stored(HEAD_PATH, best_state)
-        write_section("answer_head", "\n".join(lines))
+        write_section("answer_head", "\n".join(lines), path=MODELS)
         print(f"wrote {HEAD_PATH}")
     return 0
 

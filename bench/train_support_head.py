@@ -13,7 +13,7 @@ What it does, reproducibly (seed 0, data order fixed):
 4. writes `qa/models/support_head.npz`; then (alone with `--veto-only`) the veto: the head's logit
    for every human-labelled *supported* claim of the fitting part's other half (never read by the
    head) that the check accepts without the veto, and `veto_below` = VETO_MARGIN under the lowest of them, rounded down to a half, to
-   `qa/models/support_head.json`; and the held-out figures to BENCHMARKS.md.
+   `qa/models/support_head.json`; and the held-out figures to MODELS.md.
 What it does not: measure the check (see `bench.contradictions`, `bench.calibrate_support`).
 """
 
@@ -49,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
     import torch
     from tqdm import tqdm
 
-    from bench.report import machine_line, write_section
+    from bench.report import MODELS, machine_line, write_section
     from qa.eval.support_head import HEAD_LAYERS, HIDDEN_AFTER, SUPPORT_HEAD_PATH
     from bench.support_head_pairs import training_pairs
     from qa.answer_head import dequantised_top_layers, load_weights, new_head, save_stored, weights_of
@@ -140,13 +140,13 @@ def main(argv: list[str] | None = None) -> int:
         save_stored(SUPPORT_HEAD_PATH, best_state)
         print(f"wrote {SUPPORT_HEAD_PATH}")
         lines += ["", write_veto()]
-        write_section("support_head", "\n".join(lines))
+        write_section("support_head", "\n".join(lines), path=MODELS)
     return 0
 
 
 
 def write_veto() -> str:
-    """Choose and write the veto for the shipped head (see the module docstring); its line for BENCHMARKS.md."""
+    """Choose and write the veto for the shipped head (see the module docstring); its line for MODELS.md."""
     from bench.support_data import load_dev
     from bench.support_head_pairs import evidence_window, head_half
     from qa.eval.support import passage_sentences, strip_citation_markers

@@ -5,7 +5,7 @@ What it does: starts `python app.py` on a private copy of the corpus (its own in
 2. upload: a second session sends 20 files the size of the default corpus's documents (copies of
    them, each with its own heading, so each is new) to `/upload` and polls its progress, while the
    first session keeps asking; each answer's wall time is recorded as the client sees it.
-Writes the `upload` section of BENCHMARKS.md: upload time, the progress updates the client saw,
+Writes the `upload` section of RELIABILITY.md: upload time, the progress updates the client saw,
 the summary, and the asking session's median (and p90) latency idle and during the upload.
 Run: `python -m bench.upload [--files 20] [--rounds 3]` (also part of `make bench`).
 What it does not: assert anything (timings depend on the machine; tests never assert on them).
@@ -22,7 +22,7 @@ import threading
 import time
 from pathlib import Path
 
-from bench.report import machine_line, write_section
+from bench.report import RELIABILITY, machine_line, write_section
 from qa_ui.process import ROOT, private_corpus_env, running_app
 
 QUESTIONS = [
@@ -173,7 +173,7 @@ def main(argv: list[str] | None = None) -> None:
         with running_app(env=env) as url:
             result = measure(url, rounds)
     markdown = report(result, args.files, size, load)
-    write_section("upload", markdown)
+    write_section("upload", markdown, path=RELIABILITY)
     print(markdown)
 
 

@@ -7,7 +7,7 @@ adjacent letters swapped inside one word of at least `TYPO_MIN_LETTERS` letters,
 place drawn with a fixed seed from the case id). It reports how often each variant gets the same
 decision (answer or refuse) and the same first citation (document and sentence) as the question
 as written, and the false refusals of each form on the answerable questions. Writes the
-`wording` section of BENCHMARKS.md and every case to `.bench-index/wording.jsonl`.
+`wording` section of RELIABILITY.md and every case to `.bench-index/wording.jsonl`.
 What it does not: fit anything, or test follow-ups (their wording is the conversation's too).
 """
 
@@ -57,7 +57,7 @@ def first_citation(answer) -> tuple | None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from bench.report import machine_line, write_section
+    from bench.report import RELIABILITY, machine_line, write_section
     from qa import ask
     from tqdm import tqdm
 
@@ -118,7 +118,7 @@ def main(argv: list[str] | None = None) -> int:
                      f"{false_refusal('as written', subset):.3f} | {false_refusal('one typo', subset):.3f} |")
     print("\n".join(lines))
     if not args.no_write:
-        write_section("wording", "\n".join(lines))
+        write_section("wording", "\n".join(lines), path=RELIABILITY)
     return 0
 
 

@@ -1,11 +1,15 @@
-"""bench.report: each benchmark's section of BENCHMARKS.md, and the file's top (HEADER, the index)."""
+"""bench.report: each benchmark's section of BENCHMARKS.md, MODELS.md or RELIABILITY.md, and the first two files' tops (their indexes)."""
 
 from __future__ import annotations
 
+import ast
 import re
 import subprocess
 
-from bench.report import BENCHMARKS, HEADER, machine_line, write_section
+from bench.report import BENCHMARKS, HEADER, MODELS, MODELS_HEADER, RELIABILITY, machine_line, write_section
+
+ROOT = BENCHMARKS.parent
+FITTING = ("fit_", "train_", "calibrate_")  # the scripts that fit a shipped model
 
 
 def github_anchor(heading: str) -> str:
@@ -13,16 +17,53 @@ def github_anchor(heading: str) -> str:
     return re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-")
 
 
-def test_benchmarks_md_starts_with_the_header_a_fresh_file_gets():
+def anchors(path) -> set[str]:
+    return {github_anchor(line.lstrip("#")) for line in path.read_text(encoding="utf-8").splitlines() if line.startswith("#")}
+
+
+def written_sections() -> list[tuple[str, str, str]]:
+    """(script, section, the path argument's name) of each write_section call in bench/ that names its section."""
+    calls = []
+    for script in sorted((ROOT / "bench").glob("*.py")):
+        for node in ast.walk(ast.parse(script.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "write_section" and isinstance(node.args[0], ast.Constant):
+                path = next((ast.unparse(k.value) for k in node.keywords if k.arg == "path"), "BENCHMARKS")
+                calls.append((script.stem, node.args[0].value, path))
+    return calls
+
+
+def test_each_file_starts_with_the_header_a_fresh_file_gets():
     assert BENCHMARKS.read_text(encoding="utf-8").startswith(HEADER)
+    assert MODELS.read_text(encoding="utf-8").startswith(MODELS_HEADER)
 
 
-def test_every_index_line_links_to_a_heading_of_the_file():
-    text = BENCHMARKS.read_text(encoding="utf-8")
-    anchors = {github_anchor(line[3:]) for line in text.splitlines() if line.startswith("## ")}
-    links = re.findall(r"^- \[[^]]+\]\(#([^)]+)\): `python -m bench\.\w+", HEADER, re.M)
-    assert len(links) == HEADER.count("\n- ")
-    assert [link for link in links if link not in anchors] == []
+def test_every_index_line_links_to_a_heading_and_names_commands_that_exist():
+    for path, header in ((BENCHMARKS, HEADER), (MODELS, MODELS_HEADER)):
+        lines = [line for line in header.splitlines() if line.startswith("- ")]
+        assert lines
+        for line in lines:
+            link = re.match(r"- \[[^]]+\]\(([^)#]*)(?:#([^)]+))?\): `python -m bench\.\w+", line)
+            assert link, line
+            target = ROOT / link[1] if link[1] else path
+            assert target.exists(), line
+            assert link[2] is None or link[2] in anchors(target), line
+            assert [name for name in re.findall(r"`python -m bench\.(\w+)", line) if not (ROOT / "bench" / f"{name}.py").exists()] == []
+
+
+def test_the_fitting_scripts_write_their_sections_into_models_md():
+    fitting = [(script, name, path) for script, name, path in written_sections() if script.startswith(FITTING)]
+    assert len(fitting) >= 6
+    assert [call for call in fitting if call[2] != "MODELS"] == []
+
+
+def test_each_section_stands_in_the_file_its_script_writes_and_only_there():
+    files = {"BENCHMARKS": BENCHMARKS, "MODELS": MODELS, "RELIABILITY": RELIABILITY}
+    texts = {key: path.read_text(encoding="utf-8") for key, path in files.items()}
+    calls = written_sections()
+    assert {path for _, _, path in calls} == set(files)
+    for script, name, path in calls:
+        holding = [key for key, text in texts.items() if f"<!-- bench:{name} -->" in text]
+        assert holding == [path], (script, name)
 
 
 def test_a_section_is_replaced_in_place_and_a_new_one_appended(tmp_path):
@@ -34,6 +75,16 @@ def test_a_section_is_replaced_in_place_and_a_new_one_appended(tmp_path):
     assert text.startswith(HEADER)
     assert "run 1" not in text and text.index("run 3") < text.index("run 2")
     assert text.endswith("<!-- bench:two -->\n## Two\n\nfigures of run 2\n<!-- /bench:two -->\n")
+
+
+def test_a_fresh_models_md_starts_with_its_own_header(tmp_path, monkeypatch):
+    import bench.report
+
+    fresh = tmp_path / "MODELS.md"
+    monkeypatch.setitem(bench.report.HEADERS, fresh, MODELS_HEADER)
+    write_section("one", "## One\n\nfigures", path=fresh)
+    assert fresh.read_text(encoding="utf-8").startswith(MODELS_HEADER)
+    assert bench.report.HEADERS[MODELS] == MODELS_HEADER
 
 
 def test_a_run_names_the_commit_it_measured():

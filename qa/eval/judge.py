@@ -27,7 +27,7 @@ evidence - what the claim adds that the evidence does not say, and how the best 
 
 `SupportModel` combines them by logistic regression whose weights, standardisation and threshold
 live in `support_model.json`, fitted by `python -m bench.calibrate_support` on human labels
-(see there and BENCHMARKS.md). `probability(signals)` is its estimate that a human would call
+(see there and MODELS.md). `probability(signals)` is its estimate that a human would call
 the claim supported.
 What it does not: check numbers, names and direction words (the hard veto of `qa.eval.support`
 runs first), split passages into sentences, or claim to be an entailment model: it is a support

@@ -80,7 +80,7 @@ from qa.eval.key_terms import (  # noqa: F401 - re-exported: tests and reports i
     strip_citation_markers,
 )
 
-# The fitted judge's probability threshold (see `qa.eval.judge` and BENCHMARKS.md).
+# The fitted judge's probability threshold (see `qa.eval.judge` and MODELS.md).
 SUPPORT_THRESHOLD = load_model().threshold
 
 Scorer = Callable[[list[tuple[str, str]]], Sequence[float]]
