@@ -30,7 +30,7 @@ def judge(state: dict) -> dict:
     began = time.perf_counter()
     state["signals"], state["answerable_probability"], state["answerable"] = None, 0.0, False
     if not state["notice"]:
-        cross_encoder = get_cross_encoder(state["settings"].rerank_threads)
+        cross_encoder = state.get("reader") or get_cross_encoder(state["settings"].rerank_threads)
         threshold = state["settings"].answerability_threshold
         # With the decision off (fitting, ablations) no fitted weights are needed: the answer head is skipped.
         head = get_answer_head() if threshold != 0 else None

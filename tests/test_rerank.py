@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from ingest.offline import package_folder
-from qa.rerank import BATCH_SIZE, RERANKER_NAME, CrossEncoder, get_cross_encoder, reranker_dir
+from qa.rerank import RERANKER_NAME, CrossEncoder, get_cross_encoder, reranker_dir
 
 DOSE_SENTENCE = (
     "A 2022 Phase 2 trial (Grabski et al., Am J Psychiatry. 2022;179(2):152-162) of 96 people with severe AUD "
@@ -70,15 +70,26 @@ def test_score_pairs_keeps_input_order_when_lengths_differ(cross_encoder):
     assert alone[0] > 5 and alone[1] < -8 and -2 < alone[2] < 3
 
 
-def test_score_pairs_order_is_independent_of_input_order_across_batches(cross_encoder):
+def test_score_pairs_order_is_independent_of_input_order_across_workers(cross_encoder):
     question = "What dose of ketamine was used?"
-    passages = [DOSE_SENTENCE[: 12 + 4 * i] for i in range(BATCH_SIZE + 2)]  # distinct lengths, two batches
+    passages = [DOSE_SENTENCE[: 12 + 4 * i] for i in range(7)]  # distinct lengths, spread over the workers
     permutation = np.random.default_rng(7).permutation(len(passages))
     forward = cross_encoder.score(question, passages)
     shuffled = cross_encoder.score(question, [passages[i] for i in permutation])
-    assert forward.shape == (BATCH_SIZE + 2,)
-    assert len(set(np.round(forward, 3))) > BATCH_SIZE // 2  # varied scores: a mix-up would show
+    assert forward.shape == (7,)
+    assert len(set(np.round(forward, 3))) > 3  # varied scores: a mix-up would show
     np.testing.assert_allclose(shuffled, forward[permutation], atol=1e-5)
+
+
+def test_one_worker_and_two_read_a_pair_alike(cross_encoder):
+    pairs = [("What dose of ketamine was used?", DOSE_SENTENCE[: 20 + 9 * i]) for i in range(5)]
+    one = CrossEncoder(threads=1)
+    scores, hidden = one.read_pairs(pairs)
+    scores_two, hidden_two = CrossEncoder(threads=2).read_pairs(pairs)
+    np.testing.assert_allclose(scores_two, scores, atol=1e-6)
+    for alone, together in zip(hidden, hidden_two):
+        assert alone.shape == together.shape and alone.shape[1] == 384
+        np.testing.assert_allclose(together, alone, atol=1e-6)
 
 
 def test_a_pair_scores_the_same_alone_and_in_a_batch(cross_encoder):
