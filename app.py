@@ -20,6 +20,7 @@ import html
 import json
 import os
 import sys
+import threading
 import time
 import traceback
 
@@ -283,6 +284,12 @@ def main(argv: list[str] | None = None) -> int:
         show_error=True, max_threads=max(8, settings.concurrency * 2),
     )
     print(f"quoteqa is ready: {url}" + (f" (public: {share_url})" if share_url else ""), flush=True)
+    if upload_allowed(settings.allow_upload, args.host, auth is not None):
+        # Answering runs on onnxruntime; ingest embeds with sentence-transformers, whose PyTorch
+        # takes ~5 s to load: load it now, while the first user reads the page, not on the first upload.
+        from ingest.embed import get_embedder
+
+        threading.Thread(target=get_embedder, name="load-ingest-embedder", daemon=True).start()
     try:
         demo.block_thread()
     except KeyboardInterrupt:

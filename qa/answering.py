@@ -1,4 +1,4 @@
-"""The answering chain: condense → retrieve → rerank → answerability decision → answer, as a LangChain Runnable.
+"""The answering chain: load → condense → retrieve → rerank → answerability decision → answer, as a LangChain Runnable.
 
 During a conversation, retrieve searches with the recent exchanges too (`qa.retrieve.
 conversation_candidates`, weighed by `qa.follow_up`), and a leaning follow-up's sentences are
@@ -16,15 +16,18 @@ What it does not: render anything (see `app.py` and `qa.__main__`).
 from __future__ import annotations
 
 import re
+import sys
 import time
 from collections.abc import Iterator
 from typing import Any
 
 from langchain_core.runnables import Runnable, RunnableConfig, RunnableLambda
 
-from ingest.embed import get_embedder
+from ingest.embed_onnx import get_query_embedder
 from qa import compose
 from qa.answer import REFUSAL, Answer, elapsed_ms
+from qa.answer_head import get_answer_head
+from qa.answerability import get_model
 from qa.condense import condense_how
 from qa.conversation import CONTROL_CHARACTERS, Conversation, clean_history, question_with_context
 from qa.decide import judge
@@ -32,6 +35,7 @@ from qa.discussed import get_discussed_model
 from qa.follow_up import get_follow_up_model
 from qa.index import IndexChanged, get_index
 from qa.policy import screen
+from qa.rerank import QuestionReader, get_cross_encoder
 from qa.retrieve import DenseRetriever, HybridRetriever, KeywordRetriever, conversation_candidates
 from qa.scoring import rerank_passages
 from qa.settings import Settings
@@ -60,9 +64,10 @@ def _settings_for(overrides: dict) -> Settings:
 
 
 def _use_threads(threads: int) -> None:
-    """Limit PyTorch's threads for this process (the embedder); the cross-encoder takes its own."""
+    """Limit PyTorch's threads for this process when it is loaded (ingest's embedder, a local
+    LLM): answering itself runs on NumPy and onnxruntime, which take their own."""
     global _TORCH_THREADS
-    if _TORCH_THREADS != threads:
+    if _TORCH_THREADS != threads and "torch" in sys.modules:
         import torch
 
         torch.set_num_threads(threads)
@@ -80,15 +85,29 @@ def _prepare(state: dict) -> dict:
     return state
 
 
+def _load(state: dict) -> dict:
+    """Open the index and load the models a question needs, once per process (a process's first
+    question pays for it here, not in the steps that follow)."""
+    began = time.perf_counter()
+    settings = state["settings"]
+    state["index"] = get_index(settings)
+    get_query_embedder()
+    get_cross_encoder(settings.rerank_threads)
+    if settings.answerability_threshold != 0:
+        get_answer_head()
+        get_model()
+    state["timings"]["load_ms"] = elapsed_ms(began)
+    return state
+
+
 def _condense(state: dict) -> dict:
     began = time.perf_counter()
-    index = get_index(state["settings"])
-    state["index"] = index
+    index = state["index"]
     state["conversation"] = Conversation.of(state["history"], index, state["settings"].conversation_exchanges)
     # What is searched and decided on: the same for "...alchohol trial" and "...alcohol trial?" (qa.wording).
     normalising = state["settings"].normalise_wording
     state["normalised"] = normalise(state["question"], vocabulary_of(index)) if normalising else state["question"]
-    embedder = get_embedder()
+    embedder = get_query_embedder()
     rewritten = _condense_with_llm(state)
     state["standalone"], state["condensed"] = (rewritten, "llm") if rewritten else condense_how(
         state["normalised"], state["history"], embedder.encode, index.bm25.document_frequency
@@ -123,7 +142,7 @@ def _retrieve(state: dict) -> dict:
     if state["notice"]:
         state["candidates"] = []
     else:
-        embedder = get_embedder()
+        embedder = get_query_embedder()
         dense = DenseRetriever(index=index, embedder=embedder, k=settings.dense_k)
         keyword = KeywordRetriever(index=index, k=settings.keyword_k)
         conversation = state["conversation"]
@@ -154,6 +173,7 @@ def _rerank(state: dict) -> dict:
     # LLM's rewrite already says what to look for; the old exchange would pull back to the old subject.
     rewritten = state["condensed"] in ("swapped", "llm")
     settings = state["settings"]
+    state["reader"] = QuestionReader(get_cross_encoder(settings.rerank_threads))
     if not rewritten and state["follow_up"] >= settings.rerank_context_lean:
         context = state["conversation"].exchanges[: settings.rerank_context_exchanges]
         if context:
@@ -168,6 +188,7 @@ def _rerank(state: dict) -> dict:
         state["settings"].rerank_full_depth,
         state["settings"].rerank_whole_chunks,
         words_from=state["standalone"],
+        cross_encoder=state["reader"],
     )
     state["timings"]["rerank_ms"] = elapsed_ms(began)
     return state
@@ -191,6 +212,7 @@ class QAChain(Runnable[Any, Answer]):
     def __init__(self) -> None:
         self._prefix = (
             RunnableLambda(_prepare, name="prepare")
+            | RunnableLambda(_load, name="load")
             | RunnableLambda(_condense, name="condense")
             | RunnableLambda(_retrieve, name="retrieve")
             | RunnableLambda(_rerank, name="rerank")

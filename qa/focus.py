@@ -140,9 +140,9 @@ COVERAGE_SENTENCES = 5  # best sentences searched for a question word in other w
 
 @lru_cache(maxsize=1)
 def _word_vectors() -> WordVectors:
-    from ingest.embed import get_embedder
+    from ingest.embed_onnx import get_query_embedder
 
-    return WordVectors(get_embedder().encode)
+    return WordVectors(get_query_embedder().encode)
 
 
 def focus_gain_signal(state: dict) -> dict[str, float]:
@@ -157,7 +157,7 @@ def focus_gain_signal(state: dict) -> dict[str, float]:
     if corrects_premise(state["scored_question"], sentences[best].text):
         return {}
     nearby = " ".join(sentences[i].text for i in ranked[:COVERAGE_SENTENCES])
-    cross_encoder = get_cross_encoder(state["settings"].rerank_threads)
+    cross_encoder = state.get("reader") or get_cross_encoder(state["settings"].rerank_threads)
     settings, encode = state["settings"], _word_vectors()
     return focus_gains(
         state["scored_question"],

@@ -23,7 +23,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ingest.embed import Embedder
+from ingest.embed import TextEmbedder
 from qa.conversation import Conversation
 from qa.discussed import EXCHANGES, DiscussedModel, document_features
 from qa.follow_up import CONVERSATION_DOCUMENTS, follow_up_features
@@ -59,7 +59,7 @@ class _IndexRetriever(BaseRetriever):
 class DenseRetriever(_IndexRetriever):
     """Nearest chunks by cosine similarity of all-MiniLM-L6-v2 vectors."""
 
-    embedder: Embedder
+    embedder: TextEmbedder
 
     def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
         return _as_documents(self.index, self.index.dense(self.embedder.encode_query(query), self.k), "dense")
@@ -102,7 +102,7 @@ class ConversationSearch(NamedTuple):
 
 def conversation_candidates(
     index: LoadedIndex,
-    embedder: Embedder,
+    embedder: TextEmbedder,
     question: str,
     conversation: Conversation,
     weights: list[float],

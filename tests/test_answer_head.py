@@ -106,3 +106,17 @@ def test_stored_weights_round_trip_within_int8_precision(tmp_path):
     step = np.abs(weights["layer.weight"]).max(axis=1, keepdims=True) / 127
     assert np.all(np.abs(back["layer.weight"] - weights["layer.weight"]) <= step / 2 + 1e-7)
     assert back["layer.bias"].tolist() == [0.5, -1.0] and not back["zero.weight"].any()
+
+
+def test_the_numpy_head_answers_as_the_pytorch_module_it_was_trained_as(cross_encoder):
+    import torch
+
+    from qa.answer_head import load_stored
+
+    shipped = AnswerHead()
+    module = load_weights(new_head(), load_stored(HEAD_PATH)).eval()
+    pairs = [(QUESTION, ANSWERS), (QUESTION, ON_TOPIC), (QUESTION, "The weather in Paris was mild.")]
+    _, hidden = cross_encoder.read_pairs(pairs)
+    with torch.inference_mode():
+        expected = [float(module(torch.tensor(h)[None], torch.ones(1, h.shape[0]))[0]) for h in hidden]
+    assert [shipped.score(h) for h in hidden] == pytest.approx(expected, abs=1e-3)
