@@ -1,14 +1,23 @@
-"""Answer latency: `python -m bench.latency`.
+"""Answer latency: `python -m bench.latency [--against DIR] [--no-write]`.
 
-Cold start: a fresh interpreter imports `qa`, loads the models and the index and answers one
-question. Warm: `ask()` over the golden questions (last turns, single-turn), p50 and p95 of the
-total and of each step (condense, retrieve, rerank, judge: the answerability decision, answer);
-each question is also asked as a follow-up, after one cited exchange, right beside it, and what
-the conversation adds is the median of those pairs' differences.
+What it does, for this checkout and, with `--against`, another checkout of the project beside it
+(e.g. an earlier commit in a `git worktree`), each in its own warm process on an index of
+`corpus/` built by its own code:
+- warm: the golden questions (last turns), each asked alone and as a follow-up (after one cited
+  exchange), `ROUNDS` times, the two checkouts and the two forms alternating question by question,
+  so a drift in the machine's speed falls on both alike; p50 and p95 of each step the answer's
+  `timings` name (load, condense, retrieve, rerank, judge, answer) and of the total, and what the
+  conversation adds (the median of the same question's pairs);
+- cold (`bench.cold_start`): the one-shot CLI's wall time (median of 5) and the app's time to ready;
+- the cost of one call of each model, warm (this checkout).
+Writes the section `latency` of BENCHMARKS.md and a stacked-bar chart of the steps
+(`bench/results/latency.png`).
+What it does not: measure quality (see `bench.suite`) or the browser (see `bench.ui_latency`).
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import statistics
@@ -18,14 +27,44 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.report import machine_line, write_section
-from ingest.pipeline import run_ingest
-from ingest.settings import IngestSettings
+from bench.cold_start import ROOT, build_index, environment, measure
 
-ROOT = Path(__file__).resolve().parent.parent
 FIRST_EXCHANGE = "What did the 2022 alcohol trial find?"
 ROUNDS = 2
-COLD = "import time; t=time.perf_counter(); from qa import ask; ask('What dose was used in the alcohol trial?', index={index!r}); print(time.perf_counter()-t)"
+STEPS = ("load_ms", "condense_ms", "retrieve_ms", "rerank_ms", "judge_ms", "answer_ms")
+CHART = ROOT / "bench" / "results" / "latency.png"
+# A warm process of one checkout: one JSON request per line in, the answer's timings out.
+WORKER = r"""
+import json, sys
+from qa import ask
+index = sys.argv[1]
+ask("warm up", index=index)
+for line in sys.stdin:
+    request = json.loads(line)
+    answer = ask(request["question"], request.get("history"), index=index)
+    print(json.dumps({"timings": answer.timings, "history": answer.history_turns()}), flush=True)
+"""
+
+
+class Worker:
+    """A warm `ask()` in a child process running one checkout's code."""
+
+    def __init__(self, checkout: Path, index: Path):
+        self.process = subprocess.Popen([sys.executable, "-c", WORKER, str(index)], cwd=checkout,
+                                        env=environment(checkout, index), stdin=subprocess.PIPE,
+                                        stdout=subprocess.PIPE, text=True)
+
+    def ask(self, question: str, history: list | None = None) -> dict:
+        self.process.stdin.write(json.dumps({"question": question, "history": history}) + "\n")
+        self.process.stdin.flush()
+        line = self.process.stdout.readline()
+        if not line:
+            raise RuntimeError(f"the worker stopped (exit {self.process.wait()})")
+        return json.loads(line)
+
+    def close(self) -> None:
+        self.process.stdin.close()
+        self.process.wait(timeout=60)
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -33,59 +72,169 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
 
 
-def main() -> None:
-    from qa import ask
+def golden_questions() -> list[str]:
+    lines = (ROOT / "tests" / "data" / "golden.jsonl").read_text(encoding="utf-8").splitlines()
+    return [json.loads(line)["turns"][-1] for line in lines if line.strip()]
 
-    load_before = os.getloadavg()[0]
-    questions = [json.loads(line)["turns"][-1] for line in (ROOT / "tests" / "data" / "golden.jsonl").read_text().splitlines() if line.strip()]
-    with tempfile.TemporaryDirectory() as folder:
-        index = str(Path(folder) / "idx")
-        run_ingest([ROOT / "corpus"], IngestSettings(index=index), progress=False)
-        began = time.perf_counter()
-        cold = float(subprocess.run([sys.executable, "-c", COLD.format(index=index)], capture_output=True, text=True, check=True, cwd=ROOT).stdout.split()[-1])
-        wall = time.perf_counter() - began
-        ask("warm up", index=index)
-        # Each question alone and after one exchange whose answer cited its passages, back to
-        # back in alternating order, twice: a drift in the machine's speed falls on both alike,
-        # and what the conversation adds is read from pairs of the same question.
-        history = ask(FIRST_EXCHANGE, index=index).history_turns()
-        timings: dict[str, list[float]] = {}
-        follow_up: dict[str, list[float]] = {}
-        added: dict[str, list[float]] = {}
-        for round_ in range(ROUNDS):
-            for number, question in enumerate(questions):
-                order = (None, history) if (number + round_) % 2 == 0 else (history, None)
-                got = {turns is not None: ask(question, turns, index=index).timings for turns in order}
-                alone, followed = got[False], got[True]
-                for key in alone:
-                    timings.setdefault(key, []).append(alone[key])
-                    follow_up.setdefault(key, []).append(followed.get(key, 0.0))
-                    added.setdefault(key, []).append(followed.get(key, 0.0) - alone[key])
+
+def warm(workers: dict[str, Worker], questions: list[str]) -> dict[str, dict[str, dict[str, list[float]]]]:
+    """Per checkout, per form ("alone", "follow-up", "added"), per step: the timings."""
+    history = {name: worker.ask(FIRST_EXCHANGE)["history"] for name, worker in workers.items()}
+    found = {name: {form: {} for form in ("alone", "follow-up", "added")} for name in workers}
+    names = list(workers)
+    for round_ in range(ROUNDS):
+        for number, question in enumerate(questions):
+            turn = (number + round_) % 2 == 0
+            for name in names if turn else names[::-1]:
+                order = (None, history[name]) if turn else (history[name], None)
+                got = {turns is not None: workers[name].ask(question, turns)["timings"] for turns in order}
+                for key in (*STEPS, "total_ms"):
+                    alone, followed = got[False].get(key, 0.0), got[True].get(key, 0.0)
+                    found[name]["alone"].setdefault(key, []).append(alone)
+                    found[name]["follow-up"].setdefault(key, []).append(followed)
+                    found[name]["added"].setdefault(key, []).append(followed - alone)
+    return found
+
+
+def model_calls() -> list[tuple[str, float]]:
+    """Median ms of one call of each model, warm, in this process."""
+    from ingest.embed_onnx import get_query_embedder
+    from qa.answer_head import get_answer_head
+    from qa.rerank import get_cross_encoder
+
+    question = "What dose of ketamine was used in the alcohol trial?"
+    sentence = ("A 2022 Phase 2 trial of 96 people with severe AUD found that three IV ketamine infusions "
+                "(0.8 mg/kg over 40 minutes) plus therapy led to more days abstinent.")
+    embedder, cross_encoder, head = get_query_embedder(), get_cross_encoder(2), get_answer_head()
+    hidden = cross_encoder.read_pairs([(question, sentence)])[1][0]
+    calls = [
+        ("embed the question (MiniLM-L6, onnxruntime)", lambda: embedder.encode_query(question)),
+        ("cross-encoder, one pair (MiniLM-L12 int8, onnxruntime)", lambda: cross_encoder.score_pairs([(question, sentence)])),
+        ("cross-encoder, 12 pairs on 2 workers", lambda: cross_encoder.score_pairs([(question, sentence)] * 12)),
+        ("answer head, one pair's top 8 layers (onnxruntime, 2 threads)", lambda: head.score(hidden)),
+    ]
+    costs = []
+    for name, call in calls:
+        call()
+        times = []
+        for _ in range(30):
+            began = time.perf_counter()
+            call()
+            times.append((time.perf_counter() - began) * 1000)
+        costs.append((name, statistics.median(times)))
+    return costs
+
+
+def chart(found: dict, path: Path) -> None:
+    """Stacked bars of each step's p50: per checkout, a question alone and as a follow-up."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    bars = [(f"{name}\n{form}", found[name][form]) for name in found for form in ("alone", "follow-up")]
+    figure, axis = plt.subplots(figsize=(7, 3.6))
+    bottoms = [0.0] * len(bars)
+    for step in STEPS:
+        heights = [statistics.median(values.get(step, [0.0])) for _, values in bars]
+        axis.bar([label for label, _ in bars], heights, bottom=bottoms, label=step[:-3])
+        bottoms = [b + h for b, h in zip(bottoms, heights)]
+    axis.set_ylabel("ms (p50 of each step)")
+    axis.set_title("Warm answer, by step")
+    axis.legend(fontsize=8, ncol=3)
+    figure.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    figure.savefig(path, dpi=110)
+    plt.close(figure)
+
+
+def report(found: dict, cold: dict, calls: list, questions: int, load: float) -> list[str]:
+    from bench.report import machine_line
+
+    against = "against" in found
     lines = [
         "## Answer latency",
         "",
-        f"`python -m bench.latency`: {len(questions)} golden questions, warm, one at a time, each asked {ROUNDS} times "
-        f"alone and {ROUNDS} times as a follow-up. {machine_line()}; "
-        f"load average {load_before:.1f} at the start (other processes slow every step: compare runs at a low load).",
+        f"`python -m bench.latency{' --against DIR' if against else ''}`: {questions} golden questions, warm, each asked "
+        f"{ROUNDS} times alone and {ROUNDS} times as a follow-up (after “{FIRST_EXCHANGE}” and its cited answer)"
+        + (", this checkout and the one in DIR alternating question by question" if against else "")
+        + f". {machine_line()}; load average {load:.1f} at the start.",
         "",
-        f"Cold start (import + model and index load + first answer): {cold:.1f} s ({wall:.1f} s with interpreter start). Goal ≤ 10 s.",
+        "Cold (fresh processes, each checkout's own index of `corpus/`):",
         "",
-        f"Each question alone, and the same questions as follow-ups (after “{FIRST_EXCHANGE}” and its cited answer):",
+        "| | one-shot CLI, median of 5 | app ready |" + (" against: CLI | against: app ready |" if against else ""),
+        "|---|---:|---:|" + ("---:|---:|" if against else ""),
+        f"| wall time | {cold['this']['cli_s']:.2f} s | {cold['this']['app_s']:.1f} s |"
+        + (f" {cold['against']['cli_s']:.2f} s | {cold['against']['app_s']:.1f} s |" if against else ""),
         "",
-        "| step | p50 ms | p95 ms | follow-up: p50 ms | follow-up: p95 ms | added by the conversation (median of the same question's pairs) |",
+        "Warm, per step (this checkout):",
+        "",
+        "| step | p50 ms | p95 ms | follow-up: p50 ms | follow-up: p95 ms | added by the conversation (median of pairs) |",
         "|---|---:|---:|---:|---:|---:|",
     ]
-    for key in ("condense_ms", "retrieve_ms", "rerank_ms", "judge_ms", "answer_ms", "total_ms"):
-        alone, followed = timings.get(key, [0.0]), follow_up.get(key, [0.0])
-        lines.append(
-            f"| {key[:-3]} | {statistics.median(alone):.0f} | {percentile(alone, 0.95):.0f} | "
-            f"{statistics.median(followed):.0f} | {percentile(followed, 0.95):.0f} | "
-            f"{statistics.median(added.get(key, [0.0])):+.0f} |"
-        )
-    lines += ["", "Goals: warm p50 ≤ 250 ms, p95 ≤ 500 ms (total); a follow-up adds ≤ 30 ms to the p50."]
+    ours = found["this"]
+    for key in (*STEPS, "total_ms"):
+        alone, followed = ours["alone"].get(key, [0.0]), ours["follow-up"].get(key, [0.0])
+        lines.append(f"| {key[:-3]} | {statistics.median(alone):.0f} | {percentile(alone, 0.95):.0f} | "
+                     f"{statistics.median(followed):.0f} | {percentile(followed, 0.95):.0f} | "
+                     f"{statistics.median(ours['added'].get(key, [0.0])):+.0f} |")
+    if against:
+        theirs = found["against"]
+        ratio = statistics.median(ours["alone"]["total_ms"]) / statistics.median(theirs["alone"]["total_ms"])
+        lines += [
+            "",
+            "Side by side, total ms:",
+            "",
+            "| checkout | p50 | p95 | follow-up p50 | follow-up p95 | added (median of pairs) |",
+            "|---|---:|---:|---:|---:|---:|",
+        ]
+        for name, values in (("this", ours), ("against", theirs)):
+            alone, followed = values["alone"]["total_ms"], values["follow-up"]["total_ms"]
+            lines.append(f"| {name} | {statistics.median(alone):.0f} | {percentile(alone, 0.95):.0f} | "
+                         f"{statistics.median(followed):.0f} | {percentile(followed, 0.95):.0f} | "
+                         f"{statistics.median(values['added']['total_ms']):+.0f} |")
+        lines += ["", f"p50 this / against: {ratio:.2f}."]
+    lines += ["", "One call of each model, warm (median of 30):", "", "| call | ms |", "|---|---:|"]
+    lines += [f"| {name} | {ms:.1f} |" for name, ms in calls]
+    lines += [
+        "",
+        f"![Warm answer by step]({CHART.relative_to(ROOT).as_posix()})",
+        "",
+        "Goals: warm p50 ≤ 150 ms and p95 ≤ 250 ms; a follow-up adds ≤ 25 ms; the one-shot CLI ≤ 3 s; the app ready ≤ 8 s.",
+    ]
+    return lines
+
+
+def main(argv: list[str] | None = None) -> int:
+    from bench.report import write_section
+
+    parser = argparse.ArgumentParser(prog="python -m bench.latency", description=__doc__.split("\n")[0])
+    parser.add_argument("--against", type=Path, help="another checkout of the project to time side by side")
+    parser.add_argument("--no-write", action="store_true", help="print only")
+    args = parser.parse_args(argv)
+    load = os.getloadavg()[0]
+    checkouts = {"this": ROOT} | ({"against": args.against.resolve()} if args.against else {})
+    questions = golden_questions()
+    with tempfile.TemporaryDirectory() as folder:
+        cold = measure(checkouts, Path(folder))
+        workers = {}
+        try:
+            for name, checkout in checkouts.items():
+                index = Path(folder) / f"warm-{name}"
+                build_index(checkout, index)
+                workers[name] = Worker(checkout, index)
+            found = warm(workers, questions)
+        finally:
+            for worker in workers.values():
+                worker.close()
+    calls = model_calls()
+    lines = report(found, cold, calls, len(questions), load)
     print("\n".join(lines))
-    write_section("latency", "\n".join(lines))
+    if not args.no_write:
+        chart(found, CHART)
+        write_section("latency", "\n".join(lines))
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main())
