@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import threading
+from collections import OrderedDict
 from functools import lru_cache
 from pathlib import Path
 
@@ -26,6 +27,7 @@ from ingest.embed import EMBEDDER_NAME, embedder_path
 from ingest.model_cache import derived_model
 from ingest.offline import ensure_offline
 
+REMEMBERED = 256  # texts embedded ahead of need (recent exchanges' openings)
 LAYER_KEYS = {
     "query": "attention.self.query.weight", "query_bias": "attention.self.query.bias",
     "key": "attention.self.key.weight", "key_bias": "attention.self.key.bias",
@@ -56,15 +58,43 @@ class QueryEmbedder:
         self._tokenizer.enable_truncation(max_length=int(settings.get("max_seq_length", 256)))
         self._tokenizer.no_padding()
         self._lock = threading.Lock()
+        self._remembered: OrderedDict[str, np.ndarray] = OrderedDict()
 
     @property
     def dimension(self) -> int:
         return self._dimension
 
     def encode(self, texts: list[str], batch_size: int = 64, progress: bool = False) -> np.ndarray:
-        """Unit-length vectors, one row per text. Texts of one token length run together (a
-        dozen single words cost one pass, not twelve); no text is padded, so a text's vector is
-        the same alone or among others."""
+        """Unit-length vectors, one row per text (those `remember` holds, from there). Texts of one
+        token length run together (a dozen single words cost one pass, not twelve); no text is
+        padded, so a text's vector is the same alone or among others."""
+        with self._lock:
+            known = {text: self._remembered[text] for text in texts if text in self._remembered}
+        missing = list(dict.fromkeys(text for text in texts if text not in known))
+        known.update(zip(missing, self._compute(missing, batch_size)))
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        return np.stack([known[text] for text in texts])
+
+    def remember(self, texts: list[str]) -> None:
+        """Embed `texts` ahead of need and keep their vectors (the latest `REMEMBERED`): the
+        chain hands it an exchange's opening once it has answered, which the conversation's next
+        question searches with, while the user reads the answer."""
+        with self._lock:
+            missing = [text for text in dict.fromkeys(texts) if text not in self._remembered]
+        vectors = self._compute(missing)
+        with self._lock:
+            for text, vector in zip(missing, vectors):
+                self._remembered[text] = vector
+                self._remembered.move_to_end(text)
+            while len(self._remembered) > REMEMBERED:
+                self._remembered.popitem(last=False)
+
+    def remembers(self, text: str) -> bool:
+        with self._lock:
+            return text in self._remembered
+
+    def _compute(self, texts: list[str], batch_size: int = 64) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
         with self._lock:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -36,7 +37,7 @@ from qa.follow_up import get_follow_up_model
 from qa.index import IndexChanged, get_index
 from qa.policy import screen
 from qa.rerank import QuestionReader, get_cross_encoder
-from qa.retrieve import DenseRetriever, HybridRetriever, KeywordRetriever, conversation_candidates
+from qa.retrieve import DenseRetriever, HybridRetriever, KeywordRetriever, conversation_candidates, exchange_opening
 from qa.scoring import rerank_passages
 from qa.settings import Settings
 from qa.wording import normalise, vocabulary_of
@@ -194,6 +195,20 @@ def _rerank(state: dict) -> dict:
     return state
 
 
+def _answer(state: dict) -> Answer:
+    """The answer (`qa.compose`); then, in the background, the vector of this exchange's opening,
+    which the conversation's next question searches with (`qa.retrieve`): the user reads the
+    answer meanwhile, and the follow-up does not wait for it."""
+    answer = compose.answer(state)
+    if state["settings"].conversation_weight and not state["notice"]:
+        turns = clean_history(list(state["history"]) + answer.history_turns())  # as the next question reads them
+        newest = Conversation.of(turns, state["index"], 1).exchanges
+        if newest:
+            threading.Thread(target=get_query_embedder().remember, args=([exchange_opening(newest[0])],),
+                             name="embed-exchange").start()  # not a daemon: a process that ends at once waits the ~10 ms
+    return answer
+
+
 def _as_state(value: Any) -> dict:
     if isinstance(value, str):
         return {"question": value}
@@ -218,7 +233,7 @@ class QAChain(Runnable[Any, Answer]):
             | RunnableLambda(_rerank, name="rerank")
             | RunnableLambda(judge, name="judge")
         )
-        self._pipeline = (self._prefix | RunnableLambda(compose.answer, name="answer")).with_config(run_name="quoteqa")
+        self._pipeline = (self._prefix | RunnableLambda(_answer, name="answer")).with_config(run_name="quoteqa")
 
     def invoke(self, input: Any, config: RunnableConfig | None = None, **kwargs: Any) -> Answer:
         try:
@@ -232,7 +247,7 @@ class QAChain(Runnable[Any, Answer]):
         def decided() -> tuple[dict, Answer | None]:
             state = self._prefix.invoke(_as_state(input), config)
             with_llm = state["settings"].llm.strip().lower() not in ("", "none")
-            return state, None if with_llm else compose.answer(state)
+            return state, None if with_llm else _answer(state)
 
         try:
             state, answer = decided()

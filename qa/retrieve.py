@@ -129,7 +129,7 @@ def conversation_candidates(
     answers = [answer for answer, weight in zip(conversation.answers, weights) if weight > 0]
     # An exchange's opening (its question, the start of its answer) says what it was about; embedding
     # a whole quoted answer costs ~0.2 ms a token on one core.
-    vectors = embedder.encode([question] + [_opening(text) for text, _ in exchanges])
+    vectors = embedder.encode([question] + [exchange_opening(text) for text, _ in exchanges])
     question_vector, exchange_vectors = vectors[0], vectors[1:]
     alone_dense = index.dense(question_vector, dense_k)
     alone_scores = index.bm25.scores(question)
@@ -190,7 +190,8 @@ def with_discussed_chunks(pool: list[int], depth: int, own_scores: dict[int, flo
     return pool[: max(0, min(len(pool), depth - len(extra)))] + extra
 
 
-def _opening(text: str) -> str:
+def exchange_opening(text: str) -> str:
+    """What is embedded of an exchange: its question and the start of its answer."""
     return text if len(text) <= EMBEDDED_EXCHANGE_CHARS else text[:EMBEDDED_EXCHANGE_CHARS].rsplit(" ", 1)[0]
 
 

@@ -54,3 +54,32 @@ def test_answering_a_question_never_imports_pytorch(corpus_index):  # noqa: F811
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_a_remembered_text_gives_the_vector_it_would_be_given(query_embedder):
+    opening = "What did the 2022 alcohol trial find? A 2022 Phase 2 trial of 96 people with severe AUD found"
+    computed = query_embedder.encode([opening, "ketamine"])
+    query_embedder.remember([opening])
+    assert query_embedder.remembers(opening) and not query_embedder.remembers("ketamine")
+    np.testing.assert_array_equal(query_embedder.encode(["ketamine", opening]), computed[::-1])
+
+
+def test_an_answer_leaves_its_exchange_embedded_for_the_next_question(corpus_index):  # noqa: F811
+    import time
+
+    from qa import ask
+    from qa.conversation import Conversation, clean_history
+    from qa.index import get_index
+    from qa.retrieve import exchange_opening
+    from qa.settings import Settings
+
+    answer = ask("What did the 2022 alcohol trial find?", index=corpus_index)
+    index = get_index(Settings(index=corpus_index))
+    opening = exchange_opening(Conversation.of(clean_history(answer.history_turns()), index, 1).exchanges[0])
+    for _ in range(100):  # it is embedded in the background
+        if get_query_embedder().remembers(opening):
+            break
+        time.sleep(0.05)
+    assert get_query_embedder().remembers(opening)
+    follow_up = ask("How many people took part?", answer.history_turns(), index=corpus_index)
+    assert not follow_up.refused
