@@ -10,6 +10,7 @@ BENCHMARKS = ["ingest", "suite", "ablate", "calibrate_support", "contradictions"
 
 def main() -> int:
     names = sys.argv[1:] or BENCHMARKS
+    sys.argv = sys.argv[:1]  # each benchmark reads its own options: none here, so its defaults
     for name in names:
         print(f"== bench.{name}", flush=True)
         importlib.import_module(f"bench.{name}").main()
