@@ -139,6 +139,7 @@ def chart(found: dict, path: Path) -> None:
         heights = [statistics.median(values.get(step, [0.0])) for _, values in bars]
         axis.bar([label for label, _ in bars], heights, bottom=bottoms, label=step[:-3])
         bottoms = [b + h for b, h in zip(bottoms, heights)]
+    axis.set_ylim(0, max(bottoms) * 1.35)  # room for the legend above the bars
     axis.set_ylabel("ms (p50 of each step)")
     axis.set_title("Warm answer, by step")
     axis.legend(fontsize=8, ncol=3)
@@ -148,7 +149,13 @@ def chart(found: dict, path: Path) -> None:
     plt.close(figure)
 
 
-def report(found: dict, cold: dict, calls: list, questions: int, load: float) -> list[str]:
+def commit_of(checkout: Path) -> str:
+    """The commit a checkout is at (with a mark when it has changes), for the report."""
+    run = lambda *args: subprocess.run(["git", "-C", str(checkout), *args], capture_output=True, text=True).stdout.strip()  # noqa: E731
+    return (run("rev-parse", "--short", "HEAD") or "unknown") + (" with uncommitted changes" if run("status", "--porcelain", "--untracked-files=no") else "")
+
+
+def report(found: dict, cold: dict, calls: list, questions: int, load: float, against_commit: str = "") -> list[str]:
     from bench.report import machine_line
 
     against = "against" in found
@@ -157,7 +164,7 @@ def report(found: dict, cold: dict, calls: list, questions: int, load: float) ->
         "",
         f"`python -m bench.latency{' --against DIR' if against else ''}`: {questions} golden questions, warm, each asked "
         f"{ROUNDS} times alone and {ROUNDS} times as a follow-up (after “{FIRST_EXCHANGE}” and its cited answer)"
-        + (", this checkout and the one in DIR alternating question by question" if against else "")
+        + (f", this checkout and the one in DIR (commit {against_commit}) alternating question by question" if against else "")
         + f". {machine_line()}; load average {load:.1f} at the start.",
         "",
         "Cold (fresh processes, each checkout's own index of `corpus/`):",
@@ -228,7 +235,7 @@ def main(argv: list[str] | None = None) -> int:
             for worker in workers.values():
                 worker.close()
     calls = model_calls()
-    lines = report(found, cold, calls, len(questions), load)
+    lines = report(found, cold, calls, len(questions), load, commit_of(args.against) if args.against else "")
     print("\n".join(lines))
     if not args.no_write:
         chart(found, CHART)
