@@ -15,6 +15,7 @@ What it does not: render anything (see `app.py` and `qa.__main__`).
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 import threading
@@ -59,8 +60,21 @@ def clean_question(question: Any, max_chars: int) -> str:
     return question
 
 
+_SETTINGS: dict[str, Settings] = {}
+
+
 def _settings_for(overrides: dict) -> Settings:
-    return Settings(**overrides) if overrides else Settings()
+    """The settings for these overrides and this process's QUOTEQA_* variables, made once per
+    combination (reading and validating them costs ~1 ms, a question's budget is ~150 ms)."""
+    key = repr((sorted((k.upper(), v) for k, v in os.environ.items() if k.upper().startswith("QUOTEQA_")),
+                sorted(overrides.items())))
+    settings = _SETTINGS.get(key)
+    if settings is None:
+        settings = Settings(**overrides) if overrides else Settings()
+        if len(_SETTINGS) >= 64:
+            _SETTINGS.clear()
+        _SETTINGS[key] = settings
+    return settings
 
 
 
