@@ -163,8 +163,6 @@ def answer_signals(
     if kind:
         signals["asks_kind"] = 1.0
         signals["kind_found"] = float(holds_kind(kind, best.text, question))
-    if read_best is not None:
-        signals["answer_head"] = float(read_best(question, read))
     if rescore is not None:
         absent = [t for t in tokens if t[:STEM_LETTERS] not in passage_stems]
         absent.sort(key=lambda t: -idf(t))
@@ -173,4 +171,6 @@ def answer_signals(
             reworded = [re.sub(rf"(?<![\w]){re.escape(w)}(?![\w])", " ", question) for w in dict.fromkeys(words)]
             gains = [float(s) - best_score for s in rescore(reworded, read)]
             signals["drop_gain"] = max(-GAIN_CLIP, min(GAIN_CLIP, max(gains)))
+    if read_best is not None:  # after the rescoring: a caller may have started it already, to run beside it
+        signals["answer_head"] = float(read_best(question, read))
     return signals

@@ -10,6 +10,7 @@ What it does not: retrieve, rerank or build the answer (see `qa.answering`).
 from __future__ import annotations
 
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
@@ -34,6 +35,7 @@ def judge(state: dict) -> dict:
         threshold = state["settings"].answerability_threshold
         # With the decision off (fitting, ablations) no fitted weights are needed: the answer head is skipped.
         head = get_answer_head() if threshold != 0 else None
+        read_best = _head_beside_the_rest(head, cross_encoder, state) if head else None
         state["signals"] = answer_signals(
             state["scored_question"],
             state["sentences"],
@@ -42,7 +44,7 @@ def judge(state: dict) -> dict:
             state["index"],
             rescore=lambda questions, text: cross_encoder.score_pairs([(q, text) for q in questions]),
             scoring_text=scoring_text,
-            read_best=(lambda question, text: head.score(cross_encoder.read_pairs([(question, text)])[1][0])) if head else None,
+            read_best=read_best,
         )
         if not tokenize(state["scored_question"]):  # no word to look for ("💊💊💊", "?!"): nothing is asked
             state["answerable_probability"], state["answerable"] = 0.0, False
@@ -61,6 +63,27 @@ def judge(state: dict) -> dict:
                 state["answerable"] = not state["uncovered"]
     state["timings"]["judge_ms"] = elapsed_ms(began)
     return state
+
+
+_HEAD_THREAD = ThreadPoolExecutor(1, thread_name_prefix="answer-head")
+
+
+def _head_beside_the_rest(head, cross_encoder, state: dict):
+    """`read_best` for `answer_signals`: the answer head's logit for the best sentence, started
+    now so it runs while the cross-encoder rescores the reworded questions (the two share the
+    cores better than they take turns: the head's layers and a few single pairs each leave a
+    core idle)."""
+    scores = state["sentence_scores"]
+    if not len(scores):
+        return lambda question, text: head.score(cross_encoder.read_pairs([(question, text)])[1][0])
+    # The best sentence as answer_signals finds it (the first of the highest scores).
+    pair = (state["scored_question"], scoring_text(state["sentences"][int(np.argmax(scores))]))
+    started = _HEAD_THREAD.submit(lambda: head.score(cross_encoder.read_pairs([pair])[1][0]))
+
+    def read_best(question: str, text: str) -> float:
+        return started.result() if (question, text) == pair else head.score(cross_encoder.read_pairs([(question, text)])[1][0])
+
+    return read_best
 
 
 def _without_conversation(state: dict, cross_encoder) -> dict:

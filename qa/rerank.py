@@ -115,13 +115,18 @@ class QuestionReader:
     def __init__(self, cross_encoder: CrossEncoder):
         self._cross_encoder = cross_encoder
         self._read: dict[tuple[str, str], tuple[float, np.ndarray]] = {}
+        self._lock = threading.Lock()  # two steps may read at once (the answer head beside a rescoring)
 
     def read_pairs(self, pairs: list[tuple[str, str]]) -> tuple[np.ndarray, list[np.ndarray]]:
-        missing = [pair for pair in dict.fromkeys(pairs) if pair not in self._read]
+        with self._lock:
+            missing = [pair for pair in dict.fromkeys(pairs) if pair not in self._read]
         if missing:
             scores, hidden = self._cross_encoder.read_pairs(missing)
-            self._read.update(zip(missing, zip(scores.tolist(), hidden)))
-        return np.array([self._read[pair][0] for pair in pairs], dtype=np.float32), [self._read[pair][1] for pair in pairs]
+            with self._lock:
+                self._read.update(zip(missing, zip(scores.tolist(), hidden)))
+        with self._lock:
+            read = [self._read[pair] for pair in pairs]
+        return np.array([score for score, _ in read], dtype=np.float32), [states for _, states in read]
 
     def score_pairs(self, pairs: list[tuple[str, str]]) -> np.ndarray:
         return self.read_pairs(pairs)[0]
