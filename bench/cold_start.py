@@ -7,7 +7,8 @@ processes, side by side and alternately:
   the interpreter's start to its exit (median of `--runs`, default 5);
 - the chat app, `python app.py`, from its start to its "quoteqa is ready" line, after which it
   answers at once (it loads the models and the index, and answers one question, before that;
-  median of 3).
+  median of 3);
+- the steps of a fresh process's first answer, as its `timings` give them (`python -m qa --json`).
 `bench.latency` reports these beside the warm figures; run alone, this prints them.
 What it does not: time warm answers (see `bench.latency`), or write BENCHMARKS.md by itself.
 """
@@ -55,6 +56,16 @@ def cli_seconds(checkout: Path, index: Path) -> float:
     return seconds
 
 
+def first_answer_steps(checkout: Path, index: Path) -> dict[str, float]:
+    """The `timings` of a fresh process's first answer (`python -m qa --json`): what loading and
+    each step cost cold. A checkout without a load step bills loading to its first step."""
+    import json
+
+    done = subprocess.run([sys.executable, "-m", "qa", "--json", CLI_QUESTION], cwd=checkout, env=environment(checkout, index),
+                          capture_output=True, text=True, timeout=300, check=True)
+    return json.loads(done.stdout)["timings"]
+
+
 def app_ready_seconds(checkout: Path, index: Path, port: int) -> float:
     """Seconds from starting `python app.py` to its ready line (it answers from then on)."""
     began = time.perf_counter()
@@ -90,7 +101,8 @@ def measure(checkouts: dict[str, Path], folder: Path, runs: int = 5, app_runs: i
     for run in range(app_runs):
         for name in names if run % 2 == 0 else names[::-1]:
             app[name].append(app_ready_seconds(checkouts[name], indexes[name], free_port()))
-    return {name: {"cli_s": statistics.median(cli[name]), "cli_runs": cli[name], "app_s": statistics.median(app[name])}
+    return {name: {"cli_s": statistics.median(cli[name]), "cli_runs": cli[name], "app_s": statistics.median(app[name]),
+                   "first_answer": first_answer_steps(checkouts[name], indexes[name])}
             for name in checkouts}
 
 
@@ -106,7 +118,8 @@ def main(argv: list[str] | None = None) -> int:
         figures = measure(checkouts, Path(folder), args.runs)
     for name, values in figures.items():
         runs = ", ".join(f"{value:.2f}" for value in values["cli_runs"])
-        print(f"{name}: CLI {values['cli_s']:.2f} s median ({runs}); app ready {values['app_s']:.1f} s")
+        print(f"{name}: CLI {values['cli_s']:.2f} s median ({runs}); app ready {values['app_s']:.1f} s; "
+              f"first answer's steps (ms): {values['first_answer']}")
     return 0
 
 

@@ -174,6 +174,16 @@ def report(found: dict, cold: dict, calls: list, questions: int, load: float, ag
         f"| wall time | {cold['this']['cli_s']:.2f} s | {cold['this']['app_s']:.1f} s |"
         + (f" {cold['against']['cli_s']:.2f} s | {cold['against']['app_s']:.1f} s |" if against else ""),
         "",
+        "A fresh process's first answer, by step (its `timings`, ms; a checkout without a load step bills loading to its first step):",
+        "",
+        "| checkout | " + " | ".join(key[:-3] for key in (*STEPS, "total_ms")) + " |",
+        "|---|" + "---:|" * (len(STEPS) + 1),
+    ]
+    for name in cold:
+        steps = cold[name]["first_answer"]
+        lines.append(f"| {name} | " + " | ".join(f"{steps.get(key, 0.0):.0f}" for key in (*STEPS, "total_ms")) + " |")
+    lines += [
+        "",
         "Warm, per step (this checkout):",
         "",
         "| step | p50 ms | p95 ms | follow-up: p50 ms | follow-up: p95 ms | added by the conversation (median of pairs) |",
