@@ -155,10 +155,18 @@ def commit_of(checkout: Path) -> str:
     return (run("rev-parse", "--short", "HEAD") or "unknown") + (" with uncommitted changes" if run("status", "--porcelain", "--untracked-files=no") else "")
 
 
+def _cells(values: dict, key: str) -> list[str]:
+    """p50, p95, follow-up p50, follow-up p95 and what the conversation adds, for one step."""
+    alone, followed = values["alone"].get(key, [0.0]), values["follow-up"].get(key, [0.0])
+    return [f"{statistics.median(alone):.0f}", f"{percentile(alone, 0.95):.0f}", f"{statistics.median(followed):.0f}",
+            f"{percentile(followed, 0.95):.0f}", f"{statistics.median(values['added'].get(key, [0.0])):+.0f}"]
+
+
 def report(found: dict, cold: dict, calls: list, questions: int, load: float, against_commit: str = "") -> list[str]:
     from bench.report import machine_line
 
     against = "against" in found
+    names = list(found)
     lines = [
         "## Answer latency",
         "",
@@ -167,52 +175,30 @@ def report(found: dict, cold: dict, calls: list, questions: int, load: float, ag
         + (f", this checkout and the one in DIR (commit {against_commit}) alternating question by question" if against else "")
         + f". {machine_line()}; load average {load:.1f} at the start.",
         "",
-        "Cold (fresh processes, each checkout's own index of `corpus/`):",
+        "Cold, fresh processes on each checkout's own index of `corpus/`: the one-shot CLI (median of 5), the app's "
+        "start to ready, and the first answer's `timings` by step, ms (a checkout without a load step bills loading to its first step):",
         "",
-        "| | one-shot CLI, median of 5 | app ready |" + (" against: CLI | against: app ready |" if against else ""),
-        "|---|---:|---:|" + ("---:|---:|" if against else ""),
-        f"| wall time | {cold['this']['cli_s']:.2f} s | {cold['this']['app_s']:.1f} s |"
-        + (f" {cold['against']['cli_s']:.2f} s | {cold['against']['app_s']:.1f} s |" if against else ""),
-        "",
-        "A fresh process's first answer, by step (its `timings`, ms; a checkout without a load step bills loading to its first step):",
-        "",
-        "| checkout | " + " | ".join(key[:-3] for key in (*STEPS, "total_ms")) + " |",
-        "|---|" + "---:|" * (len(STEPS) + 1),
+        "| checkout | CLI | app ready | " + " | ".join(key[:-3] for key in (*STEPS, "total_ms")) + " |",
+        "|---|---:|---:|" + "---:|" * (len(STEPS) + 1),
     ]
     for name in cold:
         steps = cold[name]["first_answer"]
-        lines.append(f"| {name} | " + " | ".join(f"{steps.get(key, 0.0):.0f}" for key in (*STEPS, "total_ms")) + " |")
+        lines.append(f"| {name} | {cold[name]['cli_s']:.2f} s | {cold[name]['app_s']:.1f} s | "
+                     + " | ".join(f"{steps.get(key, 0.0):.0f}" for key in (*STEPS, "total_ms")) + " |")
+    header = ["p50", "p95", "follow-up p50", "follow-up p95", "added by a follow-up"]
     lines += [
         "",
-        "Warm, per step (this checkout):",
+        "Warm, ms by step (added by a follow-up: the median of the same question's pairs):",
         "",
-        "| step | p50 ms | p95 ms | follow-up: p50 ms | follow-up: p95 ms | added by the conversation (median of pairs) |",
-        "|---|---:|---:|---:|---:|---:|",
+        "| step | " + " | ".join(f"{name}: {h}" if against else h for name in names for h in header) + " |",
+        "|---|" + "---:|" * (len(header) * len(names)),
     ]
-    ours = found["this"]
     for key in (*STEPS, "total_ms"):
-        alone, followed = ours["alone"].get(key, [0.0]), ours["follow-up"].get(key, [0.0])
-        lines.append(f"| {key[:-3]} | {statistics.median(alone):.0f} | {percentile(alone, 0.95):.0f} | "
-                     f"{statistics.median(followed):.0f} | {percentile(followed, 0.95):.0f} | "
-                     f"{statistics.median(ours['added'].get(key, [0.0])):+.0f} |")
+        lines.append(f"| {key[:-3]} | " + " | ".join(cell for name in names for cell in _cells(found[name], key)) + " |")
     if against:
-        theirs = found["against"]
-        ratio = statistics.median(ours["alone"]["total_ms"]) / statistics.median(theirs["alone"]["total_ms"])
-        lines += [
-            "",
-            "Side by side, total ms:",
-            "",
-            "| checkout | p50 | p95 | follow-up p50 | follow-up p95 | added (median of pairs) |",
-            "|---|---:|---:|---:|---:|---:|",
-        ]
-        for name, values in (("this", ours), ("against", theirs)):
-            alone, followed = values["alone"]["total_ms"], values["follow-up"]["total_ms"]
-            lines.append(f"| {name} | {statistics.median(alone):.0f} | {percentile(alone, 0.95):.0f} | "
-                         f"{statistics.median(followed):.0f} | {percentile(followed, 0.95):.0f} | "
-                         f"{statistics.median(values['added']['total_ms']):+.0f} |")
+        ratio = statistics.median(found["this"]["alone"]["total_ms"]) / statistics.median(found["against"]["alone"]["total_ms"])
         lines += ["", f"p50 this / against: {ratio:.2f}."]
-    lines += ["", "One call of each model, warm (median of 30):", "", "| call | ms |", "|---|---:|"]
-    lines += [f"| {name} | {ms:.1f} |" for name, ms in calls]
+    lines += ["", "One call of each model, warm (median of 30): " + "; ".join(f"{name} {ms:.1f} ms" for name, ms in calls) + "."]
     lines += [
         "",
         f"![Warm answer by step]({CHART.relative_to(ROOT).as_posix()})",

@@ -260,11 +260,13 @@ def main(argv: list[str] | None = None) -> int:
         outcomes = run_set(name, args.split, args.limit, overrides, kinds, single_doc=args.single_doc)
         rows[name + (" (one document)" if args.single_doc else "")] = summarise(outcomes)
         save_outcomes(name, outcomes, args.label)
-        if name in ("coqa", "golden"):
+        # Over one document, the question is how the figures move from the full corpus's: the
+        # turn-by-turn and yes/no breakdowns are in the full-corpus section.
+        if name in ("coqa", "golden") and not args.single_doc:
             notes += ["", f"{name} by earlier turns:", "", *by_history(outcomes)]
         if name == "medquad":
             notes += ["", "medquad by kind of question:", "", *by_case_kind(outcomes)]
-        if name == "coqa":
+        if name == "coqa" and not args.single_doc:
             notes += ["", "coqa, yes/no questions apart:", "", *by_answer_kind(outcomes)]
     lines = [
         f"`python -m bench.suite {' '.join(args.sets)} --split {args.split}"

@@ -17,11 +17,13 @@ def test_the_report_sets_the_checkouts_side_by_side():
                    "first_answer": {"load_ms": 800.0, "total_ms": 1100.0}} for name, seconds in (("this", 2.0), ("against", 7.5))}
     lines = report({"this": _found(140.0), "against": _found(230.0)}, cold, [("a model call", 4.4)], 61, 0.5, "abc1234")
     text = "\n".join(lines)
-    assert "(commit abc1234)" in text and "| wall time | 2.00 s | 4.0 s | 7.50 s | 15.0 s |" in text
-    assert "| this | 800 | 0 | 0 | 0 | 0 | 0 | 1100 |" in text  # the first answer's steps, load apart
-    assert "| this | 140 | 150 | 160 | 160 | +20 |" in text and "| against | 230 | 240 | 250 | 250 | +20 |" in text
+    assert "(commit abc1234)" in text
+    assert "| this | 2.00 s | 4.0 s | 800 | 0 | 0 | 0 | 0 | 0 | 1100 |" in text  # the first answer's steps, load apart
+    assert "| against | 7.50 s | 15.0 s | 800 |" in text
+    assert "| total | 140 | 150 | 160 | 160 | +20 | 230 | 240 | 250 | 250 | +20 |" in text
+    assert "this: p50 | this: p95 |" in text and "against: p50 |" in text
     assert "p50 this / against: 0.61." in text
-    assert "| a model call | 4.4 |" in text
+    assert "a model call 4.4 ms." in text
 
 
 def test_one_checkout_alone_has_no_side_by_side():
