@@ -214,8 +214,8 @@ def _answer(state: dict) -> Answer:
     which the conversation's next question searches with (`qa.retrieve`): the user reads the
     answer meanwhile, and the follow-up does not wait for it."""
     answer = compose.answer(state)
-    if state["settings"].conversation_weight and not state["notice"]:
-        turns = clean_history(list(state["history"]) + answer.history_turns())  # as the next question reads them
+    if state["settings"].conversation_weight and not state.get("notice") and state.get("index") is not None:
+        turns = clean_history(list(state.get("history") or []) + answer.history_turns())  # as the next question reads them
         newest = Conversation.of(turns, state["index"], 1).exchanges
         if newest:
             threading.Thread(target=get_query_embedder().remember, args=([exchange_opening(newest[0])],),
