@@ -67,7 +67,7 @@ HEADERS = {BENCHMARKS: HEADER, MODELS: MODELS_HEADER}
 
 def commit() -> str:
     """The checkout's commit, "abc1234" ("abc1234 with uncommitted changes" when files differ from
-    it, untracked ones included), or "" outside a git checkout."""
+    it, untracked ones included, other than the benchmarks' own outputs), or "" outside a git checkout."""
     root = BENCHMARKS.parent
     try:
         head = subprocess.run(["git", "rev-parse", "--short=7", "HEAD"], cwd=root, capture_output=True, text=True, timeout=10)
@@ -76,7 +76,16 @@ def commit() -> str:
         return ""
     if head.returncode != 0:
         return ""
-    return head.stdout.strip() + (" with uncommitted changes" if status.returncode == 0 and status.stdout.strip() else "")
+    changed = [line[3:] for line in status.stdout.splitlines()] if status.returncode == 0 else []
+    return head.stdout.strip() + (" with uncommitted changes" if any(not is_output(path) for path in changed) else "")
+
+
+# What benchmarks write: a run after another, before its figures are committed, measures the same code.
+OUTPUTS = ("BENCHMARKS.md", "MODELS.md", "RELIABILITY.md", "bench/results/")
+
+
+def is_output(path: str) -> bool:
+    return path.strip('"').startswith(OUTPUTS)
 
 
 def machine_line() -> str:

@@ -93,3 +93,10 @@ def test_a_run_names_the_commit_it_measured():
         assert "commit" not in machine_line()
         return
     assert f", commit {head.stdout.strip()}" in machine_line()
+
+
+def test_the_benchmarks_own_outputs_are_not_uncommitted_code():
+    from bench.report import is_output
+
+    assert is_output("BENCHMARKS.md") and is_output("MODELS.md") and is_output("bench/results/latency.png")
+    assert not is_output("qa/answering.py") and not is_output("bench/latency.py") and not is_output("README.md")
