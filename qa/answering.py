@@ -8,16 +8,14 @@ kept to the document the conversation is about (`qa.discussed`, in `qa.compose`)
 What it does: `QAChain` (the object `qa.chain`) runs the steps as an LCEL sequence over a state
 dict and returns an `Answer`; `stream` yields growing `Answer`s, one more sentence each time, the
 last one complete; `batch` comes from `Runnable`. `ask(question, history=None, **overrides)` is
-the plain-function face. Models and the index load once per process, on first use.
+the plain-function face. Models and the index load once per process, on first use (the `load` step).
+The call's question and settings are read by `qa.request`.
 Rerank is in `qa.scoring`, the answerability decision in `qa.decide`, the answer step in `qa.compose`.
 What it does not: render anything (see `app.py` and `qa.__main__`).
 """
 
 from __future__ import annotations
 
-import os
-import re
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -31,67 +29,24 @@ from qa.answer import REFUSAL, Answer, elapsed_ms
 from qa.answer_head import get_answer_head
 from qa.answerability import get_model
 from qa.condense import condense_how
-from qa.conversation import CONTROL_CHARACTERS, Conversation, clean_history, question_with_context
+from qa.conversation import Conversation, clean_history, question_with_context
 from qa.decide import judge
 from qa.discussed import get_discussed_model
 from qa.follow_up import get_follow_up_model
 from qa.index import IndexChanged, get_index
 from qa.policy import screen
+from qa.request import as_state, clean_question, settings_for, use_threads  # noqa: F401 - clean_question is part of this module's face
 from qa.rerank import QuestionReader, get_cross_encoder
 from qa.retrieve import DenseRetriever, HybridRetriever, KeywordRetriever, conversation_candidates, exchange_opening
 from qa.scoring import rerank_passages
-from qa.settings import Settings
 from qa.wording import normalise, vocabulary_of
 
-_TORCH_THREADS: int | None = None
 FOLLOWS_ON = 0.5  # a question this likely to lean on the conversation shows what it was searched with
 
 
-def clean_question(question: Any, max_chars: int) -> str:
-    """The question with control characters removed; ValueError when it cannot be asked."""
-    if not isinstance(question, str):
-        raise ValueError("the question must be text")
-    question = CONTROL_CHARACTERS.sub(" ", question).strip()
-    question = re.sub(r"\s+", " ", question)
-    if not question:
-        raise ValueError("the question is empty: type a question about the documents")
-    if len(question) > max_chars:
-        raise ValueError(f"the question is too long ({len(question)} characters; the limit is {max_chars})")
-    return question
-
-
-_SETTINGS: dict[str, Settings] = {}
-
-
-def _settings_for(overrides: dict) -> Settings:
-    """The settings for these overrides and this process's QUOTEQA_* variables, made once per
-    combination (reading and validating them costs ~1 ms, a question's budget is ~150 ms)."""
-    key = repr((sorted((k.upper(), v) for k, v in os.environ.items() if k.upper().startswith("QUOTEQA_")),
-                sorted(overrides.items())))
-    settings = _SETTINGS.get(key)
-    if settings is None:
-        settings = Settings(**overrides) if overrides else Settings()
-        if len(_SETTINGS) >= 64:
-            _SETTINGS.clear()
-        _SETTINGS[key] = settings
-    return settings
-
-
-
-def _use_threads(threads: int) -> None:
-    """Limit PyTorch's threads for this process when it is loaded (ingest's embedder, a local
-    LLM): answering itself runs on NumPy and onnxruntime, which take their own."""
-    global _TORCH_THREADS
-    if _TORCH_THREADS != threads and "torch" in sys.modules:
-        import torch
-
-        torch.set_num_threads(threads)
-        _TORCH_THREADS = threads
-
-
 def _prepare(state: dict) -> dict:
-    settings = _settings_for(state.get("settings") or {})
-    _use_threads(settings.threads)
+    settings = settings_for(state.get("settings") or {})
+    use_threads(settings.threads)
     state["settings"] = settings
     state["question"] = clean_question(state.get("question"), settings.max_question_chars)
     state["history"] = clean_history(state.get("history"))
@@ -223,18 +178,6 @@ def _answer(state: dict) -> Answer:
     return answer
 
 
-def _as_state(value: Any) -> dict:
-    if isinstance(value, str):
-        return {"question": value}
-    if isinstance(value, dict):
-        return {
-            "question": value.get("question"),
-            "history": value.get("history"),
-            "settings": dict(value.get("settings") or {}),
-        }
-    raise ValueError("the chain takes a question string or a dict with 'question', 'history', 'settings'")
-
-
 class QAChain(Runnable[Any, Answer]):
     """Input: a question string, or {"question", "history", "settings": {overrides}}. Output: `Answer`."""
 
@@ -251,15 +194,15 @@ class QAChain(Runnable[Any, Answer]):
 
     def invoke(self, input: Any, config: RunnableConfig | None = None, **kwargs: Any) -> Answer:
         try:
-            return self._pipeline.invoke(_as_state(input), config)
+            return self._pipeline.invoke(as_state(input), config)
         except IndexChanged:  # an ingest finished while answering: once more, on the new snapshot
-            return self._pipeline.invoke(_as_state(input), config)
+            return self._pipeline.invoke(as_state(input), config)
 
     def stream(self, input: Any, config: RunnableConfig | None = None, **kwargs: Any) -> Iterator[Answer]:
         """Growing answers: each adds one sentence (an LLM's as soon as it passes the support
         check); the last is the whole `Answer`."""
         def decided() -> tuple[dict, Answer | None]:
-            state = self._prefix.invoke(_as_state(input), config)
+            state = self._prefix.invoke(as_state(input), config)
             with_llm = state["settings"].llm.strip().lower() not in ("", "none")
             return state, None if with_llm else _answer(state)
 
