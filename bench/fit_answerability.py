@@ -1,10 +1,11 @@
-"""Fit the answerability model: `python -m bench.fit_answerability [--squad N] [--coqa N] [--workers W]`.
+"""Fit the answerability model: `python -m bench.fit_answerability [--squad N] [--medquad N] [--coqa N] [--per-set]`.
 
 What it does, reproducibly (no randomness: folds are fixed by article, the solver is Newton's):
 1. collects the signals (`qa.answer_signals`) of the first N cases of the *fit* split of squad2
    (answerable and unanswerable questions over 12 Wikipedia articles), of coqa (conversational
    follow-ups, all answerable), and of off-topic questions (the next squad2 fit-split questions
-   asked on coqa's corpus), cached by `bench.answer_signals_cache`, and the answer head's
+   asked on coqa's corpus) and, with `--medquad N`, of medquad's health questions (on-topic near
+   misses among them), cached by `bench.answer_signals_cache`, and the answer head's
    logit for each case's best sentence (the head, `bench.train_answer_head`, is trained on other
    fit-split cases than these);
 2. fits an L2-regularised logistic regression (answerable = 1) on all three kinds (see the
@@ -14,6 +15,9 @@ What it does, reproducibly (no randomness: folds are fixed by article, the solve
    `TARGET_FALSE_REFUSAL` — refusing as many unanswerable questions as that allows; and, the same
    way, the threshold for follow-ups whose sentences were scored with their conversation, on
    such follow-ups: the `follow` set's fit split (half unanswerable) and coqa's (out of fold);
+   with `--per-set`, instead, both thresholds at once (`joint_thresholds`): the pair refusing the
+   most unanswerable cases while refusing at most the target of the answerable cases of *each*
+   set (squad2, medquad, coqa, follow and the topic shifts, `shift`, which is read for this only);
 4. writes `qa/models/answerability.json` (weights, threshold, provenance) and a report of the
    out-of-fold AUROC, beside the best-sentence score alone, into MODELS.md.
 The kept-out split (4 squad2 articles, a third of coqa's stories; `bench.devsets`) and the golden
@@ -30,7 +34,7 @@ import time
 import numpy as np
 
 from bench.answer_signals_cache import collect, fingerprint
-from bench.devsets import article_of, load_set, squad_kept_articles
+from bench.devsets import article_of, load_set, squad_kept_articles, topic_document
 from bench.logistic import fit_logistic, standardise
 from qa.answer_signals import SIGNALS
 from qa.answerability import MODEL_PATH
@@ -42,7 +46,9 @@ DEFAULT_SIGNALS = ("best", "answer_head", "drop_gain", "missing_names", "cover_d
 # out of fold on the fit split.
 TARGET_FALSE_REFUSAL = 0.10
 OFF_TOPIC = 300  # squad2 fit questions asked on coqa's corpus
-FOLLOW = 600  # fit-split follow-ups of the `follow` set, for the conversation threshold
+FOLLOW = 600  # fit-split follow-ups of the `follow` set, read for the thresholds
+SHIFT = 400  # fit-split topic shifts, read for the per-set thresholds
+GRID_STEP = 0.005  # of the thresholds tried
 L2 = 1.0
 L2_CHOICES = (1.0, 10.0, 100.0)
 FOLDS = 4
@@ -93,75 +99,141 @@ def fold_of(set_name: str, key: str, articles: list[str]) -> int:
     return articles.index(key) % FOLDS
 
 
+def joint_thresholds(probabilities: np.ndarray, labels: np.ndarray, groups: np.ndarray, conversation: np.ndarray,
+                     target: float = TARGET_FALSE_REFUSAL) -> tuple[float, float]:
+    """(threshold, conversation_threshold): the pair, on a grid, that refuses the largest mean share
+    of unanswerable cases over the groups that have them, while refusing at most `target` of the
+    answerable cases of *each* group (a set's questions scored alone and with their conversation
+    counted together, as a user of that set meets them). Ties go to the pair closest together
+    (follow-ups get no looser rule than questions unless a set needs it)."""
+    names = list(dict.fromkeys(groups.tolist()))
+    grid = np.round(np.arange(0.0, 1.0001, GRID_STEP), 6)
+    best, best_key = (0.0, 0.0), None
+    for t_alone in grid:
+        refused_alone = (probabilities < t_alone) & ~conversation
+        for t_conv in grid:
+            refused = refused_alone | ((probabilities < t_conv) & conversation)
+            rates, ok = [], True
+            for name in names:
+                mine = groups == name
+                answerable = mine & (labels == 1)
+                if answerable.any() and refused[answerable].mean() > target + 1e-12:
+                    ok = False
+                    break
+                if (mine & (labels == 0)).any():
+                    rates.append(refused[mine & (labels == 0)].mean())
+            if not ok:
+                break  # a higher conversation threshold only refuses more
+            key = (round(float(np.mean(rates)) if rates else 0.0, 9), -abs(t_alone - t_conv))
+            if best_key is None or key > best_key:
+                best, best_key = (float(t_alone), float(t_conv)), key
+    return best
+
+
+def _predict(x: np.ndarray, mean: np.ndarray, scale: np.ndarray, w: np.ndarray, b: float) -> np.ndarray:
+    return 1 / (1 + np.exp(-(((x - mean) / scale) @ w + b))) if len(x) else np.zeros(0)
+
+
 def main(argv: list[str] | None = None) -> int:
     from bench.report import MODELS, machine_line, write_section
 
     parser = argparse.ArgumentParser(prog="python -m bench.fit_answerability", description=__doc__.split("\n")[0])
-    # The answer head is trained on the fit-split cases after the first 1,200 (bench.train_answer_head
-    # --skip): the decision is fit on those 1,200 alone, so the head's weight is not learnt from
-    # questions it was trained on (an eight-layer head scores its own training questions far better).
+    # The answer head is trained on the fit-split cases after those read here (bench.answer_pairs
+    # SKIP): the decision is fit on these alone, so the head's weight is not learnt from questions
+    # it was trained on (an eight-layer head scores its own training questions far better).
     parser.add_argument("--squad", type=int, default=1200, help="first N fit-split squad2 cases (default 1200)")
+    parser.add_argument("--medquad", type=int, default=0, help="first N fit-split medquad cases (default 0, as shipped; "
+                        "300 leaves the rest to bench.answer_pairs)")
     parser.add_argument("--coqa", type=int, default=400, help="first N fit-split coqa follow-ups (default 400)")
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--signals", nargs="*", default=list(DEFAULT_SIGNALS), choices=SIGNALS,
                         help=f"signals to use (default: {' '.join(DEFAULT_SIGNALS)})")
     parser.add_argument("--target", type=float, default=TARGET_FALSE_REFUSAL,
-                        help=f"false refusal allowed out of fold (default {TARGET_FALSE_REFUSAL})")
+                        help=f"false refusal allowed out of fold on each set (default {TARGET_FALSE_REFUSAL})")
+    parser.add_argument("--per-set", action="store_true",
+                        help="choose both thresholds at once under the target on each set (`joint_thresholds`) instead of "
+                        "the shipped rule: the question threshold on squad2, the conversation one on the pooled follow-ups")
     parser.add_argument("--dry-run", action="store_true", help="report without writing the model or MODELS.md")
     args = parser.parse_args(argv)
     began = time.time()
 
-    squad = [r for r in collect("squad2", "fit", args.squad, args.workers) if not r["policy"]]
-    coqa = [r for r in collect("coqa", "fit", args.coqa, args.workers) if not r["policy"]] if args.coqa else []
+    kept = lambda rows: [r for r in rows if not r["policy"]]  # noqa: E731
+    squad = kept(collect("squad2", "fit", args.squad, args.workers))
+    medquad = kept(collect("medquad", "fit", args.medquad, args.workers)) if args.medquad else []
+    coqa = kept(collect("coqa", "fit", args.coqa, args.workers)) if args.coqa else []
     # Off-topic questions: squad2 questions asked on coqa's stories (see answer_signals_cache).
-    off_topic = [r for r in collect("squad2", "fit", OFF_TOPIC, args.workers, on="coqa", offset=args.squad) if not r["policy"]]
-    with_fit_time_signals(squad + coqa + off_topic)
-    by_id = {c.id: c for c in load_set("squad2")}
+    off_topic = kept(collect("squad2", "fit", OFF_TOPIC, args.workers, on="coqa", offset=args.squad))
+    # Read only to choose the thresholds: follow-ups that lean on their conversation (half
+    # unanswerable) and topic shifts (answerable questions after an exchange about another article).
+    follow = kept(collect("follow", "fit", FOLLOW, args.workers))
+    shift = kept(collect("shift", "fit", SHIFT, args.workers)) if args.per_set else []
+    with_fit_time_signals(squad + medquad + coqa + off_topic + follow + shift)
+
+    # Four kinds of case are fit on: squad2's on-topic questions, half unanswerable; medquad's
+    # health questions over look-alike pages, whose near misses ask for a section the page lost;
+    # off-topic ones, all unanswerable (without them a low score would not mean "refuse"); coqa's
+    # follow-ups, all answerable (without them a short, elliptic follow-up would look off topic).
+    # Folds: squad2 by article, medquad by page, the others spread evenly.
+    by_id = {c.id: c for name in ("squad2", "medquad") for c in load_set(name)}
     articles = sorted({article_of(by_id[r["id"]]) for r in squad})
-    folds = np.array([fold_of("squad2", article_of(by_id[r["id"]]), articles) for r in squad])
+    pages = sorted({topic_document(by_id[r["id"]]) or r["id"] for r in medquad})
+    rows = squad + medquad + off_topic + coqa
     names = list(args.signals)
-    # Three kinds of case: squad2's on-topic questions, half unanswerable; off-topic ones, all
-    # unanswerable (without them a low score would not mean "refuse": squad2's passages are always
-    # on topic); coqa's follow-ups, all answerable (without them a short, elliptic follow-up would
-    # look like an off-topic question). Folds: squad2 by article, the others spread evenly.
-    rows = squad + off_topic + coqa
     x = matrix(rows, names)
-    y = np.array([float(r["answerable"]) for r in squad] + [0.0] * len(off_topic) + [1.0] * len(coqa))
-    folds = np.concatenate([folds, np.arange(len(off_topic)) % FOLDS, np.arange(len(coqa)) % FOLDS])
-    kind = np.array(["squad2"] * len(squad) + ["off_topic"] * len(off_topic) + ["coqa"] * len(coqa))
-    on_squad = kind == "squad2"
+    y = np.array([float(r["answerable"]) for r in squad + medquad] + [0.0] * len(off_topic) + [1.0] * len(coqa))
+    folds = np.concatenate([
+        [fold_of("squad2", article_of(by_id[r["id"]]), articles) for r in squad],
+        [pages.index(topic_document(by_id[r["id"]]) or r["id"]) % FOLDS for r in medquad],
+        np.arange(len(off_topic)) % FOLDS, np.arange(len(coqa)) % FOLDS,
+    ]).astype(int)
+    kind = np.array(["squad2"] * len(squad) + ["medquad"] * len(medquad) + ["off_topic"] * len(off_topic) + ["coqa"] * len(coqa))
+    questions = {c.id: c.question for name in ("coqa", "follow", "shift") for c in load_set(name)}
+    conversation = np.array([k == "coqa" and scored_with_conversation(r, questions[r["id"]]) for k, r in zip(kind, rows)])
 
-    # The penalty: the one whose out-of-fold AUROC is best.
+    # The penalty: the one whose out-of-fold AUROC, the mean over squad2 and medquad, is best.
     tried = {l2: out_of_fold(x, y, folds, l2) for l2 in L2_CHOICES}
-    l2 = max(L2_CHOICES, key=lambda value: auroc(tried[value][on_squad], y[on_squad]))
+    def mean_auroc(p):
+        return np.mean([auroc(p[kind == k], y[kind == k]) for k in ("squad2", "medquad") if (kind == k).any()])
+    l2 = max(L2_CHOICES, key=lambda value: mean_auroc(tried[value]))
     oof = tried[l2]
-    threshold = choose_threshold(oof[on_squad], y[on_squad], args.target)
-    best_only = x[:, names.index("best")] if "best" in names else None
-
-    # The conversation threshold: follow-ups scored with their conversation, the `follow` set's
-    # (asked after an exchange about their article, half unanswerable; probabilities of the model
-    # fitted above, which never saw them) and coqa's (out of fold).
-    questions = {c.id: c.question for name in ("coqa", "follow") for c in load_set(name)}
-    follow = [r for r in collect("follow", "fit", FOLLOW, args.workers) if not r["policy"]]
-    with_fit_time_signals(follow)
     mean, scale = standardise(x)
     w, b = fit_logistic((x - mean) / scale, y, l2)
-    follow_p = 1 / (1 + np.exp(-(((matrix(follow, names) - mean) / scale) @ w + b))) if follow else np.zeros(0)
-    follow_y = np.array([float(r["answerable"]) for r in follow])
-    follow_conv = np.array([scored_with_conversation(r, questions[r["id"]]) for r in follow], dtype=bool)
-    coqa_conv = np.array([kind_ == "coqa" and scored_with_conversation(row, questions[row["id"]]) for kind_, row in zip(kind, rows)])
-    conv_p = np.concatenate([follow_p[follow_conv], oof[coqa_conv]])
-    conv_y = np.concatenate([follow_y[follow_conv], y[coqa_conv]])
-    conversation_threshold = choose_threshold(conv_p, conv_y, args.target) if len(conv_y) else threshold
-    follow_ok = float((follow_p[follow_conv & (follow_y == 0)] < conversation_threshold).mean()) if follow_conv.any() else float("nan")
-    follow_fr = float((follow_p[follow_conv & (follow_y == 1)] < conversation_threshold).mean()) if follow_conv.any() else float("nan")
-    coqa_conv_fr = float((oof[coqa_conv] < conversation_threshold).mean()) if coqa_conv.any() else float("nan")
-    follow_auroc = auroc(follow_p[follow_conv], follow_y[follow_conv]) if follow_conv.any() else float("nan")
 
-    squad_ok = float((oof[on_squad & (y == 0)] < threshold).mean())
-    squad_fr = float((oof[on_squad & (y == 1)] < threshold).mean())
-    off_topic_ok = float((oof[kind == "off_topic"] < threshold).mean()) if len(off_topic) else float("nan")
-    coqa_fr = float((oof[kind == "coqa"] < threshold).mean()) if len(coqa) else float("nan")
+    # Thresholds, chosen on each set apart (the highest whose false refusals stay at or under the
+    # target on every one): questions scored alone on the sets fit on (out of fold) and on the topic
+    # shifts; follow-ups scored with their conversation on coqa's (out of fold), the follow set's
+    # and the shifts that were (the fitted model: they were never fit on).
+    follow_p, shift_p = _predict(matrix(follow, names), mean, scale, w, b), _predict(matrix(shift, names), mean, scale, w, b)
+    follow_y, shift_y = np.array([float(r["answerable"]) for r in follow]), np.ones(len(shift))
+    follow_conv = np.array([scored_with_conversation(r, questions[r["id"]]) for r in follow], dtype=bool)
+    shift_conv = np.array([scored_with_conversation(r, questions[r["id"]]) for r in shift], dtype=bool)
+    alone_p = np.concatenate([oof[~conversation], follow_p[~follow_conv], shift_p[~shift_conv]])
+    alone_y = np.concatenate([y[~conversation], follow_y[~follow_conv], shift_y[~shift_conv]])
+    alone_g = np.concatenate([kind[~conversation], ["follow"] * int((~follow_conv).sum()), ["shift"] * int((~shift_conv).sum())])
+    conv_p = np.concatenate([oof[conversation], follow_p[follow_conv], shift_p[shift_conv]])
+    conv_y = np.concatenate([y[conversation], follow_y[follow_conv], shift_y[shift_conv]])
+    conv_g = np.concatenate([kind[conversation], ["follow"] * int(follow_conv.sum()), ["shift"] * int(shift_conv.sum())])
+    if args.per_set:
+        threshold, conversation_threshold = joint_thresholds(
+            np.concatenate([alone_p, conv_p]), np.concatenate([alone_y, conv_y]), np.concatenate([alone_g, conv_g]),
+            np.concatenate([np.zeros(len(alone_p), bool), np.ones(len(conv_p), bool)]), args.target)
+    else:  # the shipped rule: squad2 out of fold; follow-ups scored with their conversation, pooled
+        threshold = choose_threshold(oof[kind == "squad2"], y[kind == "squad2"], args.target)
+        conversation_threshold = choose_threshold(
+            np.concatenate([follow_p[follow_conv], oof[conversation]]), np.concatenate([follow_y[follow_conv], y[conversation]]),
+            args.target) if conversation.any() or follow_conv.any() else threshold
+
+    all_p, all_y = np.concatenate([alone_p, conv_p]), np.concatenate([alone_y, conv_y])
+    all_g, all_conv = np.concatenate([alone_g, conv_g]), np.concatenate([np.zeros(len(alone_p), bool), np.ones(len(conv_p), bool)])
+    refused = np.where(all_conv, all_p < conversation_threshold, all_p < threshold)
+
+    def figures(group: str) -> str:
+        mine = all_g == group
+        answerable, unanswerable = mine & (all_y == 1), mine & (all_y == 0)
+        cell = lambda m: f"{float(refused[m].mean()):.3f}" if m.any() else "–"  # noqa: E731
+        area = f"{auroc(all_p[mine], all_y[mine]):.3f}" if answerable.any() and unanswerable.any() else "–"
+        return f"{int((mine & ~all_conv).sum())} + {int((mine & all_conv).sum())} | {area} | {cell(unanswerable)} | {cell(answerable)}"
+
     k = len(names)
     rounded = lambda values: [round(float(v), 6) for v in values]  # noqa: E731
     spec = {
@@ -174,17 +246,24 @@ def main(argv: list[str] | None = None) -> int:
         "threshold": round(threshold, 6),
         "conversation_threshold": round(conversation_threshold, 6),
         "provenance": {
-            "fit_on": f"{len(squad)} squad2 cases (fit split: 12 of 16 articles, SQuAD 2.0 dev, CC BY-SA 4.0) and "
+            "fit_on": f"{len(squad)} squad2 cases (fit split: 12 of 16 articles, SQuAD 2.0 dev, CC BY-SA 4.0), "
+            f"{len(medquad)} medquad cases (fit split: two thirds of the pages, MedQuAD, CC BY 4.0), "
             f"{len(off_topic)} off-topic ones (the next squad2 fit questions asked on coqa's stories) and "
             f"{len(coqa)} coqa follow-ups (fit split: two thirds of the stories, Abg-CoQA validation, MIT)",
             "kept_out": "squad2 articles " + ", ".join(sorted(squad_kept_articles()))
-            + "; coqa stories whose sha1 is 0 mod 3; the golden set",
-            "threshold": f"highest refusing at most {args.target:.0%} of answerable cases out of fold "
+            + "; coqa stories and medquad pages whose sha1 is 0 mod 3; the golden set",
+            "threshold": (f"highest refusing at most {args.target:.0%} of the answerable cases of each set out of fold "
+            f"({FOLDS} folds by article, page or case), for questions scored alone and, apart, for follow-ups scored "
+            f"with their conversation; the follow set's {len(follow)} and the shift set's {len(shift)} fit-split cases "
+            "are read for the thresholds only") if args.per_set else (
+            f"highest refusing at most {args.target:.0%} of answerable cases out of fold "
             f"({FOLDS} folds by article); conversation_threshold: the same, on {int(follow_conv.sum())} fit-split "
-            f"follow-ups of the follow set and {int(coqa_conv.sum())} coqa ones (out of fold) scored with their conversation",
+            f"follow-ups of the follow set and {int(conversation.sum())} coqa ones (out of fold) scored with their conversation"),
             "l2": l2,
             "signals_fingerprint": fingerprint(),
             "script": "python -m bench.fit_answerability" + (f" --squad {args.squad}" if args.squad != 1200 else "")
+            + (f" --medquad {args.medquad}" if args.medquad else "")
+            + (" --per-set" if args.per_set else "")
             + (f" --coqa {args.coqa}" if args.coqa != 400 else "")
             + (f" --target {args.target:g}" if args.target != TARGET_FALSE_REFUSAL else ""),
         },
@@ -192,31 +271,25 @@ def main(argv: list[str] | None = None) -> int:
     lines = [
         "## Answerability model (fit)",
         "",
-        f"`python -m bench.fit_answerability`: {len(squad)} squad2 + {len(coqa)} coqa cases of the fit split; "
-        f"{machine_line()}; {time.time() - began:.0f} s with cached signals.",
+        f"`{spec['provenance']['script']}`: {len(squad)} squad2, {len(medquad)} medquad, {len(off_topic)} off-topic and "
+        f"{len(coqa)} coqa cases of the fit split (L2 {l2:g}); at most {args.target:.0%} of the answerable cases refused "
+        + ("on each set; " if args.per_set else "on squad2 and on the pooled follow-ups; ") + f"{machine_line()}; {time.time() - began:.0f} s with cached signals.",
         "",
-        "Out of fold (4 folds; squad2 by article), on the fit split:",
+        "Out of fold (4 folds by article, page or case) for the sets fit on; the follow and shift sets are never fit on:",
         "",
-        "| score | squad2 AUROC | squad2 refusal_ok | squad2 false_refusal | off-topic refused | coqa false_refusal |",
-        "|---|---:|---:|---:|---:|---:|",
-        f"| fitted model (L2 {l2:g}), threshold {threshold:.3f} | {auroc(oof[on_squad], y[on_squad]):.3f} | {squad_ok:.3f} | "
-        f"{squad_fr:.3f} | {off_topic_ok:.3f} | {coqa_fr:.3f} |",
+        f"Threshold {threshold:.3f} for questions scored alone, {conversation_threshold:.3f} for follow-ups scored with "
+        "their conversation" + (" (the pair on a grid refusing the most unanswerable cases, the mean over the sets that "
+        "have them, with each set's answerable cases refused at most at the target):" if args.per_set else ":"),
+        "",
+        "| set | cases (alone + with conversation) | AUROC | unanswerable refused | answerable refused |",
+        "|---|---:|---:|---:|---:|",
     ]
-    if best_only is not None:
-        lines.append(f"| best-sentence score alone | {auroc(best_only[on_squad], y[on_squad]):.3f} | | | | |")
-    if "answer_head" in names:
-        head_only = x[on_squad, names.index("answer_head")]
-        lines.append(f"| answer head alone | {auroc(head_only, y[on_squad]):.3f} | | | | |")
-    lines += [
-        "",
-        f"Follow-ups scored with their conversation ({int(follow_conv.sum())} of the follow set's fit split, half "
-        f"unanswerable; {int(coqa_conv.sum())} of coqa's, out of fold): the model's AUROC on the follow set "
-        f"{follow_auroc:.3f}; at their own threshold {conversation_threshold:.3f}, follow refusal_ok {follow_ok:.3f}, "
-        f"false_refusal {follow_fr:.3f}, coqa false_refusal {coqa_conv_fr:.3f} (at {threshold:.3f}: "
-        f"{float((follow_p[follow_conv & (follow_y == 0)] < threshold).mean()):.3f}, "
-        f"{float((follow_p[follow_conv & (follow_y == 1)] < threshold).mean()):.3f}, "
-        f"{float((oof[coqa_conv] < threshold).mean()):.3f}).",
-    ]
+    lines += [f"| {group} | {figures(group)} |" for group in dict.fromkeys(all_g.tolist())]
+    if "best" in names:
+        on_squad = kind == "squad2"
+        lines += ["", f"Beside it, squad2 AUROC of the best-sentence score alone {auroc(x[on_squad, names.index('best')], y[on_squad]):.3f}"
+                  + (f", of the answer head alone {auroc(x[on_squad, names.index('answer_head')], y[on_squad]):.3f}" if "answer_head" in names else "")
+                  + f"; the fitted model {auroc(oof[on_squad], y[on_squad]):.3f}."]
     lines += ["", "Weights (per standard deviation of each signal): "
               + ", ".join(f"{name} {weight:+.3f}" for name, weight in zip(names, w[:k])) + "."]
 
