@@ -36,29 +36,19 @@ import numpy as np
 from bench.answer_signals_cache import collect, fingerprint
 from bench.devsets import article_of, load_set, squad_kept_articles, topic_document
 from bench.logistic import fit_logistic, standardise
+from bench.thresholds import TARGET_FALSE_REFUSAL, choose_threshold, joint_thresholds
 from qa.answer_signals import SIGNALS
 from qa.answerability import MODEL_PATH
 from qa.eval.agreement import auroc
 
 # Chosen by out-of-fold squad2 AUROC on the fit split (all twelve signals did no better).
 DEFAULT_SIGNALS = ("best", "answer_head", "drop_gain", "missing_names", "cover_document")
-# The bar is "at most 10% of answerable questions refused"; the threshold is chosen at that rate
-# out of fold on the fit split.
-TARGET_FALSE_REFUSAL = 0.10
 OFF_TOPIC = 300  # squad2 fit questions asked on coqa's corpus
 FOLLOW = 600  # fit-split follow-ups of the `follow` set, read for the thresholds
 SHIFT = 400  # fit-split topic shifts, read for the per-set thresholds
-GRID_STEP = 0.005  # of the thresholds tried
 L2 = 1.0
 L2_CHOICES = (1.0, 10.0, 100.0)
 FOLDS = 4
-
-
-def choose_threshold(probabilities: np.ndarray, labels: np.ndarray, target: float = TARGET_FALSE_REFUSAL) -> float:
-    """The highest threshold refusing at most `target` of the answerable cases."""
-    answerable = np.sort(probabilities[labels == 1])
-    allowed = int(np.floor(target * len(answerable)))
-    return float(answerable[allowed]) if allowed < len(answerable) else 0.0
 
 
 def matrix(rows: list[dict], names: list[str]) -> np.ndarray:
@@ -71,7 +61,7 @@ def out_of_fold(x, y, folds, l2=L2, weights=None) -> np.ndarray:
         train, test = folds != fold, folds == fold
         mean, scale = standardise(x[train])
         w, b = fit_logistic((x[train] - mean) / scale, y[train], l2, None if weights is None else weights[train])
-        predictions[test] = 1 / (1 + np.exp(-(((x[test] - mean) / scale) @ w + b)))
+        predictions[test] = _predict(x[test], mean, scale, w, b)
     return predictions
 
 
@@ -97,37 +87,6 @@ def scored_with_conversation(row: dict, question: str) -> bool:
 def fold_of(set_name: str, key: str, articles: list[str]) -> int:
     """The fold of a squad2 case: by its article, so no article is on both sides."""
     return articles.index(key) % FOLDS
-
-
-def joint_thresholds(probabilities: np.ndarray, labels: np.ndarray, groups: np.ndarray, conversation: np.ndarray,
-                     target: float = TARGET_FALSE_REFUSAL) -> tuple[float, float]:
-    """(threshold, conversation_threshold): the pair, on a grid, that refuses the largest mean share
-    of unanswerable cases over the groups that have them, while refusing at most `target` of the
-    answerable cases of *each* group (a set's questions scored alone and with their conversation
-    counted together, as a user of that set meets them). Ties go to the pair closest together
-    (follow-ups get no looser rule than questions unless a set needs it)."""
-    names = list(dict.fromkeys(groups.tolist()))
-    grid = np.round(np.arange(0.0, 1.0001, GRID_STEP), 6)
-    best, best_key = (0.0, 0.0), None
-    for t_alone in grid:
-        refused_alone = (probabilities < t_alone) & ~conversation
-        for t_conv in grid:
-            refused = refused_alone | ((probabilities < t_conv) & conversation)
-            rates, ok = [], True
-            for name in names:
-                mine = groups == name
-                answerable = mine & (labels == 1)
-                if answerable.any() and refused[answerable].mean() > target + 1e-12:
-                    ok = False
-                    break
-                if (mine & (labels == 0)).any():
-                    rates.append(refused[mine & (labels == 0)].mean())
-            if not ok:
-                break  # a higher conversation threshold only refuses more
-            key = (round(float(np.mean(rates)) if rates else 0.0, 9), -abs(t_alone - t_conv))
-            if best_key is None or key > best_key:
-                best, best_key = (float(t_alone), float(t_conv)), key
-    return best
 
 
 def _predict(x: np.ndarray, mean: np.ndarray, scale: np.ndarray, w: np.ndarray, b: float) -> np.ndarray:

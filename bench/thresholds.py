@@ -1,0 +1,54 @@
+"""How a refusal threshold is chosen from out-of-fold probabilities, for `bench.fit_answerability`.
+
+What it does: `choose_threshold` is the highest threshold refusing at most a target share of the
+answerable cases of one pool; `joint_thresholds` chooses the threshold for questions scored alone
+and the one for follow-ups scored with their conversation at once, under that bound on *each* set.
+What it does not: fit the model or load cases (see `bench.fit_answerability`).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+# The bar is "at most 10% of answerable questions refused"; the threshold is chosen at that rate
+# out of fold on the fit split.
+TARGET_FALSE_REFUSAL = 0.10
+GRID_STEP = 0.005  # of the thresholds `joint_thresholds` tries
+
+
+def choose_threshold(probabilities: np.ndarray, labels: np.ndarray, target: float = TARGET_FALSE_REFUSAL) -> float:
+    """The highest threshold refusing at most `target` of the answerable cases."""
+    answerable = np.sort(probabilities[labels == 1])
+    allowed = int(np.floor(target * len(answerable)))
+    return float(answerable[allowed]) if allowed < len(answerable) else 0.0
+
+
+def joint_thresholds(probabilities: np.ndarray, labels: np.ndarray, groups: np.ndarray, conversation: np.ndarray,
+                     target: float = TARGET_FALSE_REFUSAL) -> tuple[float, float]:
+    """(threshold, conversation_threshold): the pair, on a grid, that refuses the largest mean share
+    of unanswerable cases over the groups that have them, while refusing at most `target` of the
+    answerable cases of *each* group (a set's questions scored alone and with their conversation
+    counted together, as a user of that set meets them). Ties go to the pair closest together
+    (follow-ups get no looser rule than questions unless a set needs it)."""
+    names = list(dict.fromkeys(groups.tolist()))
+    grid = np.round(np.arange(0.0, 1.0001, GRID_STEP), 6)
+    best, best_key = (0.0, 0.0), None
+    for t_alone in grid:
+        refused_alone = (probabilities < t_alone) & ~conversation
+        for t_conv in grid:
+            refused = refused_alone | ((probabilities < t_conv) & conversation)
+            rates, ok = [], True
+            for name in names:
+                mine = groups == name
+                answerable = mine & (labels == 1)
+                if answerable.any() and refused[answerable].mean() > target + 1e-12:
+                    ok = False
+                    break
+                if (mine & (labels == 0)).any():
+                    rates.append(refused[mine & (labels == 0)].mean())
+            if not ok:
+                break  # a higher conversation threshold only refuses more
+            key = (round(float(np.mean(rates)) if rates else 0.0, 9), -abs(t_alone - t_conv))
+            if best_key is None or key > best_key:
+                best, best_key = (float(t_alone), float(t_conv)), key
+    return best
