@@ -1,10 +1,10 @@
-"""bench.fit_answerability: the thresholds chosen under a false-refusal bound on each set (made-up probabilities)."""
+"""bench.thresholds: the thresholds chosen under a false-refusal bound on each set (made-up probabilities)."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from bench.fit_answerability import choose_threshold, joint_thresholds
+from bench.thresholds import choose_threshold, joint_thresholds
 
 
 def test_choose_threshold_refuses_at_most_the_target_share_of_answerable_cases():
