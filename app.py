@@ -86,7 +86,7 @@ watch('value', () => {
 
 
 def _index():
-    from qa.index import get_index
+    from qa.search.index import get_index
 
     return get_index(Settings())
 

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator
 
 from bench.suite import run_set, summarise
 
+
 @contextlib.contextmanager
 def patched(target, name: str, value) -> Iterator[None]:
     old = getattr(target, name)
@@ -27,41 +28,41 @@ def patched(target, name: str, value) -> Iterator[None]:
 
 
 def _journal_names():
-    import qa.scoring
+    import qa.search.scoring
 
-    return patched(qa.scoring, "expand_journal_names", lambda text, question=None: text)
+    return patched(qa.search.scoring, "expand_journal_names", lambda text, question=None: text)
 
 
 def _acronyms():
-    import qa.scoring
+    import qa.search.scoring
 
-    return patched(qa.scoring, "expand_acronyms", lambda text, acronyms: text)
+    return patched(qa.search.scoring, "expand_acronyms", lambda text, acronyms: text)
 
 
 @contextlib.contextmanager
 def _leaning_sentences():
-    import qa.extractive
-    import qa.scoring
+    import qa.search.scoring
+    import qa.text.sentences
 
-    with patched(qa.extractive, "leans_on_previous", lambda text: False), patched(
-        qa.scoring, "discount_leaning", lambda candidates, scores: [float(s) for s in scores]
+    with patched(qa.text.sentences, "leans_on_previous", lambda text: False), patched(
+        qa.search.scoring, "discount_leaning", lambda candidates, scores: [float(s) for s in scores]
     ):
         yield
 
 
 @contextlib.contextmanager
 def _list_lead_ins():
-    import qa.extractive
-    from qa.index import LoadedIndex
+    import qa.compose.extractive
+    from qa.search.index import LoadedIndex
 
-    with patched(LoadedIndex, "lead_in", lambda self, source, offset: None), patched(qa.extractive, "MAX_LIST_ITEMS", 0):
+    with patched(LoadedIndex, "lead_in", lambda self, source, offset: None), patched(qa.compose.extractive, "MAX_LIST_ITEMS", 0):
         yield
 
 
 def _focus_terms():
-    import qa.decide
+    import qa.decision.decide
 
-    return patched(qa.decide, "focus_gain_signal", lambda state: {})
+    return patched(qa.decision.decide, "focus_gain_signal", lambda state: {})
 
 
 RULES: dict[str, Callable[[], contextlib.AbstractContextManager]] = {

@@ -43,7 +43,7 @@ KINDS = {"coqa": {"coqa-followup"}}
 @lru_cache(maxsize=32)
 def _document(corpus: str, name: str):
     from ingest.sentences import split_sentences
-    from qa.bm25 import BM25
+    from qa.text.bm25 import BM25
 
     text = (corpus_folder(corpus) / name).read_text(encoding="utf-8")
     sentences = [text[s.start : s.end] for s in split_sentences(text) if s.kind == "text" and s.end - s.start > 20]
@@ -123,7 +123,7 @@ def cache_path(name: str):
 def collect_pairs(name: str = "squad2", skip: int | None = None, limit: int | None = None, progress: bool = True) -> list[dict]:
     from tqdm import tqdm
 
-    from qa.rerank import get_cross_encoder
+    from qa.search.rerank import get_cross_encoder
 
     cases = training_cases(name, skip, limit)
     path = cache_path(name)

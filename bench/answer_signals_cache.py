@@ -2,7 +2,7 @@
 
 What it does: `collect(set_name, split, limit, workers)` runs every selected case through the
 chain up to the answerability decision (`qa.answering.trace`, with the decision off), and keeps
-per case its signals (`qa.answer_signals`), whether it is answerable, and whether the extractive
+per case its signals (`qa.decision.answer_signals`), whether it is answerable, and whether the extractive
 answer it would give hits (dev README rules) — in `.bench-index/signals-SET.jsonl`, keyed by case
 id and by `SIGNALS_VERSION`, so a re-run reuses what is still valid (bump the version when the
 signals or what they read change).
@@ -20,13 +20,12 @@ from pathlib import Path
 
 from bench.devsets import CACHE, DevCase, index_for, load_set, select
 from qa.eval.dev_metrics import is_doc_hit, is_hit
-from qa.extractive import scoring_text
-
+from qa.text.sentences import scoring_text
 
 
 def fingerprint() -> str:
-    """What the cached rows were computed with: the signals' version (`qa.answer_signals`)."""
-    from qa.answer_signals import SIGNALS_VERSION
+    """What the cached rows were computed with: the signals' version (`qa.decision.answer_signals`)."""
+    from qa.decision.answer_signals import SIGNALS_VERSION
 
     return SIGNALS_VERSION
 

@@ -195,7 +195,7 @@ def golden_markdown() -> list[str]:
     from qa.eval.mutation import EXTRA_KINDS, corpus_vocabulary, mutation_test
     from qa.eval.runner import run_dataset, summarise
     from qa.eval.support import default_scorer, sentence_support
-    from qa.index import get_index
+    from qa.search.index import get_index
     from qa.settings import Settings
 
     with tempfile.TemporaryDirectory() as folder:

@@ -2,11 +2,11 @@
 
 What it does: for the golden follow-ups and the first N kept-out CoQA follow-ups (`bench.devsets`),
 answers the last turn
-- with the heuristic rewrite of `qa.condense`, asked alone (no history);
-- with the LLM's rewrite (`qa.llm.condense`, prompt `condense.md`; default SmolLM2 through
+- with the heuristic rewrite of `qa.conversation.condense`, asked alone (no history);
+- with the LLM's rewrite (`qa.conversation.llm_condense`, prompt `condense.md`; default SmolLM2 through
   hf-gguf), asked alone;
 - as the chain does by default: the question with the conversation (heuristic rewrite plus the
-  search and scoring that weigh the earlier exchanges, `qa.retrieve.conversation_candidates`).
+  search and scoring that weigh the earlier exchanges, `qa.search.retrieve.conversation_candidates`).
 Golden cases score must-include recall, CoQA cases the dev README's hit and doc_hit. Golden
 histories are built turn by turn by the extractive chain (with their citations); CoQA's are the
 dataset's. Writes its section of BENCHMARKS.md (the figures by set) and prints each golden case's
@@ -45,13 +45,13 @@ def main(argv: list[str] | None = None) -> int:
     from bench.devsets import index_for, load_set, select
     from ingest.embed import get_embedder
     from qa import ask
-    from qa.condense import condense
+    from qa.conversation.condense import condense
+    from qa.conversation.llm_condense import condense_with_llm
     from qa.eval.dev_metrics import is_doc_hit, is_hit
     from qa.eval.metrics import must_include_hits
-    from qa.index import get_index
     from qa.llm.backends import chat_model
-    from qa.llm.condense import condense_with_llm
     from qa.llm.spec import parse_llm
+    from qa.search.index import get_index
     from qa.settings import Settings
 
     model = chat_model(parse_llm(args.llm), 64, 120.0)

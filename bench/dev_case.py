@@ -52,7 +52,7 @@ def corpus_folder(name: str) -> Path:
 
 @lru_cache(maxsize=1)
 def _squad_articles() -> tuple[list[str], object]:
-    from qa.bm25 import BM25
+    from qa.text.bm25 import BM25
 
     files = sorted(p.name for p in corpus_folder("squad2").glob("*.txt"))
     texts = [(corpus_folder("squad2") / name).read_text(encoding="utf-8") for name in files]

@@ -1,7 +1,7 @@
 """Fit the answerability model: `python -m bench.fit_answerability [--squad N] [--medquad N] [--coqa N] [--per-set]`.
 
 What it does, reproducibly (no randomness: folds are fixed by article, the solver is Newton's):
-1. collects the signals (`qa.answer_signals`) of the first N cases of the *fit* split of squad2
+1. collects the signals (`qa.decision.answer_signals`) of the first N cases of the *fit* split of squad2
    (answerable and unanswerable questions over 12 Wikipedia articles), of coqa (conversational
    follow-ups, all answerable), and of off-topic questions (the next squad2 fit-split questions
    asked on coqa's corpus) and, with `--medquad N`, of medquad's health questions (on-topic near
@@ -22,7 +22,7 @@ What it does, reproducibly (no randomness: folds are fixed by article, the solve
    out-of-fold AUROC, beside the best-sentence score alone, into MODELS.md.
 The kept-out split (4 squad2 articles, a third of coqa's stories; `bench.devsets`) and the golden
 set are never read here: `python -m bench.suite` reports on them.
-What it does not: run at answer time (see `qa.answerability`).
+What it does not: run at answer time (see `qa.decision.answerability`).
 """
 
 from __future__ import annotations
@@ -37,8 +37,8 @@ from bench.answer_signals_cache import collect, fingerprint
 from bench.devsets import article_of, load_set, squad_kept_articles, topic_document
 from bench.logistic import fit_logistic, standardise
 from bench.thresholds import TARGET_FALSE_REFUSAL, choose_threshold, joint_thresholds
-from qa.answer_signals import SIGNALS
-from qa.answerability import MODEL_PATH
+from qa.decision.answer_signals import SIGNALS
+from qa.decision.answerability import MODEL_PATH
 from qa.eval.agreement import auroc
 
 # Chosen by out-of-fold squad2 AUROC on the fit split (all twelve signals did no better).
@@ -68,8 +68,8 @@ def out_of_fold(x, y, folds, l2=L2, weights=None) -> np.ndarray:
 def with_fit_time_signals(rows: list[dict]) -> None:
     """Fill the signal a cached row is collected without, from its best pair (question, sentence):
     the answer head's logit (the head may have been retrained since)."""
-    from qa.answer_head import get_answer_head
-    from qa.rerank import get_cross_encoder
+    from qa.decision.answer_head import get_answer_head
+    from qa.search.rerank import get_cross_encoder
 
     head, cross_encoder = get_answer_head(), get_cross_encoder(2)
     for row in rows:
@@ -196,7 +196,7 @@ def main(argv: list[str] | None = None) -> int:
     k = len(names)
     rounded = lambda values: [round(float(v), 6) for v in values]  # noqa: E731
     spec = {
-        "kind": "logistic regression over standardised signals (qa.answer_signals)",
+        "kind": "logistic regression over standardised signals (qa.decision.answer_signals)",
         "signals": names,
         "mean": rounded(mean[:k]),
         "scale": rounded(scale[:k]),

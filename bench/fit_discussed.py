@@ -1,13 +1,13 @@
 """Fit which documents a conversation is about: `python -m bench.fit_discussed [--limit N] [--no-write]`.
 
-What it does: measures the `qa.discussed` features of the candidate documents of the fit split's
+What it does: measures the `qa.conversation.discussed` features of the candidate documents of the fit split's
 CoQA follow-ups (their story is the one the conversation was about), of the `shift` cases (a
 SQuAD question after an exchange about another article: the question's own article) and of the
 `follow` set's answerable cases (a pronoun pointing back to the article just discussed), fits a
 conditional logit (softmax over each case's candidates, L2 chosen out of fold), reports how often
 the right document comes first, out of fold and on the kept-out split, beside the question's own
 best match, and writes `qa/models/discussed.json` and the MODELS.md section `discussed`.
-Features come from the chain's own search (`qa.retrieve.conversation_candidates`), so what is fit
+Features come from the chain's own search (`qa.search.retrieve.conversation_candidates`), so what is fit
 is what runs.
 What it does not: choose how the chain uses the probabilities (`Settings.discussed_weight`,
 chosen with `bench.suite` on the fit split).
@@ -24,7 +24,7 @@ from scipy.optimize import minimize
 
 from bench.devsets import index_for, load_set, select
 from bench.report import MODELS, machine_line, write_section
-from qa.discussed import FEATURES, MODEL_PATH, OWN, DiscussedModel
+from qa.conversation.discussed import FEATURES, MODEL_PATH, OWN, DiscussedModel
 
 L2_CHOICES = (0.1, 1.0, 10.0)
 FOLDS = 4
@@ -42,10 +42,10 @@ def cases_of(split: str, limit: int | None) -> list:
 def measured(cases) -> list[tuple[str, np.ndarray, np.ndarray]]:
     """(set, features of each candidate document, 1 for the gold one) of each case."""
     from ingest.embed import get_embedder
-    from qa.conversation import Conversation, clean_history
-    from qa.follow_up import get_follow_up_model
-    from qa.index import get_index
-    from qa.retrieve import conversation_candidates
+    from qa.conversation.follow_up import get_follow_up_model
+    from qa.conversation.history import Conversation, clean_history
+    from qa.search.index import get_index
+    from qa.search.retrieve import conversation_candidates
     from qa.settings import Settings
 
     embedder, rows = get_embedder(), []

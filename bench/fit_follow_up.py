@@ -1,11 +1,11 @@
 """Fit how much a question leans on the conversation: `python -m bench.fit_follow_up [--limit N] [--no-write]`.
 
-What it does: measures the `qa.follow_up` features of the fit split's CoQA follow-ups (label 1:
+What it does: measures the `qa.conversation.follow_up` features of the fit split's CoQA follow-ups (label 1:
 they lean on the exchange before them) and of the `shift` cases (label 0: a SQuAD question asked
 after an exchange about another article), fits a logistic regression (L2 chosen out of fold),
 reports out-of-fold and kept-out AUROC and accuracy at 0.5, and writes `qa/models/follow_up.json`
 and the MODELS.md section `follow_up`. Features are computed by the chain's own search
-(`qa.retrieve.conversation_candidates`), so what is fit is what runs.
+(`qa.search.retrieve.conversation_candidates`), so what is fit is what runs.
 What it does not: fit the weights of the search itself (`Settings.conversation_weight`, chosen with
 `bench.suite` on the fit split).
 """
@@ -21,8 +21,8 @@ import numpy as np
 from bench.devsets import index_for, load_set, select
 from bench.logistic import fit_logistic, standardise
 from bench.report import MODELS, machine_line, write_section
+from qa.conversation.follow_up import FEATURES, MODEL_PATH
 from qa.eval.agreement import auroc
-from qa.follow_up import FEATURES, MODEL_PATH
 
 L2_CHOICES = (0.1, 1.0, 10.0)
 FOLDS = 4
@@ -30,9 +30,9 @@ FOLDS = 4
 
 def features_of(cases, set_name: str) -> np.ndarray:
     from ingest.embed import get_embedder
-    from qa.conversation import Conversation, clean_history
-    from qa.index import get_index
-    from qa.retrieve import conversation_candidates
+    from qa.conversation.history import Conversation, clean_history
+    from qa.search.index import get_index
+    from qa.search.retrieve import conversation_candidates
     from qa.settings import Settings
 
     settings = Settings(index=index_for(set_name))

@@ -99,8 +99,8 @@ def warm(workers: dict[str, Worker], questions: list[str]) -> dict[str, dict[str
 def model_calls() -> list[tuple[str, float]]:
     """Median ms of one call of each model, warm, in this process."""
     from ingest.embed_onnx import get_query_embedder
-    from qa.answer_head import get_answer_head
-    from qa.rerank import get_cross_encoder
+    from qa.decision.answer_head import get_answer_head
+    from qa.search.rerank import get_cross_encoder
 
     question = "What dose of ketamine was used in the alcohol trial?"
     sentence = ("A 2022 Phase 2 trial of 96 people with severe AUD found that three IV ketamine infusions "

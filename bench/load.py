@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench.report import RELIABILITY, machine_line, write_section
-from qa.bm25 import tokenize
+from qa.text.bm25 import tokenize
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = ROOT / "tests" / "data" / "golden.jsonl"

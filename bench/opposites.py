@@ -155,7 +155,7 @@ COMMON_COUNT = 100_000  # an English word this frequent opening a claim is no na
 def _names(claim: str) -> list[tuple[int, int, str]]:
     """(start, end, text) of the claim's names: runs of capitalised words, less a common word that
     opens the claim ("The Washington Post" -> "Washington Post")."""
-    from qa.wording import english
+    from qa.text.wording import english
 
     table = english()
     found = []

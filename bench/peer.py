@@ -160,8 +160,8 @@ def _timed(ask: Callable, seconds: list[float]) -> Callable:
 
 
 def run_quoteqa(cases: list[Case], ask: Callable, lookup, scorer, **overrides) -> list[Outcome]:
+    from qa.compose.llm_answer import NOTHING_SURVIVED
     from qa.eval.citations import judge_answer
-    from qa.llm.answer import NOTHING_SURVIVED
 
     outcomes = []
     for case in cases:
@@ -251,9 +251,9 @@ def main(argv: list[str] | None = None) -> int:
     from qa import Settings, ask
     from qa.eval.citations import MemoScorer
     from qa.eval.support import default_scorer
-    from qa.index import get_index
     from qa.llm.backends import LLMUnavailable, chat_model
     from qa.llm.spec import parse_llm
+    from qa.search.index import get_index
 
     spec = parse_llm(args.llm)
     if spec.kind == "none":

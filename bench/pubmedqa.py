@@ -47,7 +47,7 @@ def max_passage_scores(question: str, chunks, index) -> tuple[dict[int, float], 
     (`qa.answering.rerank_passages`: section heading, leaning context and spelled-out acronyms
     included; a chunk scores its best sentence), and the number of sentence pairs scored.
     """
-    from qa.scoring import rerank_passages
+    from qa.search.scoring import rerank_passages
 
     sentences, _, ranked = rerank_passages(question, list(chunks), index, index.settings.rerank_threads)
     return {index.position[chunk.id]: float(score) for chunk, score in ranked}, len(sentences)
@@ -56,9 +56,9 @@ def max_passage_scores(question: str, chunks, index) -> tuple[dict[int, float], 
 def evaluate(questions: list[tuple[str, str]], settings, index, depths: Sequence[int], show_misses: int = 0) -> dict:
     """Ranks of each question's own abstract for every method; timings; rerank at extra `depths`."""
     from ingest.embed import get_embedder
-    from qa.scoring import rerank_passages
-    from qa.rerank import get_cross_encoder
-    from qa.retrieve import DenseRetriever, HybridRetriever, KeywordRetriever, reciprocal_rank_fusion
+    from qa.search.rerank import get_cross_encoder
+    from qa.search.retrieve import DenseRetriever, HybridRetriever, KeywordRetriever, reciprocal_rank_fusion
+    from qa.search.scoring import rerank_passages
 
     embedder, cross_encoder = get_embedder(), get_cross_encoder(settings.rerank_threads)
     dense = DenseRetriever(index=index, embedder=embedder, k=settings.dense_k)
@@ -192,7 +192,7 @@ def evaluate(questions: list[tuple[str, str]], settings, index, depths: Sequence
 
 
 def run(args) -> dict:
-    from qa.answerability import get_model
+    from qa.decision.answerability import get_model
     from qa.settings import Settings
 
     if args.threads:

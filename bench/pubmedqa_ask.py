@@ -20,7 +20,7 @@ def ask_sample(questions: list[tuple[str, str]], settings, size: int, best_score
     """Refusal rate of the full `qa.ask` (default answering settings) on a seeded sample.
 
     A refusal counts as a policy notice's when the answer carries one, and otherwise as the
-    answerability decision's (`qa.answerability`; or no quotable sentence).
+    answerability decision's (`qa.decision.answerability`; or no quotable sentence).
     """
     from qa import ask
 

@@ -43,7 +43,7 @@ def open_index(records: dict, root: Path, chunk_chars: int, chunk_overlap: int, 
     """Write the abstracts, ingest them (incremental when `root` is reused) and load the index."""
     from ingest.pipeline import run_ingest
     from ingest.settings import IngestSettings
-    from qa.index import get_index
+    from qa.search.index import get_index
     from qa.settings import Settings
 
     folder = root / f"{'labels' if labels else 'plain'}-{chunk_chars}-{chunk_overlap}"

@@ -155,7 +155,7 @@ def measure(size: int, mode: str, rows: list[dict], vectors: np.ndarray, queries
     """Write `rows` into a fresh store in `folder` (on the server at `url` if given) and time it."""
     from ingest.pipeline import signature
     from ingest.store import IndexStore
-    from qa.index import LoadedIndex
+    from qa.search.index import LoadedIndex
     from qa.settings import Settings
 
     settings = Settings(index=folder / "index", chroma_url=url)

@@ -30,7 +30,7 @@ def single_document_index(name: str, document: str) -> Path:
 
 def forget_indexes() -> None:
     """Drop the loaded indexes: a single-document run opens hundreds."""
-    import qa.index
+    import qa.search.index
 
-    with qa.index._INDEXES_LOCK:
-        qa.index._INDEXES.clear()
+    with qa.search.index._INDEXES_LOCK:
+        qa.search.index._INDEXES.clear()

@@ -6,12 +6,12 @@ What it does, reproducibly (seed 0, one thread order, data order fixed):
    kept-out articles, pages and stories are never read; `--limit` is per set);
 2. reads each pair once through the shipped int8 cross-encoder up to the layer below the head
    (the fourth: frozen, exactly as at answer time) and keeps the hidden states in memory;
-3. initialises the head (`qa.answer_head`) from the shipped model's dequantised top layers (eight,
+3. initialises the head (`qa.decision.answer_head`) from the shipped model's dequantised top layers (eight,
    what the chain reads; `--layers N` tries a deeper head and only reports it) and
    trains it with binary cross-entropy (AdamW), holding out the pairs of some documents of each
    corpus (`held_out`: articles, pages, stories; follow shares squad2's articles) to pick the
    epoch by their pooled pair AUROC;
-4. writes `qa/models/answer_head.npz` (int8 matrices, `qa.answer_head.save_stored`) and, to
+4. writes `qa/models/answer_head.npz` (int8 matrices, `qa.decision.answer_head.save_stored`) and, to
    MODELS.md, each set's held-out AUROC of the shipped score and of the fine-tuned head: per
    pair, and per question (a question's best pair score, answerable vs not: what the
    answerability decision asks of the head; "–" for coqa, whose follow-ups are all answerable).
@@ -21,15 +21,22 @@ What it does not: fit the answerability decision (see `bench.fit_answerability`)
 from __future__ import annotations
 
 import argparse
+import hashlib
 import time
 
 import numpy as np
 
-import hashlib
-
 from bench.answer_pairs import SETS, collect_pairs
+from qa.decision.answer_head import (
+    HEAD_PATH,
+    TOP_LAYERS,
+    dequantised_top_layers,
+    load_weights,
+    new_head,
+    save_stored,
+    weights_of,
+)
 from qa.eval.agreement import auroc
-from qa.answer_head import HEAD_PATH, TOP_LAYERS, dequantised_top_layers, load_weights, new_head, save_stored, weights_of
 
 SEED = 0
 HELD_OUT_ARTICLES = 3  # per corpus, at least; a tenth of its documents when it has more than 30
@@ -109,7 +116,7 @@ def main(argv: list[str] | None = None) -> int:
     import torch
 
     from bench.report import MODELS, machine_line, write_section
-    from qa.rerank import LAYERS, CrossEncoder, reranker_dir
+    from qa.search.rerank import LAYERS, CrossEncoder, reranker_dir
 
     parser = argparse.ArgumentParser(prog="python -m bench.train_answer_head", description=__doc__.split("\n")[0])
     parser.add_argument("--epochs", type=int, default=3)

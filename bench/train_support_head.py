@@ -5,9 +5,9 @@ What it does, reproducibly (seed 0, data order fixed):
    or not: human labels of half the fitting part, their one-edit opposites and rewordings, and
    sentences of the dev corpora's fitting documents with theirs);
 2. reads each pair once through the shipped int8 cross-encoder up to its eighth layer (frozen, as
-   at check time: `qa.rerank.CrossEncoder.read_pairs`) and keeps the hidden states;
+   at check time: `qa.search.rerank.CrossEncoder.read_pairs`) and keeps the hidden states;
 3. initialises a head of the top four layers (`qa.eval.support_head.HEAD_LAYERS`) from the
-   shipped model (`qa.answer_head`'s module) and trains it with class-weighted binary
+   shipped model (`qa.decision.answer_head`'s module) and trains it with class-weighted binary
    cross-entropy (AdamW), holding out the pairs of some documents (and human ids) of each source
    to pick the epoch by their pooled AUROC;
 4. writes `qa/models/support_head.npz`; then (alone with `--veto-only`) the veto: the head's logit
@@ -50,10 +50,10 @@ def main(argv: list[str] | None = None) -> int:
     from tqdm import tqdm
 
     from bench.report import MODELS, machine_line, write_section
-    from qa.eval.support_head import HEAD_LAYERS, HIDDEN_AFTER, SUPPORT_HEAD_PATH
     from bench.support_head_pairs import training_pairs
-    from qa.answer_head import dequantised_top_layers, load_weights, new_head, save_stored, weights_of
-    from qa.rerank import CrossEncoder, reranker_dir
+    from qa.decision.answer_head import dequantised_top_layers, load_weights, new_head, save_stored, weights_of
+    from qa.eval.support_head import HEAD_LAYERS, HIDDEN_AFTER, SUPPORT_HEAD_PATH
+    from qa.search.rerank import CrossEncoder, reranker_dir
 
     parser = argparse.ArgumentParser(prog="python -m bench.train_support_head", description=__doc__.split("\n")[0])
     parser.add_argument("--epochs", type=int, default=3)
@@ -149,10 +149,8 @@ def write_veto() -> str:
     """Choose and write the veto for the shipped head (see the module docstring); its line for MODELS.md."""
     from bench.support_data import load_dev
     from bench.support_head_pairs import evidence_window, head_half
-    from qa.eval.support import passage_sentences, strip_citation_markers
+    from qa.eval.support import passage_sentences, sentence_support, strip_citation_markers
     from qa.eval.support_head import VETO_PATH, ModelReader, get_support_head
-
-    from qa.eval.support import sentence_support
 
     get_support_head.cache_clear()
     reader = ModelReader()

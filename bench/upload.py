@@ -147,7 +147,7 @@ def report(result: dict, count: int, size: int, load: float) -> str:
             f"on the larger index (p90 {percentile(result['after'], 0.9):.0f}).**",
             "",
             "Questions kept being answered during the whole upload, from the last complete index (the manifest stays "
-            "`dirty` while chunks are written, and `qa.index` reloads only when it is clean). The upload embeds 8 chunks "
+            "`dirty` while chunks are written, and `qa.search.index` reloads only when it is clean). The upload embeds 8 chunks "
             "per encoder call (`ingest.corpus.UPLOAD_EMBED_BATCH`), so a question waits for at most one small call "
             "for the shared embedder; the upload and the questions also share the same cores (this benchmark does not "
             "separate the two causes). Sources cited "

@@ -7,7 +7,7 @@ by Erf) in float32, as bytes:
   `input_ids`, `token_type_ids`, `position_ids` and an additive `mask` [batch, tokens] and gives
   the last hidden states (`hidden`): the question-side embedder (`ingest.embed_onnx`);
 - without, it reads `hidden` states [batch, tokens, 384] and `mask`, and with `head` (pooler and
-  classifier) gives one logit per row (`logit`): the answer and support heads (`qa.answer_head`).
+  classifier) gives one logit per row (`logit`): the answer and support heads (`qa.decision.answer_head`).
 Answering runs these instead of PyTorch, whose import alone costs seconds: onnxruntime runs a
 question's small matrices faster than PyTorch or NumPy do (the answer head's eight layers: 10 ms
 on two threads, against 19 ms in PyTorch and 20-27 ms in NumPy), in the same float32 arithmetic;

@@ -8,7 +8,7 @@ file is never overwritten silently, and a replacement that fails restores the ol
 `remove_document` deletes a document's chunks and its file; `list_documents` lists what is
 indexed. Writers are serialised: one lock per index folder in this process, and a file lock
 across processes. Readers are not blocked: the manifest stays `dirty` while chunks change, and
-`qa.index` keeps serving the last complete index until the write is done.
+`qa.search.index` keeps serving the last complete index until the write is done.
 Each returns the same summary as `python -m ingest --json` (plus `renamed` for uploads).
 What it does not: parse formats (see `load`), embed or store chunks (see `pipeline`), or render.
 """

@@ -6,7 +6,7 @@ text, offsets, sentence spans, cited references) and `documents` (the stored tex
 to, title, bibliography). Chunk ids come from content (source, offsets, text hash), so writing the
 same chunk twice is a no-op. The `chunks` collection records the embedder and chunking settings;
 opening it with other settings raises `IndexMismatch` instead of mixing vectors.
-What it does not: decide what to re-ingest (see `pipeline`) or rank anything (see `qa.retrieve`).
+What it does not: decide what to re-ingest (see `pipeline`) or rank anything (see `qa.search.retrieve`).
 """
 
 from __future__ import annotations

@@ -20,7 +20,7 @@ from ingest.manifest import ManifestError
 from ingest.offline import ModelNotInstalled
 from ingest.store import IndexMismatch, IndexMissing
 from qa.answer import RELATED_HEADING, document_label
-from qa.markers import shown
+from qa.text.markers import shown
 
 
 def _read_history(path: Path) -> list[dict]:

@@ -53,7 +53,7 @@ class Citation:
 
     `n` numbers the quote: each distinct quoted span of an answer has its own, in order of
     appearance (the answer text shows it as `[n]`, and the document's own markers inside the
-    quote as `(ref. 5)`, `qa.markers`);
+    quote as `(ref. 5)`, `qa.text.markers`);
     `passage_start`/`passage_end` span that passage in the same stored text; `references` are
     the bibliography entries of markers such as `[5]` inside the quote.
     """

@@ -1,16 +1,16 @@
 """The answering chain: load → condense → retrieve → rerank → answerability decision → answer, as a LangChain Runnable.
 
-During a conversation, retrieve searches with the recent exchanges too (`qa.retrieve.
-conversation_candidates`, weighed by `qa.follow_up`), and a leaning follow-up's sentences are
-scored against the question with the latest exchange's opening (`qa.conversation`) and its quotes
-kept to the document the conversation is about (`qa.discussed`, in `qa.compose`).
+During a conversation, retrieve searches with the recent exchanges too (`qa.search.retrieve.
+conversation_candidates`, weighed by `qa.conversation.follow_up`), and a leaning follow-up's sentences are
+scored against the question with the latest exchange's opening (`qa.conversation.history`) and its quotes
+kept to the document the conversation is about (`qa.conversation.discussed`, in `qa.compose.answers`).
 
 What it does: `QAChain` (the object `qa.chain`) runs the steps as an LCEL sequence over a state
 dict and returns an `Answer`; `stream` yields growing `Answer`s, one more sentence each time, the
 last one complete; `batch` comes from `Runnable`. `ask(question, history=None, **overrides)` is
 the plain-function face. Models and the index load once per process, on first use (the `load` step).
 The call's question and settings are read by `qa.request`.
-Rerank is in `qa.scoring`, the answerability decision in `qa.decide`, the answer step in `qa.compose`.
+Rerank is in `qa.search.scoring`, the answerability decision in `qa.decision.decide`, the answer step in `qa.compose.answers`.
 What it does not: render anything (see `app.py` and `qa.__main__`).
 """
 
@@ -24,22 +24,28 @@ from typing import Any
 from langchain_core.runnables import Runnable, RunnableConfig, RunnableLambda
 
 from ingest.embed_onnx import get_query_embedder
-from qa import compose
 from qa.answer import REFUSAL, Answer, elapsed_ms
-from qa.answer_head import get_answer_head
-from qa.answerability import get_model
-from qa.condense import condense_how
-from qa.conversation import Conversation, clean_history, question_with_context
-from qa.decide import judge
-from qa.discussed import get_discussed_model
-from qa.follow_up import get_follow_up_model
-from qa.index import IndexChanged, get_index
-from qa.policy import screen
+from qa.compose import answers as compose
+from qa.conversation.condense import condense_how
+from qa.conversation.discussed import get_discussed_model
+from qa.conversation.follow_up import get_follow_up_model
+from qa.conversation.history import Conversation, clean_history, question_with_context
+from qa.decision.answer_head import get_answer_head
+from qa.decision.answerability import get_model
+from qa.decision.decide import judge
+from qa.decision.policy import screen
 from qa.request import as_state, clean_question, settings_for, use_threads  # noqa: F401 - clean_question is part of this module's face
-from qa.rerank import QuestionReader, get_cross_encoder
-from qa.retrieve import DenseRetriever, HybridRetriever, KeywordRetriever, conversation_candidates, exchange_opening
-from qa.scoring import rerank_passages
-from qa.wording import normalise, vocabulary_of
+from qa.search.index import IndexChanged, get_index
+from qa.search.rerank import QuestionReader, get_cross_encoder
+from qa.search.retrieve import (
+    DenseRetriever,
+    HybridRetriever,
+    KeywordRetriever,
+    conversation_candidates,
+    exchange_opening,
+)
+from qa.search.scoring import rerank_passages
+from qa.text.wording import normalise, vocabulary_of
 
 FOLLOWS_ON = 0.5  # a question this likely to lean on the conversation shows what it was searched with
 
@@ -74,7 +80,7 @@ def _condense(state: dict) -> dict:
     began = time.perf_counter()
     index = state["index"]
     state["conversation"] = Conversation.of(state["history"], index, state["settings"].conversation_exchanges)
-    # What is searched and decided on: the same for "...alchohol trial" and "...alcohol trial?" (qa.wording).
+    # What is searched and decided on: the same for "...alchohol trial" and "...alcohol trial?" (qa.text.wording).
     normalising = state["settings"].normalise_wording
     state["normalised"] = normalise(state["question"], vocabulary_of(index)) if normalising else state["question"]
     embedder = get_query_embedder()
@@ -91,8 +97,8 @@ def _condense_with_llm(state: dict) -> str | None:
     settings = state["settings"]
     if not (settings.condense_with_llm and state["history"] and settings.llm.strip().lower() not in ("", "none")):
         return None
+    from qa.conversation.llm_condense import condense_with_llm
     from qa.llm.backends import LLMUnavailable, chat_model
-    from qa.llm.condense import condense_with_llm
     from qa.llm.spec import parse_llm
 
     try:
@@ -165,8 +171,8 @@ def _rerank(state: dict) -> dict:
 
 
 def _answer(state: dict) -> Answer:
-    """The answer (`qa.compose`); then, in the background, the vector of this exchange's opening,
-    which the conversation's next question searches with (`qa.retrieve`): the user reads the
+    """The answer (`qa.compose.answers`); then, in the background, the vector of this exchange's opening,
+    which the conversation's next question searches with (`qa.search.retrieve`): the user reads the
     answer meanwhile, and the follow-up does not wait for it."""
     answer = compose.answer(state)
     if state["settings"].conversation_weight and not state.get("notice") and state.get("index") is not None:

@@ -4,7 +4,7 @@ What it does: `load_prompt(name)` returns a prompt's text, re-read when the file
 a prompt needs no code change and no restart; `fill(template, **values)` puts values into its
 `{placeholders}` (only the named ones: braces elsewhere in a prompt are left alone);
 `numbered_passages(texts)` writes passages as "[1] ...", the numbers the answer cites.
-What it does not: talk to a model (see `qa.generative`).
+What it does not: talk to a model (see `qa.compose.generative`).
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ question (ValueError, with the reason); `settings_for(overrides)` gives the `Set
 made once per combination of overrides and QUOTEQA_* variables; `as_state` reads the chain's input
 (a question, or a dict with question, history and settings); `use_threads` sets PyTorch's threads
 when it is loaded.
-What it does not: answer (see `qa.answering`) or validate the history (see `qa.conversation`).
+What it does not: answer (see `qa.answering`) or validate the history (see `qa.conversation.history`).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import re
 import sys
 from typing import Any
 
-from qa.conversation import CONTROL_CHARACTERS
+from qa.conversation.history import CONTROL_CHARACTERS
 from qa.settings import Settings
 
 _TORCH_THREADS: int | None = None

@@ -57,7 +57,7 @@ class Settings(IngestSettings):
     rerank_context_lean: float = Field(
         0.8, ge=0.0, le=1.0,
         description="Score sentences with the latest exchange only when the question leans on the conversation "
-        "at least this much (qa.follow_up's probability).",
+        "at least this much (qa.conversation.follow_up's probability).",
     )
     rerank_context_chars: int = Field(
         100, ge=20, le=2000, description="Most characters of the earlier exchanges added to the question a sentence is scored against."
@@ -93,12 +93,12 @@ class Settings(IngestSettings):
     normalise_wording: bool = Field(
         True,
         description="Search and decide on the question with a one-edit typo respelt, the capitals of an all "
-        "lower-case question restored and one closing question mark (qa/wording.py); the answer shows it as typed.",
+        "lower-case question restored and one closing question mark (qa/text/wording.py); the answer shows it as typed.",
     )
     focus_term_margin: float = Field(
         1.0,
         description="Refuse when dropping a question word absent from the corpus raises the best sentence's "
-        "score by this much (the passages ignore what the question is about; qa/focus.py).",
+        "score by this much (the passages ignore what the question is about; qa/decision/focus.py).",
     )
     synonym_similarity: float = Field(
         0.62,

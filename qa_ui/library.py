@@ -55,7 +55,7 @@ def _settings():
 
 def _refresh_index() -> None:
     """Load the new index now, so the next question of any session does not wait for it."""
-    from qa.index import get_index
+    from qa.search.index import get_index
 
     try:
         get_index(_settings())
@@ -114,7 +114,7 @@ def build_library(demo: gr.Blocks, document_panel: gr.HTML, allow: bool) -> None
         """Open a document in the panel; Remove asks in the row under it; Cancel takes the question away."""
         source, action = _clicked(event)
         if action == "open":
-            from qa.index import get_index
+            from qa.search.index import get_index
 
             try:
                 document = get_index(_settings()).document(source)

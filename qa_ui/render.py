@@ -13,8 +13,8 @@ from html import escape
 
 from ingest.references import cited_numbers
 from qa.answer import RELATED_HEADING, document_label
-from qa.markers import REF_LABEL, shown
-from qa.wording import CLOSING_MARKS
+from qa.text.markers import REF_LABEL, shown
+from qa.text.wording import CLOSING_MARKS
 
 NOTICE_CLASS = "qa-notice"
 
@@ -30,7 +30,7 @@ def _entries(citations: list[dict]) -> dict[int, str]:
 
 
 def with_reference_labels(html_text: str, entries: dict[int, str]) -> str:
-    """Escaped text with each `(ref. n)` label (`qa.markers`) as a superscript whose tooltip is the
+    """Escaped text with each `(ref. n)` label (`qa.text.markers`) as a superscript whose tooltip is the
     bibliography entry: the document's own markers, told apart from the answer's `[n]`."""
 
     def sup(match) -> str:
@@ -58,7 +58,7 @@ def _shortened(text: str, limit: int = 120) -> str:
 
 def _plain(question: str) -> str:
     """A question without its case or closing marks: what the chain's own normalising changes
-    (`qa.wording`) is not worth a "Searched for" line; a respelt word is."""
+    (`qa.text.wording`) is not worth a "Searched for" line; a respelt word is."""
     return CLOSING_MARKS.sub("", question.strip()).lower()
 
 

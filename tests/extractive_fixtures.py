@@ -1,10 +1,10 @@
-"""A small hand-built document, its chunks and candidates, and a fake index for the tests of `qa.extractive`."""
+"""A small hand-built document, its chunks and candidates, and a fake index for the tests of `qa.compose.extractive`."""
 
 from __future__ import annotations
 
 from ingest.store import StoredChunk
-from qa.extractive import Candidate
 from qa.settings import Settings
+from qa.text.sentences import Candidate
 
 # A small document: (text, kind) lines joined by newlines; offsets are computed, never typed.
 LINES = [

@@ -16,8 +16,7 @@ from pathlib import Path
 import pytest
 
 from conftest import CORPUS
-
-from qa.markers import shown
+from qa.text.markers import shown
 
 DOSE_QUESTION = "What dose of ketamine was used in the alcohol trial?"
 DOSE_QUOTE = "0.8 mg/kg over 40 minutes"
@@ -56,7 +55,7 @@ def corpus_index(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def loaded_index(corpus_index):
     """The `LoadedIndex` of `corpus_index`, as `ask()` sees it."""
-    from qa.index import get_index
+    from qa.search.index import get_index
     from qa.settings import Settings
 
     return get_index(Settings(index=corpus_index))
@@ -65,7 +64,7 @@ def loaded_index(corpus_index):
 def assert_verbatim(answer, index_dir) -> None:
     """Every quote of `answer` is the stored text at its offsets, inside its passage, and is in
     the answer text with its marker."""
-    from qa.index import get_index
+    from qa.search.index import get_index
     from qa.settings import Settings
 
     index = get_index(Settings(index=index_dir))

@@ -1,8 +1,8 @@
-"""qa.abbreviations: acronyms the corpus defines and abbreviated journal titles, spelled out."""
+"""qa.text.abbreviations: acronyms the corpus defines and abbreviated journal titles, spelled out."""
 
 from __future__ import annotations
 
-from qa.abbreviations import expand_acronyms, expand_journal_names, find_acronyms
+from qa.text.abbreviations import expand_acronyms, expand_journal_names, find_acronyms
 
 
 def test_acronyms_the_text_defines():
@@ -36,7 +36,7 @@ def test_text_without_an_abbreviated_citation_is_unchanged():
 
 
 def test_an_acronym_the_claim_spells_out_by_its_initials_is_followed_by_the_claims_words():
-    from qa.abbreviations import spell_out_initials
+    from qa.text.abbreviations import spell_out_initials
 
     claim = "The trial enrolled 96 people with severe alcohol use disorder."
     assert spell_out_initials("96 people with severe AUD found", claim) == "96 people with severe AUD (alcohol use disorder) found"

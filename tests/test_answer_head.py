@@ -1,12 +1,12 @@
-"""qa.answer_head: the dequantised top layers reproduce the shipped score; the fine-tuned head loads
+"""qa.decision.answer_head: the dequantised top layers reproduce the shipped score; the fine-tuned head loads
 offline and tells an answering sentence from an on-topic one (real models)."""
 
 from __future__ import annotations
 
 import pytest
 
-from qa.answer_head import HEAD_PATH, AnswerHead, dequantised_top_layers, load_weights, new_head
-from qa.rerank import get_cross_encoder, reranker_dir
+from qa.decision.answer_head import HEAD_PATH, AnswerHead, dequantised_top_layers, load_weights, new_head
+from qa.search.rerank import get_cross_encoder, reranker_dir
 
 QUESTION = "When was the Ottoman Caliphate abolished?"
 ANSWERS = (
@@ -38,7 +38,7 @@ def test_dequantised_head_reproduces_the_shipped_score(cross_encoder):
 def test_a_deeper_dequantised_head_reproduces_the_shipped_score_from_lower_hidden_states():
     import torch
 
-    from qa.rerank import CrossEncoder, hidden_output
+    from qa.search.rerank import CrossEncoder, hidden_output
 
     lower = CrossEncoder(threads=1, hidden_after=8)
     head = load_weights(new_head(4), dequantised_top_layers(reranker_dir() / "model.onnx", 4)).eval()
@@ -76,7 +76,7 @@ def test_shipped_weights_are_small():
 def test_weights_of_is_a_snapshot_that_later_training_does_not_change():
     import torch
 
-    from qa.answer_head import weights_of
+    from qa.decision.answer_head import weights_of
 
     head = new_head()
     before = weights_of(head)
@@ -86,8 +86,8 @@ def test_weights_of_is_a_snapshot_that_later_training_does_not_change():
 
 
 def test_the_head_reads_what_the_layers_below_it_leave():
-    from qa.answer_head import TOP_LAYERS
-    from qa.rerank import HIDDEN_AFTER, LAYERS
+    from qa.decision.answer_head import TOP_LAYERS
+    from qa.search.rerank import HIDDEN_AFTER, LAYERS
 
     assert TOP_LAYERS == tuple(range(HIDDEN_AFTER, LAYERS))
 
@@ -95,7 +95,7 @@ def test_the_head_reads_what_the_layers_below_it_leave():
 def test_stored_weights_round_trip_within_int8_precision(tmp_path):
     import numpy as np
 
-    from qa.answer_head import load_stored, save_stored
+    from qa.decision.answer_head import load_stored, save_stored
 
     rng = np.random.default_rng(0)
     weights = {"layer.weight": rng.normal(size=(6, 4)).astype(np.float32), "layer.bias": np.array([0.5, -1.0], np.float32),
@@ -111,7 +111,7 @@ def test_stored_weights_round_trip_within_int8_precision(tmp_path):
 def test_the_numpy_head_answers_as_the_pytorch_module_it_was_trained_as(cross_encoder):
     import torch
 
-    from qa.answer_head import load_stored
+    from qa.decision.answer_head import load_stored
 
     shipped = AnswerHead()
     module = load_weights(new_head(), load_stored(HEAD_PATH)).eval()

@@ -1,4 +1,4 @@
-"""qa.answer_signals: what each signal reads, on hand-made sentences and a tiny index (no models)."""
+"""qa.decision.answer_signals: what each signal reads, on hand-made sentences and a tiny index (no models)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from qa.answer_signals import SIGNALS, answer_signals, asked_kind, holds_kind, question_names, weighted_cover
-from qa.bm25 import BM25
+from qa.decision.answer_signals import SIGNALS, answer_signals, asked_kind, holds_kind, question_names, weighted_cover
+from qa.text.bm25 import BM25
 
 DOC_A = "Warsaw is the capital of Poland. It was founded in the 13th century. The city has 1.7 million people."
 DOC_B = "Kraków was the capital until 1596. The Wawel castle stands there."

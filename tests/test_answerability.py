@@ -1,4 +1,4 @@
-"""qa.answerability: the fitted logistic model, with a small hand-made spec, and the shipped file."""
+"""qa.decision.answerability: the fitted logistic model, with a small hand-made spec, and the shipped file."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import math
 
 import pytest
 
-from qa.answer_signals import SIGNALS
-from qa.answerability import MODEL_PATH, AnswerabilityModel
+from qa.decision.answer_signals import SIGNALS
+from qa.decision.answerability import MODEL_PATH, AnswerabilityModel
 
 SPEC = {
     "signals": ["best", "cover_document"],

@@ -8,8 +8,8 @@ import pytest
 from conftest import block_network
 from qa import Answer
 from qa.answering import QAChain, ask, chain
-from qa.index import get_index
-from qa.policy import PERSONAL_ADVICE_NOTICE
+from qa.decision.policy import PERSONAL_ADVICE_NOTICE
+from qa.search.index import get_index
 from qa.settings import Settings
 from qa_fixtures import (  # noqa: F401
     DAKWAR_SENTENCE,
@@ -203,7 +203,7 @@ def test_ask_works_with_network_sockets_blocked(offline_answer):
 
 
 def test_rerank_ranks_the_first_passages_by_their_whole_text(loaded_index):  # noqa: F811
-    from qa.scoring import rerank_passages
+    from qa.search.scoring import rerank_passages
 
     passages = [chunk for chunk in loaded_index.chunks if "0.8 mg/kg" not in chunk.text][:4]
     passages.insert(2, next(chunk for chunk in loaded_index.chunks if "0.8 mg/kg" in chunk.text))

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-import qa.compose
+import qa.compose.answers
 from qa.answer import REFUSAL, Answer
 from qa.answering import QAChain
-from qa.index import IndexChanged
+from qa.search.index import IndexChanged
 from qa.settings import Settings
 
 
@@ -43,6 +43,6 @@ def test_stream_asks_once_more_after_an_index_change(monkeypatch):
     chain._prefix = Flaky(0, lambda state: {**state, "settings": Settings(llm="none")})
     refusal = Answer(question="What changed?", standalone_question="What changed?", answer=REFUSAL, refused=True)
     answering = Flaky(1, refusal)
-    monkeypatch.setattr(qa.compose, "answer", answering.invoke)
+    monkeypatch.setattr(qa.compose.answers, "answer", answering.invoke)
     assert list(chain.stream("What changed?")) == [refusal]
     assert chain._prefix.calls == 2 and answering.calls == 2

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import pytest
 
-import qa.decide
-import qa.extractive
-import qa.scoring
+import qa.decision.decide
+import qa.search.scoring
+import qa.text.sentences
 from bench.ablate import RULES
-from qa.index import LoadedIndex
+from qa.search.index import LoadedIndex
 
 WHAT_EACH_RULE_CHANGES = {
-    "focus terms": (qa.decide, "focus_gain_signal"),
-    "journal abbreviations": (qa.scoring, "expand_journal_names"),
-    "acronym expansion": (qa.scoring, "expand_acronyms"),
-    "leaning sentences": (qa.extractive, "leans_on_previous"),
+    "focus terms": (qa.decision.decide, "focus_gain_signal"),
+    "journal abbreviations": (qa.search.scoring, "expand_journal_names"),
+    "acronym expansion": (qa.search.scoring, "expand_acronyms"),
+    "leaning sentences": (qa.text.sentences, "leans_on_previous"),
     "list lead-ins": (LoadedIndex, "lead_in"),
 }
 
@@ -34,4 +34,4 @@ def test_switch_replaces_the_rule_and_restores_it(rule):
 
 def test_switched_off_rules_do_nothing():
     with RULES["acronym expansion"]():
-        assert qa.scoring.expand_acronyms("AUD", {"AUD": "Alcohol Use Disorder"}) == "AUD"
+        assert qa.search.scoring.expand_acronyms("AUD", {"AUD": "Alcohol Use Disorder"}) == "AUD"

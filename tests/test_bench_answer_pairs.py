@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from bench.answer_pairs import SKIP, SETS, cache_path, query_of, training_cases
-from bench.devsets import DEV, DevCase, select, load_set, split_of
+from bench.answer_pairs import SETS, SKIP, cache_path, query_of, training_cases
+from bench.devsets import DEV, DevCase, load_set, select, split_of
 
 pytestmark = pytest.mark.skipif(not (DEV / "medquad" / "cases.jsonl").exists(), reason="the dev sets are in ../shared/data/dev/")
 
@@ -34,7 +34,7 @@ def test_squad2_keeps_its_cache_file():
 
 @pytest.fixture(scope="module")
 def cross_encoder():
-    from qa.rerank import get_cross_encoder
+    from qa.search.rerank import get_cross_encoder
 
     return get_cross_encoder(2)
 

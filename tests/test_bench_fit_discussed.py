@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from bench.fit_discussed import first_right, fit_conditional_logit, own_matches_only
-from qa.discussed import FEATURES
+from qa.conversation.discussed import FEATURES
 
 
 def made_up_cases(count: int = 60, seed: int = 0):

@@ -12,8 +12,8 @@ from langchain_core.messages import AIMessage
 
 from bench.peer import Outcome, TutorialRAG, aggregate, is_refusal, markdown, run_quoteqa, run_tutorial
 from qa.answer import Answer, Citation
+from qa.compose.llm_answer import NOTHING_SURVIVED
 from qa.eval.cases import Case
-from qa.llm.answer import NOTHING_SURVIVED
 
 
 def fake_embed(texts: list[str]) -> np.ndarray:

@@ -1,4 +1,4 @@
-"""qa.bm25: tokenisation, idf / document frequency, and Okapi BM25 ranking on hand-made texts."""
+"""qa.text.bm25: tokenisation, idf / document frequency, and Okapi BM25 ranking on hand-made texts."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from qa.bm25 import BM25, STOP_WORDS, tokenize
+from qa.text.bm25 import BM25, STOP_WORDS, tokenize
 
 # -- tokenize ----------------------------------------------------------------------------------------
 

@@ -1,14 +1,14 @@
-"""The extractive answer step (`qa.compose.extractive`) on a hand-built state: which quote floor
+"""The extractive answer step (`qa.compose.answers.extractive`) on a hand-built state: which quote floor
 applies, and which score a follow-up's quotes are chosen by."""
 
 from __future__ import annotations
 
 import pytest
 
-import qa.scoring as scoring
+import qa.search.scoring as scoring
 from extractive_fixtures import FakeIndex, candidate, make_chunk, settings
 from qa.answer import REFUSAL, Answer
-from qa.compose import extractive
+from qa.compose.answers import extractive
 
 
 def _state(scored_question: str, **overrides) -> dict:

@@ -1,4 +1,4 @@
-"""qa.condense: follow-ups rewritten into standalone questions, with a fake encoder (hand-set concept
+"""qa.conversation.condense: follow-ups rewritten into standalone questions, with a fake encoder (hand-set concept
 vectors) and a fake document frequency; one test with the real embedder and the corpus index."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import zlib
 import numpy as np
 import pytest
 
-from qa.condense import COMMON_TERM_SHARE, condense, condense_how
+from qa.conversation.condense import COMMON_TERM_SHARE, condense, condense_how
 from qa_fixtures import corpus_index, loaded_index  # noqa: F401  (fixtures)
 
 # Concept axes: a substance axis shared by the drugs, one axis per drug, and a few topic axes.

@@ -1,10 +1,10 @@
-"""The conversation as retrieval reads it (`qa.conversation`), the history format with and without
+"""The conversation as retrieval reads it (`qa.conversation.history`), the history format with and without
 citations, and the turns an answer adds (`Answer.history_turns`). Logic only: a stub index."""
 
 from __future__ import annotations
 
 from qa.answer import REFUSAL, Answer, Citation
-from qa.conversation import Conversation, clean_history, question_with_context
+from qa.conversation.history import Conversation, clean_history, question_with_context
 
 TEXT = "Ketamine was given at 0.8 mg/kg over 40 minutes. Patients were followed for 6 months."
 

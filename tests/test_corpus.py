@@ -189,7 +189,7 @@ def test_writers_take_turns(settings):
 
 
 def test_a_reader_keeps_the_last_complete_index_while_a_write_is_under_way(settings, uploads, fake_embedder):
-    from qa.index import get_index
+    from qa.search.index import get_index
     from qa.settings import Settings
 
     loaded = get_index(Settings(index=settings.index))
@@ -207,7 +207,7 @@ def test_a_reader_keeps_the_last_complete_index_while_a_write_is_under_way(setti
 
 
 def test_a_document_re_ingested_after_a_snapshot_is_not_served_from_it(settings, uploads, fake_embedder):
-    from qa.index import IndexChanged, get_index
+    from qa.search.index import IndexChanged, get_index
     from qa.settings import Settings
 
     add_files([uploads("notes.md", NOTE)], settings, embedder=fake_embedder)

@@ -1,11 +1,11 @@
-"""qa.decide.judge: which threshold the answerability decision uses (fakes for the models: a logic test)."""
+"""qa.decision.decide.judge: which threshold the answerability decision uses (fakes for the models: a logic test)."""
 
 from __future__ import annotations
 
 import pytest
 
-import qa.decide as decide
-from qa.answerability import AnswerabilityModel
+import qa.decision.decide as decide
+from qa.decision.answerability import AnswerabilityModel
 from qa.settings import Settings
 
 SPEC = {

@@ -1,4 +1,4 @@
-"""Which documents a conversation is about (`qa.discussed`): the features, the answer phrase and the
+"""Which documents a conversation is about (`qa.conversation.discussed`): the features, the answer phrase and the
 softmax. Logic only: a stub index with two documents and hand-made vectors; the shipped weights
 are tested through the chain in tests/test_follow_ups.py."""
 
@@ -9,8 +9,8 @@ import math
 import numpy as np
 import pytest
 
-from qa.bm25 import BM25
-from qa.discussed import FEATURES, SAID, DiscussedModel, answer_pattern, document_features
+from qa.conversation.discussed import FEATURES, SAID, DiscussedModel, answer_pattern, document_features
+from qa.text.bm25 import BM25
 
 
 class Chunk:

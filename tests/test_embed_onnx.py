@@ -68,9 +68,9 @@ def test_an_answer_leaves_its_exchange_embedded_for_the_next_question(corpus_ind
     import time
 
     from qa import ask
-    from qa.conversation import Conversation, clean_history
-    from qa.index import get_index
-    from qa.retrieve import exchange_opening
+    from qa.conversation.history import Conversation, clean_history
+    from qa.search.index import get_index
+    from qa.search.retrieve import exchange_opening
     from qa.settings import Settings
 
     answer = ask("What did the 2022 alcohol trial find?", index=corpus_index)

@@ -60,8 +60,8 @@ def test_the_shipped_head_rejects_a_one_word_opposite_of_a_corpus_sentence(corpu
 def test_the_llm_gate_drops_a_generated_sentence_that_contradicts_its_passage(corpus_paragraphs):
     from ingest.sentences import split_sentences
     from ingest.store import StoredChunk
+    from qa.compose.generative import check_sentence
     from qa.eval.support import default_scorer
-    from qa.generative import check_sentence
 
     text = next(p for p in corpus_paragraphs if "sobriety after detox" in p)
     spans = tuple((s.start, s.end, s.kind) for s in split_sentences(text))

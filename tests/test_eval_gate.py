@@ -18,12 +18,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from qa_fixtures import corpus_index  # noqa: F401 - a fixture
 
 from qa.eval.cases import load_cases
 from qa.eval.citations import MemoScorer
 from qa.eval.runner import CaseResult, run_dataset, summarise
 from qa.eval.support import default_scorer, passage_sentences, strip_citation_markers
+from qa_fixtures import corpus_index  # noqa: F401 - a fixture
 
 pytestmark = pytest.mark.slow  # the real models on the whole golden set
 
@@ -49,7 +49,7 @@ def run_golden(index_dir: Path) -> GoldenRun:
     key = str(Path(index_dir).resolve())
     if key not in _RUNS:
         from qa import ask
-        from qa.index import get_index
+        from qa.search.index import get_index
         from qa.settings import Settings
 
         index = get_index(Settings(index=index_dir))

@@ -1,4 +1,4 @@
-"""qa.extractive: sentence candidates, max-of-sentences passage scores, quote selection, leaning
+"""qa.text.sentences and qa.compose.extractive: sentence candidates, max-of-sentences passage scores, quote selection, leaning
 sentences, on hand-built chunks with fake scores (completion and citations:
 `test_extractive_citations.py`)."""
 
@@ -8,16 +8,15 @@ import pytest
 
 from extractive_fixtures import LINES, SPANS, TEXT, candidate, headings, make_chunk, settings
 from ingest.store import StoredChunk
-from qa.extractive import (
+from qa.compose.extractive import select_quotes
+from qa.text.sentences import (
     Candidate,
     candidate_sentences,
     discount_leaning,
     passage_scores,
     scoring_text,
-    select_quotes,
     shares_a_word_below,
 )
-
 
 # -- candidate_sentences -----------------------------------------------------------------------------
 

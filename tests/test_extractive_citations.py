@@ -1,11 +1,11 @@
-"""qa.extractive, after quotes are chosen: list and bibliography completion, reading order and
+"""qa.compose.extractive, after quotes are chosen: list and bibliography completion, reading order and
 numbered citations with exact spans, on hand-built chunks."""
 
 from __future__ import annotations
 
 from extractive_fixtures import BIBLIOGRAPHY, LINES, SOURCE, SPANS, TEXT, FakeIndex, candidate, make_chunk
-from qa.extractive import build_citations, complete, reading_order
-
+from qa.compose.extractive import complete, reading_order
+from qa.text.sentences import build_citations
 
 # -- complete ----------------------------------------------------------------------------------------
 

@@ -1,11 +1,11 @@
-"""qa.focus: the uncovered-focus-term veto, with a fake scorer."""
+"""qa.decision.focus: the uncovered-focus-term veto, with a fake scorer."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from qa.focus import META_WORDS, corrects_premise, uncovered_focus_terms
+from qa.decision.focus import META_WORDS, corrects_premise, uncovered_focus_terms
 
 # -- uncovered_focus_terms ---------------------------------------------------------------------------
 
@@ -138,7 +138,7 @@ def test_a_denial_of_something_else_or_no_denial_does_not():
 
 
 def test_word_vectors_encode_each_word_once():
-    from qa.focus import WordVectors
+    from qa.decision.focus import WordVectors
 
     calls = []
 

@@ -1,4 +1,4 @@
-"""qa.generative and qa.llm.answer: every LLM sentence is checked before it is shown (fake chat models)."""
+"""qa.compose.generative and qa.compose.llm_answer: every LLM sentence is checked before it is shown (fake chat models)."""
 
 from __future__ import annotations
 
@@ -6,12 +6,12 @@ import pytest
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage
 
-import qa.llm.answer as llm_answer
+import qa.compose.llm_answer as llm_answer
 from ingest.sentences import split_sentences
 from ingest.store import StoredChunk
 from qa.answer import REFUSAL, Answer
-from qa.generative import build_messages, cited_numbers, generate_checked, is_refusal, split_reply
-from qa.llm.answer import NOTHING_SURVIVED, generative_answers
+from qa.compose.generative import build_messages, cited_numbers, generate_checked, is_refusal, split_reply
+from qa.compose.llm_answer import NOTHING_SURVIVED, generative_answers
 from qa.settings import Settings
 
 TRIAL = (
@@ -178,7 +178,7 @@ def test_a_malformed_back_end_setting_falls_back_with_the_accepted_forms(monkeyp
 
 
 def test_the_llm_rewrites_a_follow_up_and_unusable_replies_give_none():
-    from qa.llm.condense import condense_with_llm
+    from qa.conversation.llm_condense import condense_with_llm
 
     history = [{"role": "user", "content": "What dose was used in the alcohol trial?"}, {"role": "assistant", "content": "0.8 mg/kg"}]
     rewrite = "What dose was used in the cocaine trial?"

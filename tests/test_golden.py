@@ -13,17 +13,16 @@ import re
 from pathlib import Path
 
 import pytest
-
-from qa_fixtures import assert_numbering, corpus_index  # noqa: F401 - a fixture
 from test_eval_gate import run_golden
 
 from qa import REFUSAL, Answer, Citation, ask
 from qa.answer import RELATED_HEADING
 from qa.eval.cases import load_cases
 from qa.eval.metrics import forbidden_hits, quote_is_exact
-from qa.index import get_index
-from qa.markers import shown
+from qa.search.index import get_index
 from qa.settings import Settings
+from qa.text.markers import shown
+from qa_fixtures import assert_numbering, corpus_index  # noqa: F401 - a fixture
 
 GOLDEN = Path(__file__).parent / "data" / "golden.jsonl"
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"

@@ -12,7 +12,7 @@ import pytest
 
 from qa import ask
 from qa.eval.hostile import load_inputs, outcome
-from qa.index import get_index
+from qa.search.index import get_index
 from qa.settings import Settings
 from qa_fixtures import corpus_index  # noqa: F401 - a fixture
 

@@ -69,7 +69,7 @@ def test_a_killed_ingest_is_repaired_by_the_next_run(tmp_path):
         repaired, fresh = ask(question, index=index), ask(question, index=clean)
         assert repaired.answer == fresh.answer and not repaired.refused
         assert [(c.source, c.start, c.end) for c in repaired.citations] == [(c.source, c.start, c.end) for c in fresh.citations]
-    from qa.index import get_index
+    from qa.search.index import get_index
     from qa.settings import Settings
 
     assert len(get_index(Settings(index=index)).chunks) == len(get_index(Settings(index=clean)).chunks)

@@ -59,7 +59,7 @@ def test_answers_stay_consistent_while_the_corpus_is_reingested(tmp_path):
         thread.join(timeout=300)
     assert errors == []
     assert len(answers) >= 4
-    from qa.index import get_index
+    from qa.search.index import get_index
     from qa.settings import Settings
 
     loaded = get_index(Settings(index=index))

@@ -13,10 +13,10 @@ import pytest
 
 from conftest import block_network
 from qa import ask
+from qa.compose.generative import split_reply
 from qa.eval.cases import load_cases, run_case
 from qa.eval.support import sentence_support
-from qa.generative import split_reply
-from qa.index import get_index
+from qa.search.index import get_index
 from qa.settings import Settings
 from qa_fixtures import corpus_index  # noqa: F401 - a fixture
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from qa.markers import REF_LABEL, shown
+from qa.text.markers import REF_LABEL, shown
 
 
 @pytest.mark.parametrize(

@@ -12,11 +12,11 @@ import pytest
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage
 
-import qa.llm.answer as llm_answer
+import qa.compose.llm_answer as llm_answer
 from ingest.pipeline import run_ingest
 from ingest.settings import IngestSettings
 from qa import REFUSAL, ask
-from qa.index import get_index
+from qa.search.index import get_index
 from qa.settings import Settings
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"

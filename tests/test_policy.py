@@ -1,10 +1,10 @@
-"""qa.policy: personal dosing requests and rule overrides are declined; ordinary questions pass."""
+"""qa.decision.policy: personal dosing requests and rule overrides are declined; ordinary questions pass."""
 
 from __future__ import annotations
 
 import pytest
 
-from qa.policy import PERSONAL_ADVICE_NOTICE, RULE_OVERRIDE_NOTICE, screen
+from qa.decision.policy import PERSONAL_ADVICE_NOTICE, RULE_OVERRIDE_NOTICE, screen
 
 
 @pytest.mark.parametrize(

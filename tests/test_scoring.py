@@ -1,4 +1,4 @@
-"""`qa.scoring.with_own_words`: which sentences a follow-up's quotes are chosen among, and by what score."""
+"""`qa.search.scoring.with_own_words`: which sentences a follow-up's quotes are chosen among, and by what score."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-import qa.scoring as scoring
+import qa.search.scoring as scoring
 from extractive_fixtures import candidate, make_chunk
 
 

@@ -1,10 +1,10 @@
-"""qa.wording: one typo respelt, the case and closing mark made canonical, nothing else changed."""
+"""qa.text.wording: one typo respelt, the case and closing mark made canonical, nothing else changed."""
 
 from __future__ import annotations
 
 import pytest
 
-from qa.wording import CorpusVocabulary, normalise, one_edit, respelt
+from qa.text.wording import CorpusVocabulary, normalise, one_edit, respelt
 
 CORPUS = [
     "Ketamine was given to patients with alcohol use disorder. In the trial by Dakwar, ketamine "

@@ -76,7 +76,7 @@ def main(argv: list[str] | None = None, ask=None, lookup=None, scorer=None) -> i
         if ask is None:
             from qa import ask
         if lookup is None:
-            from qa.index import get_index
+            from qa.search.index import get_index
             from qa.settings import Settings
 
             index = get_index(Settings(**overrides))

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 from ingest.sentences import split_sentences
 from qa.eval.support import Scorer, SupportResult, default_scorer, sentence_support, strip_citation_markers
-from qa.markers import shown
+from qa.text.markers import shown
 
 Lookup = Callable[[str], "str | None"] | Mapping
 
@@ -96,7 +96,7 @@ def answer_sentences(answer: dict) -> list[Statement]:
     statements: list[Statement] = []
     cursor = 0
     for citation in citations:
-        # As quoteqa shows it (the document's markers as "(ref. 5)", `qa.markers`) or verbatim.
+        # As quoteqa shows it (the document's markers as "(ref. 5)", `qa.text.markers`) or verbatim.
         for quote in dict.fromkeys((shown(citation["quote"]), citation["quote"])):
             piece = f"{quote} [{citation['n']}]"
             found = text.find(piece, cursor)

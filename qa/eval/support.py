@@ -29,7 +29,7 @@ something the passage does not discuss although it shares its numbers.
 A sentence the passages state word for word (one sentence, or up to `QUOTED_RUN` consecutive
 ones: entries of a bibliography) is supported whatever (b) and (c) read. The judge reads the evidence
 with each acronym the claim spells out followed by its words ("severe AUD (alcohol use
-disorder)", `qa.abbreviations.spell_out_initials`).
+disorder)", `qa.text.abbreviations.spell_out_initials`).
 
 Normalisation: citation markers ("[1]", "[2, 3]") are removed from the sentence and the passages;
 whitespace and case are folded; small spelled numbers count as digits ("two weeks" ~ "2 weeks");
@@ -52,9 +52,23 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 
-from qa.abbreviations import spell_out_initials
 from qa.eval.contrast import closest_sentence, contrasts
 from qa.eval.judge import SupportModel, load_model, signals
+from qa.eval.key_terms import (  # noqa: F401 - re-exported: tests and reports import them from here
+    BIBLIOGRAPHY_LINE,
+    MARKER,
+    QUANTITY,
+    SMALL_NUMBERS,
+    UNIT_SPELLINGS,
+    Term,
+    _sentence_terms,
+    _SentenceTerms,
+    fold,
+    key_terms,
+    names,
+    quantities,
+    strip_citation_markers,
+)
 from qa.eval.term_veto import (  # noqa: F401 - re-exported: tests, reports and the LLM gate import them from here
     NEAR_COPY,
     SupportResult,
@@ -64,21 +78,7 @@ from qa.eval.term_veto import (  # noqa: F401 - re-exported: tests, reports and 
     term_check,
     veto,
 )
-from qa.eval.key_terms import (  # noqa: F401 - re-exported: tests and reports import them from here
-    BIBLIOGRAPHY_LINE,
-    MARKER,
-    QUANTITY,
-    SMALL_NUMBERS,
-    Term,
-    UNIT_SPELLINGS,
-    _SentenceTerms,
-    _sentence_terms,
-    fold,
-    key_terms,
-    names,
-    quantities,
-    strip_citation_markers,
-)
+from qa.text.abbreviations import spell_out_initials
 
 # The fitted judge's probability threshold (see `qa.eval.judge` and MODELS.md).
 SUPPORT_THRESHOLD = load_model().threshold

@@ -1,8 +1,8 @@
 """The support head: the reranker's top four layers, fine-tuned to tell a claim its evidence backs from one that says the opposite.
 
-What it does: the shipped cross-encoder (`qa.rerank`) reads (claim, evidence) and scores
+What it does: the shipped cross-encoder (`qa.search.rerank`) reads (claim, evidence) and scores
 relevance, which does not change when "lower" becomes "higher". The support head (the top four
-layers of that model in the answer head's module, `qa.answer_head`; weights
+layers of that model in the answer head's module, `qa.decision.answer_head`; weights
 `qa/models/support_head.npz`, int8) was fine-tuned by `python -m bench.train_support_head` on
 claims against their evidence: human support labels, one-edit opposites (negation, direction,
 quantifier, modality, role: unsupported) and faithful rewordings (supported). `VETO_BELOW`
@@ -30,8 +30,8 @@ HIDDEN_AFTER = 12 - HEAD_LAYERS
 
 @lru_cache(maxsize=1)
 def get_support_head():
-    """The support head, loaded once per process (an `qa.answer_head.AnswerHead` over other weights)."""
-    from qa.answer_head import AnswerHead
+    """The support head, loaded once per process (an `qa.decision.answer_head.AnswerHead` over other weights)."""
+    from qa.decision.answer_head import AnswerHead
 
     if not SUPPORT_HEAD_PATH.exists():
         raise FileNotFoundError(f"{SUPPORT_HEAD_PATH} is missing: train it with `python -m bench.train_support_head`")
@@ -42,7 +42,7 @@ def get_support_head():
 def _cross_encoder():
     """The shipped cross-encoder giving the hidden states the head reads (after layer
     `HIDDEN_AFTER`): its own session, as the chain's gives those after layer 4."""
-    from qa.rerank import CrossEncoder
+    from qa.search.rerank import CrossEncoder
 
     return CrossEncoder(threads=1, hidden_after=HIDDEN_AFTER)
 

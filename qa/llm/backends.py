@@ -6,7 +6,7 @@ file through transformers, `qa.llm.hf_gguf`), `ollama` (langchain-ollama) or `op
 optional package or model file raises `LLMUnavailable` with the command that fixes it;
 `describe_failure` turns an error raised while generating (a server that does not answer) into
 one line. The chain shows these as notices and answers extractively instead.
-What it does not: prompt, stream or check anything (see `qa.generative`).
+What it does not: prompt, stream or check anything (see `qa.compose.generative`).
 """
 
 from __future__ import annotations

@@ -7,27 +7,26 @@ whose metadata carries the chunk's `position` in the index and its score.
 `conversation_candidates` searches with the question and the recent exchanges of a conversation
 together (each weighted; the question counts most), prefers the documents it has cited, and adds
 the passages of the document it is clearly about that match the question's own words
-(`with_discussed_chunks`, the document from `qa.discussed`).
+(`with_discussed_chunks`, the document from `qa.conversation.discussed`).
 What it does not: rerank or decide anything about relevance (see `rerank` and `answerability`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import NamedTuple
+
+import numpy as np
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
-from collections.abc import Callable
-from typing import NamedTuple
-
-import numpy as np
-
 from ingest.embed import TextEmbedder
-from qa.conversation import Conversation
-from qa.discussed import EXCHANGES, DiscussedModel, document_features
-from qa.follow_up import CONVERSATION_DOCUMENTS, follow_up_features
-from qa.index import LoadedIndex
+from qa.conversation.discussed import EXCHANGES, DiscussedModel, document_features
+from qa.conversation.follow_up import CONVERSATION_DOCUMENTS, follow_up_features
+from qa.conversation.history import Conversation
+from qa.search.index import LoadedIndex
 
 EMBEDDED_EXCHANGE_CHARS = 150  # BM25 still reads the whole exchange
 
@@ -90,7 +89,7 @@ class HybridRetriever(_IndexRetriever):
 
 class ConversationSearch(NamedTuple):
     """What `conversation_candidates` found: chunk positions, the question's lean on the
-    conversation, the `qa.follow_up` features it was judged by, and (with a `DiscussedModel`) the
+    conversation, the `qa.conversation.follow_up` features it was judged by, and (with a `DiscussedModel`) the
     candidate documents' features and their probability of being the one the question is about."""
 
     positions: list[int]
@@ -115,8 +114,8 @@ def conversation_candidates(
     discussed_chunks: int = 0,
 ) -> ConversationSearch:
     """Chunk positions for `question` asked in `conversation`, how much it leans on the
-    conversation (`lean` of the `qa.follow_up` features; 1 without `lean`) and those features;
-    with `discussed`, which documents the question is about (`qa.discussed`), and when one is
+    conversation (`lean` of the `qa.conversation.follow_up` features; 1 without `lean`) and those features;
+    with `discussed`, which documents the question is about (`qa.conversation.discussed`), and when one is
     likelier than all the others together, its `discussed_chunks` best chunks for the question's
     own words join the pool ("Where did he attend college?": the conversation found the story,
     the question's words find the passage in it).

@@ -2,7 +2,7 @@
 
 What it does: `answer_signals(question, sentences, scores, passages, index, rescore)` turns the
 chain's state after reranking into a dict of numbers (named in `SIGNALS`) that the fitted
-answerability model (`qa.answerability`) weighs:
+answerability model (`qa.decision.answerability`) weighs:
 - the cross-encoder: the best sentence's score, its lead over the next best, the best passage's;
 - coverage: the share of the question's content words (weighted by rarity) that the best sentence
   holds, that its passage holds, and that its whole document holds — a question about an entity
@@ -10,14 +10,14 @@ answerability model (`qa.answerability`) weighs:
 - names and numbers of the question missing from the best passage;
 - whether the best sentence holds the kind of thing asked for (a year for "when", a number for
   "how many", a name for "who"/"where") besides what the question already says;
-- the answer head (`qa.answer_head`): the reranker with its top layers fine-tuned to tell the
+- the answer head (`qa.decision.answer_head`): the reranker with its top layers fine-tuned to tell the
   sentence that answers from an on-topic one, reading the question and the best sentence;
 - the drop gain: for the question's words that the best passage lacks, how much dropping the
   word from the question raises the best sentence's score (the passage matches the question
   better without it, so it does not speak of it); this costs one cross-encoder run per such word,
   at most `MAX_DROPPED`.
 Words are compared by their first five letters, as elsewhere in the project.
-What it does not: decide (see `qa.answerability`) or score passages (see `qa.scoring`).
+What it does not: decide (see `qa.decision.answerability`) or score passages (see `qa.search.scoring`).
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ import math
 import re
 import threading
 
-from qa.bm25 import STEM_LETTERS, STOP_WORDS, tokenize
+from qa.text.bm25 import STEM_LETTERS, STOP_WORDS, tokenize
 
 # Bump when a signal, or the scoring it reads, changes: cached dev-set signals are then recomputed.
 SIGNALS_VERSION = "5"

@@ -1,40 +1,32 @@
-"""Build an answer out of verbatim sentences of the best passages.
+"""The candidate sentence: what every stage reads of a passage, and how quoted sentences become citations.
 
-What it does: collects the quotable sentences of the retrieved passages (each once), which the
-chain scores against the question with the cross-encoder — a sentence is read together with the
-heading of its section, so "a single ketamine infusion..." under "Cocaine Use Disorder" is known
-to be about cocaine. A passage not ranked by its whole text scores its best sentence. The answer
-keeps the best few sentences within `quote_margin` of the best and above `min_quote_score` (the
-best one whatever its score when the question was scored with its conversation), drops
-near-duplicates, completes a list whose lead-in ends with a colon, adds the bibliography entry of a
-marker such as `[4]` when the question asks for a source, and orders quotes for reading: the best
-document first, each document's quotes in document order. Every quote is an exact span of the
-stored text; quotes from one passage share a citation number.
-What it does not: decide whether to answer at all (see `answerability`) or generate text.
+What it does: `candidate_sentences` collects the quotable sentences of the retrieved passages
+(each once) as `Candidate`s, each with the heading of its section and, when it leans on it, the
+sentence before it (or a list item's lead-in): "a single ketamine infusion..." under "Cocaine Use
+Disorder" is known to be about cocaine. `scoring_text` is what the cross-encoder reads of a
+candidate; `shares_a_word_below` keeps the lower passages' sentences worth scoring;
+`discount_leaning` pushes down a leaning sentence that only repeats the one before it;
+`passage_scores` ranks passages by their best sentence; `build_citations` turns chosen quotes into
+the answer text and its numbered `Citation`s, each quote an exact span of the stored text.
+What it does not: score anything (the search stage runs the cross-encoder), decide whether to
+answer (the decision stage) or choose which sentences to quote (`qa.compose.extractive`).
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, replace
 
 from ingest.references import cited_numbers
 from ingest.store import StoredChunk
 from qa.answer import Citation, QuoteNumbers
-from qa.bm25 import STEM_LETTERS, tokenize
-from qa.markers import shown
-from qa.settings import Settings
+from qa.text.bm25 import STEM_LETTERS, tokenize
+from qa.text.markers import shown
 
-NEAR_DUPLICATE = 0.8  # Jaccard overlap of content words above which a sentence repeats another
 QUOTABLE_KINDS = ("text", "bullet", "reference")
-MAX_LIST_ITEMS = 8
 SHORT_SENTENCE_WORDS = 10
 LEANING_PENALTY = 5.0  # logits: far enough to fall out of any quote margin
 LEANING_OPENERS = frozenset(
     "however this these those it its they their such thus therefore but yet also moreover furthermore still".split()
-)
-ASKS_FOR_SOURCE = re.compile(
-    r"\b(cite[sd]?|citations?|references?|sources?|papers?|journals?|authors?|published|publications?|wrote|written)\b", re.I
 )
 
 
@@ -144,93 +136,12 @@ def passage_scores(passages: list[StoredChunk], candidates: list[Candidate], sco
     return sorted(ranked, key=lambda pair: -pair[1])
 
 
-def select_quotes(
-    candidates: list[Candidate],
-    scores,
-    allowed_chunks: set[str],
-    settings: Settings,
-    with_conversation: bool = False,
-) -> list[tuple[Candidate, float]]:
-    """The best sentences of the allowed passages, best first, within `quote_margin` of the best
-    and at or above `min_quote_score`. `with_conversation`: the scores are a follow-up's scored with
-    its conversation, which run lower than the question's own (the answerability decision judged
-    them); `min_quote_score`, a logit for a question alone, does not apply, only the margin."""
-    ranked = sorted(
-        ((c, float(s)) for c, s in zip(candidates, scores) if c.chunk.id in allowed_chunks), key=lambda pair: -pair[1]
-    )
-    if not ranked:
-        return []
-    best = ranked[0][1]
-    floor = best - settings.quote_margin if with_conversation else max(settings.min_quote_score, best - settings.quote_margin)
-    chosen: list[tuple[Candidate, float]] = []
-    for candidate, score in ranked:
-        below_floor = score < floor
-        if below_floor or len({_unit(c) for c, _ in chosen} | {_unit(candidate)}) > settings.max_quotes:
-            break
-        if not _repeats(candidate, chosen):
-            chosen.append((candidate, score))
-    return chosen
-
-
-def _unit(candidate: Candidate) -> tuple:
-    """What counts as one quote against `max_quotes`: a list lead-in and its items are one."""
-    if candidate.kind == "bullet" and candidate.context:
-        return (candidate.chunk.source, candidate.context)
-    if candidate.text.rstrip().endswith(":"):
-        return (candidate.chunk.source, candidate.text)
-    return (candidate.chunk.source, candidate.start)
-
-
-def _repeats(candidate: Candidate, chosen: list[tuple[Candidate, float]]) -> bool:
-    words = set(tokenize(candidate.text))
-    return any(_jaccard(words, set(tokenize(other.text))) > NEAR_DUPLICATE for other, _ in chosen)
-
-
-def complete(quotes: list[tuple[Candidate, float]], question: str, index) -> list[tuple[Candidate, float]]:
-    """Add the items of a quoted list lead-in and, for source questions, cited bibliography lines."""
-    have = {(c.chunk.source, c.start) for c, _ in quotes}
-    extra: list[tuple[Candidate, float]] = []
-
-    def add(candidate: Candidate, score: float) -> None:
-        if (candidate.chunk.source, candidate.start) not in have:
-            have.add((candidate.chunk.source, candidate.start))
-            extra.append((candidate, score))
-
-    for candidate, score in quotes:
-        if candidate.text.rstrip().endswith(":"):
-            for start, end, kind, text in index.sentences_after(candidate.chunk.source, candidate.start, MAX_LIST_ITEMS):
-                if kind != "bullet":
-                    break
-                add(_sibling(candidate, start, end, kind, text, index), score)
-    if ASKS_FOR_SOURCE.search(question):
-        for candidate, score in quotes + extra:
-            for number in cited_numbers(candidate.text):
-                span = index.reference_sentence(candidate.chunk.source, number)
-                if span:
-                    add(_sibling(candidate, *span, index), score)
-    return quotes + extra
-
-
-def _sibling(candidate: Candidate, start: int, end: int, kind: str, text: str, index) -> Candidate:
-    """A sentence of the same document, cited to the passage that holds it."""
-    chunk = index.chunk_containing(candidate.chunk.source, start, end) or candidate.chunk
-    return Candidate(chunk, start, end, kind, text, candidate.heading)
-
-
-def reading_order(quotes: list[tuple[Candidate, float]]) -> list[tuple[Candidate, float]]:
-    """Best document first (by its best quote), then document order within each document."""
-    best: dict[str, float] = {}
-    for candidate, score in quotes:
-        best[candidate.chunk.source] = max(score, best.get(candidate.chunk.source, float("-inf")))
-    return sorted(quotes, key=lambda pair: (-best[pair[0].chunk.source], pair[0].chunk.source, pair[0].start))
-
-
 def build_citations(quotes: list[tuple[Candidate, float]], document) -> tuple[str, list[Citation]]:
     """The answer text (each quote followed by `[n]`; list items on their own lines) and its citations.
 
     Each distinct quoted span gets its own number, in order of appearance: two quotes from one
     passage never share a number, so the answer's numbers and its Sources list agree one to one.
-    In the text, the document's own markers read `(ref. 5)` (`qa.markers`); the citations keep
+    In the text, the document's own markers read `(ref. 5)` (`qa.text.markers`); the citations keep
     the quote verbatim."""
     number = QuoteNumbers()
     citations, text, previous_kind = [], "", None
@@ -261,7 +172,3 @@ def build_citations(quotes: list[tuple[Candidate, float]], document) -> tuple[st
             text += ("\n" if previous_kind == "bullet" else " ") + piece
         previous_kind = candidate.kind
     return text.strip(), citations
-
-
-def _jaccard(a: set, b: set) -> float:
-    return len(a & b) / len(a | b) if a and b else 0.0

@@ -7,7 +7,7 @@ as `Answer.history_turns` gives them) — into the text of the recent exchanges,
 the cited passages read back from the index, and the documents those answers cited.
 `clean_history` validates a caller's history into that shape; `question_with_context` is what a
 leaning follow-up's sentences are scored against.
-What it does not: rewrite the question (see `qa.condense`) or search (see `qa.retrieve`).
+What it does not: rewrite the question (see `qa.conversation.condense`) or search (see `qa.search.retrieve`).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from qa.answer import REFUSAL
-from qa.bm25 import tokenize
+from qa.text.bm25 import tokenize
 
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 MAX_TURN_CHARS = 4000

@@ -1,7 +1,7 @@
 """Turn a checked generation into `Answer`s for the chain, falling back to the extractive answer.
 
 What it does: `generative_answers(...)` runs the back end named by `Settings.llm` over the best
-passages (`qa.generative.generate_checked`) and yields a growing `Answer` each time a sentence
+passages (`qa.compose.generative.generate_checked`) and yields a growing `Answer` each time a sentence
 passes the support check: the sentence as the model wrote it, its `[n]` renumbered to the answer's
 citations (one number per quoted span, `QuoteNumbers`), each citation quoting the cited passage's
 best-supporting sentence verbatim. Dropped sentences are listed in `Answer.dropped` with the
@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import replace
 
 from qa.answer import REFUSAL, Answer, Citation, QuoteNumbers
-from qa.generative import CheckedSentence, Generation, generate_checked
+from qa.compose.generative import CheckedSentence, Generation, generate_checked
 from qa.llm.backends import LLMUnavailable, chat_model, describe_failure
 from qa.llm.spec import parse_llm
 

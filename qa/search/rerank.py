@@ -6,7 +6,7 @@ once per process, and returns one relevance logit per pair (`logits[:, 0]`; high
 relevant, about -11 for nonsense and above 0 for a passage that answers). `read_pairs` also
 returns, per pair, the hidden states the model has after its fourth layer (`hidden_after`;
 exposed as a second graph output, in a copy of the model made once and kept by
-`ingest.model_cache`), which the fine-tuned answer head (`qa.answer_head`) reads in place of the
+`ingest.model_cache`), which the fine-tuned answer head (`qa.decision.answer_head`) reads in place of the
 last eight layers. The pairs of one call run side by side on `threads` workers.
 What it does not: choose passages or decide to refuse (see `retrieve`, `answerability`, `extractive`).
 """
@@ -25,7 +25,7 @@ from ingest.offline import ensure_offline, package_folder
 
 RERANKER_NAME = "ms-marco-MiniLM-L-12-v2 (int8 ONNX)"
 LAYERS = 12
-HIDDEN_AFTER = 4  # the answer head (`qa.answer_head`, its top eight layers) reads the hidden states after this many
+HIDDEN_AFTER = 4  # the answer head (`qa.decision.answer_head`, its top eight layers) reads the hidden states after this many
 # One pair per run: the int8 model quantises activations per batch, so a pair's score would move
 # with its batch mates and their padding (by up to ~2.6 logits); thresholds need a score that
 # depends on the pair alone. On this CPU, single pairs cost no more than batches of short pairs.

@@ -18,9 +18,9 @@ from pathlib import Path
 from ingest.manifest import MANIFEST_NAME, Manifest, ManifestError
 from ingest.pipeline import signature
 from ingest.store import IndexMissing, IndexStore, StoredChunk
-from qa.abbreviations import find_acronyms
-from qa.bm25 import BM25
 from qa.settings import Settings
+from qa.text.abbreviations import find_acronyms
+from qa.text.bm25 import BM25
 
 NO_INDEX_HINT = "build it with `python -m ingest` (or `make index`)"
 

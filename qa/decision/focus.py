@@ -9,9 +9,9 @@ use disorder?" against a sentence about cocaine). Words that name the documents 
 ("limitations" ~ "limited") is not absent, and a number word ("two") is never a focus. When the
 best sentence corrects the question's premise (`corrects_premise`: "There is no FDA-approved
 medication..."), the veto does not apply. It runs after the fitted answerability model
-(`qa.answerability`), which squad2-style data cannot teach this: there, every question is on its
+(`qa.decision.answerability`), which squad2-style data cannot teach this: there, every question is on its
 article's topic. `focus_gain_signal` computes it from a chain state.
-What it does not: score passages (see `qa.scoring`) or write the refusal (see `answer.REFUSAL`).
+What it does not: score passages (see `qa.search.scoring`) or write the refusal (see `answer.REFUSAL`).
 """
 
 from __future__ import annotations
@@ -20,9 +20,9 @@ import re
 import threading
 from functools import lru_cache
 
-from qa.bm25 import tokenize
-from qa.extractive import scoring_text
-from qa.rerank import get_cross_encoder
+from qa.search.rerank import get_cross_encoder
+from qa.text.bm25 import tokenize
+from qa.text.sentences import scoring_text
 
 WORD = re.compile(r"[^\W\d_][\w'-]*", re.U)
 META_WORDS = frozenset(

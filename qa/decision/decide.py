@@ -1,8 +1,8 @@
 """The answerability decision and, when it refuses, the closest passages to show apart.
 
 What it does: `judge(state)` (a step of the answering chain, after rerank) computes the
-`qa.answer_signals` of the reranked sentences, the fitted model's probability that they answer
-(`qa.answerability`), and applies the focus-term veto (`qa.focus`); `related(state)` picks the
+`qa.decision.answer_signals` of the reranked sentences, the fitted model's probability that they answer
+(`qa.decision.answerability`), and applies the focus-term veto (`qa.decision.focus`); `related(state)` picks the
 closest sentences listed under a refusal, never as citations.
 What it does not: retrieve, rerank or build the answer (see `qa.answering`).
 """
@@ -15,19 +15,18 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 
 from qa.answer import elapsed_ms
-from qa.answer_head import get_answer_head
-from qa.answer_signals import answer_signals
-from qa.answerability import get_model
-from qa.bm25 import tokenize
-from qa.extractive import build_citations, scoring_text
-from qa.focus import focus_gain_signal
-from qa.rerank import get_cross_encoder
-
+from qa.decision.answer_head import get_answer_head
+from qa.decision.answer_signals import answer_signals
+from qa.decision.answerability import get_model
+from qa.decision.focus import focus_gain_signal
+from qa.search.rerank import get_cross_encoder
+from qa.text.bm25 import tokenize
+from qa.text.sentences import build_citations, scoring_text
 
 
 def judge(state: dict) -> dict:
-    """The answerability decision (`qa.answerability`) on the signals of the reranked sentences,
-    then the focus-term veto (`qa.focus`)."""
+    """The answerability decision (`qa.decision.answerability`) on the signals of the reranked sentences,
+    then the focus-term veto (`qa.decision.focus`)."""
     began = time.perf_counter()
     state["signals"], state["answerable_probability"], state["answerable"] = None, 0.0, False
     if not state["notice"]:
@@ -57,7 +56,7 @@ def judge(state: dict) -> dict:
             if threshold is None:
                 threshold = model.threshold_for(with_conversation)
             state["answerable"] = state["answerable_probability"] >= threshold
-            if state["answerable"]:  # the focus-term veto (qa.focus)
+            if state["answerable"]:  # the focus-term veto (qa.decision.focus)
                 gains = focus_gain_signal(_without_conversation(state, cross_encoder))
                 state["uncovered"] = [w for w, gain in gains.items() if gain >= state["settings"].focus_term_margin]
                 state["answerable"] = not state["uncovered"]

@@ -3,7 +3,7 @@
 What it does: `condense_with_llm(question, history, chat_model)` asks the model (prompt
 `condense.md`) to rewrite a follow-up so it stands alone, and returns its one-line reply, or None
 when the reply is unusable (empty, several lines, far longer than a question, the refusal) so the
-caller keeps the heuristic rewrite of `qa.condense`. Without history the question is returned as is.
+caller keeps the heuristic rewrite of `qa.conversation.condense`. Without history the question is returned as is.
 What it does not: decide whether to use the LLM (`Settings.condense_with_llm`) or retrieve anything.
 """
 

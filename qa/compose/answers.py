@@ -4,8 +4,8 @@ What it does: `answers(state)` yields growing `Answer`s for a state the chain ha
 retrieved, reranked and judged (`qa.answering`): a policy notice, the refusal with the closest
 passages apart (`Answer.related`) when the documents do not answer, else the extractive answer
 (`extractive`: the best sentences of the best passages, quoted verbatim with citations; a
-follow-up scored with its conversation chooses them with its own words too, `qa.scoring.with_own_words`) or, with
-an LLM configured, its sentences as each passes the support check (`qa.llm.answer`). `answer(state)`
+follow-up scored with its conversation chooses them with its own words too, `qa.search.scoring.with_own_words`) or, with
+an LLM configured, its sentences as each passes the support check (`qa.compose.llm_answer`). `answer(state)`
 is the last, complete one, with the chain's timings.
 What it does not: search, score or decide (the earlier steps), or render (see `app.py`).
 """
@@ -18,9 +18,10 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 from qa.answer import REFUSAL, Answer, elapsed_ms
-from qa.decide import related
-from qa.extractive import build_citations, complete, passage_scores, reading_order, select_quotes
-from qa.scoring import with_own_words
+from qa.compose.extractive import complete, reading_order, select_quotes
+from qa.decision.decide import related
+from qa.search.scoring import with_own_words
+from qa.text.sentences import build_citations, passage_scores
 
 # A document outside the conversation's candidates counts as this likely (the odds are 1/1000 of
 # the likeliest at most: a question's own words can still outweigh them).
@@ -29,7 +30,7 @@ UNDISCUSSED_PROBABILITY = 1e-3
 
 def toward_discussed(sentences: list, scores, discussed: dict[str, float], weight: float) -> list[float]:
     """`scores` plus `weight` times the log of each sentence's document's probability over the
-    likeliest document's (`qa.discussed`): the likeliest's sentences keep their score, others drop.
+    likeliest document's (`qa.conversation.discussed`): the likeliest's sentences keep their score, others drop.
     On the first 300 coqa fit follow-ups it raised doc_hit 0.627 -> 0.660 (bench/NOTEBOOK.md,
     "Conversations: what was tried and measured")."""
     top = max(discussed.values())
@@ -57,8 +58,8 @@ def answers(state: dict) -> Iterator[Answer]:
         if settings.llm.strip().lower() in ("", "none"):
             final = extractive(state, answer)
         else:
+            from qa.compose.llm_answer import generative_answers
             from qa.eval.support import default_scorer
-            from qa.llm.answer import generative_answers
 
             passages = [chunk for chunk, _ in state["passages"][: settings.answer_passages]]
             for final in generative_answers(

@@ -7,7 +7,7 @@ sentence as soon as it is complete: it must cite a passage (`[n]`) and pass the 
 passage's best-supporting sentence as its verbatim quote; one that fails is dropped, with the
 reason recorded. The model's refusal sentence is recognised. `generate_checked` yields one event
 per sentence, so what streams to the user has already been checked.
-What it does not: choose passages, decide to refuse before answering (see `qa.answerability`), or fall
+What it does not: choose passages, decide to refuse before answering (see `qa.decision.answerability`), or fall
 back to the extractive answer (the chain does, when nothing survives).
 """
 

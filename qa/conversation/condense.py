@@ -22,7 +22,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from qa.bm25 import STOP_WORDS, tokenize
+from qa.text.bm25 import STOP_WORDS, tokenize
 
 WHAT_ABOUT = re.compile(
     r"^\s*(?:and\s+)?(?:what|how)\s+about\s+(?P<subject>.+?)\s*[?.!]*\s*$|^\s*and\s+(?:for|in|with|of)?\s*(?P<subject2>.+?)\s*[?.!]*\s*$",

@@ -1,7 +1,7 @@
 """The answerability decision: do the best sentences answer the question? A model fit on external data.
 
 What it does: `AnswerabilityModel` is a logistic regression over the signals of
-`qa.answer_signals` (standardised), loaded from `qa/models/answerability.json`, which
+`qa.decision.answer_signals` (standardised), loaded from `qa/models/answerability.json`, which
 `bench/fit_answerability.py` writes from the external dev sets (never from the golden set; the
 file records its provenance, the cases it was fit on and how its threshold was chosen).
 `probability(signals)` is the estimated chance that the passages answer; `answers(signals,
@@ -10,7 +10,7 @@ sentences were scored with its conversation has a threshold of its own (`thresho
 the same way on follow-ups: its signals read differently (the question is short, the exchange
 beside it is long), and one threshold for both refused 29% of answerable follow-ups against 10% of
 answerable single questions.
-What it does not: compute the signals (see `qa.answer_signals`) or write the refusal (`qa.answer`).
+What it does not: compute the signals (see `qa.decision.answer_signals`) or write the refusal (`qa.answer`).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import math
 from functools import lru_cache
 from pathlib import Path
 
-MODEL_PATH = Path(__file__).resolve().parent / "models" / "answerability.json"
+MODEL_PATH = Path(__file__).resolve().parents[1] / "models" / "answerability.json"
 
 
 class AnswerabilityModel:

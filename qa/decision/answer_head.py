@@ -1,17 +1,17 @@
 """The answer head: the reranker's top eight layers, fine-tuned to tell an answering sentence from an on-topic one.
 
-What it does: the shipped cross-encoder (ms-marco-MiniLM-L-12-v2, int8 ONNX, `qa.rerank`) reads
+What it does: the shipped cross-encoder (ms-marco-MiniLM-L-12-v2, int8 ONNX, `qa.search.rerank`) reads
 a (question, sentence) pair through 12 layers and scores *relevance*. `AnswerHead` replaces its
 last eight layers (`TOP_LAYERS`), pooler and classifier with copies fine-tuned on external data (SQuAD 2.0
 question–sentence pairs: the sentence holding the answer vs. the best on-topic sentence that does
 not, and unanswerable questions' best sentences; `bench/train_answer_head.py`), reading the
 hidden states the shipped model leaves after its fourth layer (`CrossEncoder.read_pairs`,
-`qa.rerank.HIDDEN_AFTER`). Its logit is one signal of the answerability model
-(`qa.answerability`). The weights (`qa/models/answer_head.npz`: matrices int8 with a scale per
+`qa.search.rerank.HIDDEN_AFTER`). Its logit is one signal of the answerability model
+(`qa.decision.answerability`). The weights (`qa/models/answer_head.npz`: matrices int8 with a scale per
 row, `save_stored`; about 13 MB) were initialised from the shipped model's own
 int8 weights, dequantised (`dequantised_top_layers`), so before fine-tuning it gives the shipped
 score. One PyTorch module serves training and answering.
-What it does not: read text (the cross-encoder does) or decide (see `qa.answerability`).
+What it does not: read text (the cross-encoder does) or decide (see `qa.decision.answerability`).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-HEAD_PATH = Path(__file__).resolve().parent / "models" / "answer_head.npz"
+HEAD_PATH = Path(__file__).resolve().parents[1] / "models" / "answer_head.npz"
 HIDDEN = 384
 HEADS = 12
 TOP_LAYERS = tuple(range(4, 12))  # the shipped head's layers (0-based; the model has 12): it reads what layer 4 reads

@@ -7,7 +7,7 @@ in the documents the conversation was about — and `FollowUpModel.probability` 
 the logistic weights in `qa/models/follow_up.json` (fit by `bench/fit_follow_up.py` on CoQA
 follow-ups, which lean, against SQuAD questions asked after an exchange about another article,
 which do not). A topic shift gets a low probability and is searched as it stands.
-What it does not: search with the conversation (see `qa.retrieve.conversation_candidates`).
+What it does not: search with the conversation (see `qa.search.retrieve.conversation_candidates`).
 """
 
 from __future__ import annotations
@@ -21,9 +21,9 @@ from pathlib import Path
 
 import numpy as np
 
-from qa.bm25 import STOP_WORDS, tokenize
+from qa.text.bm25 import STOP_WORDS, tokenize
 
-MODEL_PATH = Path(__file__).resolve().parent / "models" / "follow_up.json"
+MODEL_PATH = Path(__file__).resolve().parents[1] / "models" / "follow_up.json"
 POINTS_BACK = re.compile(
     r"\b(it|its|they|them|their|this|that|these|those|there|then|he|she|his|her|him|hers|the same|else|other|another)\b", re.I
 )

@@ -9,9 +9,9 @@ whether an earlier answer's words stand in it as a phrase (a CoQA answer is a sp
 logit in `qa/models/discussed.json` (fit by `bench/fit_discussed.py` on CoQA follow-ups, which
 stay with their story, and on SQuAD questions asked after an exchange about another article,
 which leave it). The exchange features also enter multiplied by how much the question leans on
-the conversation (`qa.follow_up`), so a question that stands alone is placed by its own matches.
-What it does not: search chunks or choose quotes (see `qa.retrieve.conversation_candidates` and
-`qa.compose`).
+the conversation (`qa.conversation.follow_up`), so a question that stands alone is placed by its own matches.
+What it does not: search chunks or choose quotes (see `qa.search.retrieve.conversation_candidates` and
+`qa.compose.answers`).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-MODEL_PATH = Path(__file__).resolve().parent / "models" / "discussed.json"
+MODEL_PATH = Path(__file__).resolve().parents[1] / "models" / "discussed.json"
 EXCHANGES = 2  # the newest exchanges measured one by one; older ones count only in "together"
 DOCUMENTS_PER_LIST = 10  # candidate documents taken from each ranked list
 OWN = ("question_bm25", "question_dense")

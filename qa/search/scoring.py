@@ -6,20 +6,20 @@ What it does: `rerank_passages` scores with the cross-encoder the whole text of 
 answerability signals and the quotes read the sentence scores. Benchmarks call it directly.
 `with_own_words` rescores a follow-up's best sentences against the question as asked, for
 choosing its quotes.
-What it does not: decide to refuse or compose an answer (see `qa.answerability`, `qa.answering`).
+What it does not: decide to refuse or compose an answer (see `qa.decision.answerability`, `qa.answering`).
 """
 
 from __future__ import annotations
 
-from qa.abbreviations import expand_acronyms, expand_journal_names
-from qa.extractive import (
+from qa.search.rerank import QuestionReader, get_cross_encoder
+from qa.text.abbreviations import expand_acronyms, expand_journal_names
+from qa.text.sentences import (
     candidate_sentences,
     discount_leaning,
     passage_scores,
     scoring_text,
     shares_a_word_below,
 )
-from qa.rerank import QuestionReader, get_cross_encoder
 
 COMMON_WORD_SHARE = 0.5  # a word in more than half the chunks tells no passage from another
 
@@ -38,7 +38,7 @@ def rerank_passages(
     `words_from`, with that text instead: a follow-up scored with its conversation looks for the
     question's own words, not every word of the earlier exchange).
     `cross_encoder` (default: the process's, on `threads` workers) may be the question's
-    `qa.rerank.QuestionReader`, so later steps reuse what was read here.
+    `qa.search.rerank.QuestionReader`, so later steps reuse what was read here.
     Returns (sentences, their scores, passages ranked with their scores). Benchmarks use this too.
     """
     cross_encoder = cross_encoder or get_cross_encoder(threads)

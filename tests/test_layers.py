@@ -1,0 +1,127 @@
+"""qa/'s shape: stage packages whose imports run one way, in pipeline order, and no import circle.
+
+The imports are read from the source (every `import` and `from ... import`, those inside functions
+too), so the test needs nothing loaded. A module may import its own layer or one below it:
+
+    prompts < settings < answer < llm < text < conversation < search < decision < eval < compose < the chain
+
+The chain (the other top-level modules: `answering`, `request`, `qa/__init__`, the CLI, the pytest
+plugin) and every `__main__` (an entry point) may import anything.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+QA = Path(__file__).resolve().parent.parent / "qa"
+LAYERS = (
+    "qa.prompts",
+    "qa.settings",
+    "qa.answer",
+    "qa.llm",
+    "qa.text",
+    "qa.conversation",
+    "qa.search",
+    "qa.decision",
+    "qa.eval",
+    "qa.compose",
+)
+TOP = len(LAYERS)
+
+
+def module_name(path: Path) -> str:
+    parts = path.relative_to(QA.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def modules() -> dict[str, Path]:
+    return {module_name(path): path for path in QA.rglob("*.py")}
+
+
+def imported(name: str, path: Path, known: set[str]) -> set[str]:
+    """The modules of `qa` that `name` imports, resolved to module names (`from qa.x import y`
+    counts as qa.x.y when that is a module)."""
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            targets = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")[: len(package.split(".")) - node.level + 1]
+                source = ".".join(base + ([node.module] if node.module else []))
+            else:
+                source = node.module or ""
+            targets = [source] + [f"{source}.{alias.name}" for alias in node.names]
+        else:
+            continue
+        found |= {target for target in targets if target in known}
+    return found - {name}
+
+
+def layer(name: str) -> int:
+    if name.rpartition(".")[2] == "__main__":
+        return TOP
+    for rank, prefix in enumerate(LAYERS):
+        if name == prefix or name.startswith(prefix + "."):
+            return rank
+    return TOP
+
+
+def import_graph() -> dict[str, set[str]]:
+    found = modules()
+    return {name: imported(name, path, set(found)) for name, path in found.items()}
+
+
+def test_the_import_reader_sees_a_known_arrow():
+    graph = import_graph()
+    assert "qa.text.sentences" in graph["qa.decision.decide"]
+    assert "qa.search.index" in graph["qa.search.retrieve"]
+
+
+def test_no_stage_imports_a_later_one():
+    backward = [
+        f"{name} (layer {LAYERS[layer(name)]}) imports {target} (layer {LAYERS[layer(target)]})"
+        for name, targets in import_graph().items()
+        for target in sorted(targets)
+        if layer(target) > layer(name)
+    ]
+    assert not backward, "imports against the pipeline's order:\n" + "\n".join(backward)
+
+
+def test_no_import_circle():
+    graph = import_graph()
+    state: dict[str, str] = {}
+
+    def visit(name: str, path: list[str]) -> list[str] | None:
+        state[name] = "open"
+        for target in sorted(graph[name]):
+            if state.get(target) == "open":
+                return path + [name, target]
+            if target not in state and (circle := visit(target, path + [name])):
+                return circle
+        state[name] = "done"
+        return None
+
+    for name in sorted(graph):
+        if name not in state and (circle := visit(name, [])):
+            pytest.fail("import circle: " + " -> ".join(circle))
+
+
+def test_the_top_holds_the_chain_and_at_least_five_stage_packages():
+    top_modules = sorted(path.name for path in QA.glob("*.py"))
+    packages = sorted(path.parent.name for path in QA.glob("*/__init__.py"))
+    assert len(top_modules) <= 8, top_modules
+    assert len(packages) >= 5, packages
+    assert {name.rpartition(".")[2] for name in LAYERS if name.count(".") == 1} - {"prompts", "settings", "answer"} <= set(packages)
+
+
+def test_a_backward_import_is_caught(monkeypatch):
+    """The check fails on the arrow it exists to catch: text importing the decision stage."""
+    graph = {"qa.text.sentences": {"qa.decision.decide"}, "qa.decision.decide": set()}
+    monkeypatch.setitem(globals(), "import_graph", lambda: graph)
+    with pytest.raises(AssertionError, match="qa.text.sentences .* imports qa.decision.decide"):
+        test_no_stage_imports_a_later_one()
