@@ -62,7 +62,7 @@ def _list_lead_ins():
 def _focus_terms():
     import qa.decision.decide
 
-    return patched(qa.decision.decide, "focus_gain_signal", lambda state: {})
+    return patched(qa.decision.decide, "focus_gain_signal", lambda scored, settings, index: {})
 
 
 RULES: dict[str, Callable[[], contextlib.AbstractContextManager]] = {

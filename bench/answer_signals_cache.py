@@ -34,17 +34,19 @@ def _one(case: DevCase, index: Path) -> dict:
     from qa.answering import trace
 
     history = list(case.history) if case.history is not None else None
-    state, answer = trace(case.question, history, index=index, answerability_threshold=0)
-    row = {"id": case.id, "set": case.set, "answerable": case.answerable, "signals": state.get("signals")}
-    if state.get("signals") and len(state["sentences"]):
+    turn, answer = trace(case.question, history, index=index, answerability_threshold=0)
+    signals = turn.decision.signals
+    row = {"id": case.id, "set": case.set, "answerable": case.answerable, "signals": signals}
+    scored = turn.scored
+    if signals and len(scored.sentences):
         # The answer head's signal is computed at fit time from this pair (the head may be retrained).
-        best = state["sentences"][max(range(len(state["sentences"])), key=lambda i: state["sentence_scores"][i])]
-        row["best_pair"] = [state["scored_question"], scoring_text(best)]
+        best = scored.sentences[max(range(len(scored.sentences)), key=lambda i: scored.scores[i])]
+        row["best_pair"] = [scored.question, scoring_text(best)]
     if answer is not None and case.answerable and case.set != "golden":
         text = "" if answer.refused else answer.answer
         row["hit"] = bool(text) and is_hit(text, case.answers, case.gold_text)
         row["doc_hit"] = is_doc_hit([c.source for c in answer.citations], case.gold_doc)
-    row["policy"] = bool(state.get("notice"))
+    row["policy"] = bool(turn.notice)
     return row
 
 

@@ -5,8 +5,9 @@ conversation_candidates`, weighed by `qa.conversation.follow_up`), and a leaning
 scored against the question with the latest exchange's opening (`qa.conversation.history`) and its quotes
 kept to the document the conversation is about (`qa.conversation.discussed`, in `qa.compose.answers`).
 
-What it does: `QAChain` (the object `qa.chain`) runs the steps as an LCEL sequence over a state
-dict and returns an `Answer`; `stream` yields growing `Answer`s, one more sentence each time, the
+What it does: `QAChain` (the object `qa.chain`) runs the steps as an LCEL sequence over a `Turn`
+(the call, then each stage's typed record: `Reading`, `Retrieved`, `Scored`, `Decision`) and
+returns an `Answer`; `stream` yields growing `Answer`s, one more sentence each time, the
 last one complete; `batch` comes from `Runnable`. `ask(question, history=None, **overrides)` is
 the plain-function face. Models and the index load once per process, on first use (the `load` step).
 The call's question and settings are read by `qa.request`.
@@ -24,78 +25,77 @@ from typing import Any
 from langchain_core.runnables import Runnable, RunnableConfig, RunnableLambda
 
 from ingest.embed_onnx import get_query_embedder
-from qa.answer import REFUSAL, Answer, elapsed_ms
+from qa.answer import REFUSAL, Answer
 from qa.compose import answers as compose
 from qa.conversation.condense import condense_how
 from qa.conversation.discussed import get_discussed_model
 from qa.conversation.follow_up import get_follow_up_model
 from qa.conversation.history import Conversation, clean_history, question_with_context
+from qa.conversation.reading import Reading
 from qa.decision.answer_head import get_answer_head
 from qa.decision.answerability import get_model
-from qa.decision.decide import judge
+from qa.decision.decide import declined, judge
 from qa.decision.policy import screen
-from qa.request import as_state, clean_question, settings_for, use_threads  # noqa: F401 - clean_question is part of this module's face
+from qa.request import Call, Turn, clean_question, read_call, settings_for, timed, use_threads  # noqa: F401 - clean_question is part of this module's face
 from qa.search.index import IndexChanged, get_index
 from qa.search.rerank import QuestionReader, get_cross_encoder
 from qa.search.retrieve import (
     DenseRetriever,
     HybridRetriever,
     KeywordRetriever,
+    Retrieved,
     conversation_candidates,
     exchange_opening,
 )
-from qa.search.scoring import rerank_passages
+from qa.search.scoring import Scored, rerank_passages
 from qa.text.wording import normalise, vocabulary_of
 
 FOLLOWS_ON = 0.5  # a question this likely to lean on the conversation shows what it was searched with
 
 
-def _prepare(state: dict) -> dict:
-    settings = settings_for(state.get("settings") or {})
+def _prepare(call: Call) -> Turn:
+    settings = settings_for(call.overrides)
     use_threads(settings.threads)
-    state["settings"] = settings
-    state["question"] = clean_question(state.get("question"), settings.max_question_chars)
-    state["history"] = clean_history(state.get("history"))
-    state["timings"] = {}
-    state["started"] = time.perf_counter()
-    return state
+    return Turn(
+        question=clean_question(call.question, settings.max_question_chars),
+        history=clean_history(call.history),
+        settings=settings,
+        started=time.perf_counter(),
+    )
 
 
-def _load(state: dict) -> dict:
+@timed("load")
+def _load(turn: Turn) -> Turn:
     """Open the index and load the models a question needs, once per process (a process's first
     question pays for it here, not in the steps that follow)."""
-    began = time.perf_counter()
-    settings = state["settings"]
-    state["index"] = get_index(settings)
+    settings = turn.settings
+    turn.index = get_index(settings)
     get_query_embedder()
     get_cross_encoder(settings.rerank_threads)
     if settings.answerability_threshold != 0:
         get_answer_head()
         get_model()
-    state["timings"]["load_ms"] = elapsed_ms(began)
-    return state
+    return turn
 
 
-def _condense(state: dict) -> dict:
-    began = time.perf_counter()
-    index = state["index"]
-    state["conversation"] = Conversation.of(state["history"], index, state["settings"].conversation_exchanges)
+@timed("condense")
+def _condense(turn: Turn) -> Turn:
+    index, settings = turn.index, turn.settings
+    conversation = Conversation.of(turn.history, index, settings.conversation_exchanges)
     # What is searched and decided on: the same for "...alchohol trial" and "...alcohol trial?" (qa.text.wording).
-    normalising = state["settings"].normalise_wording
-    state["normalised"] = normalise(state["question"], vocabulary_of(index)) if normalising else state["question"]
-    embedder = get_query_embedder()
-    rewritten = _condense_with_llm(state)
-    state["standalone"], state["condensed"] = (rewritten, "llm") if rewritten else condense_how(
-        state["normalised"], state["history"], embedder.encode, index.bm25.document_frequency
+    normalised = normalise(turn.question, vocabulary_of(index)) if settings.normalise_wording else turn.question
+    rewritten = _condense_with_llm(turn)
+    standalone, condensed = (rewritten, "llm") if rewritten else condense_how(
+        normalised, turn.history, get_query_embedder().encode, index.bm25.document_frequency
     )
-    state["timings"]["condense_ms"] = elapsed_ms(began)
-    return state
+    turn.reading = Reading(turn.question, normalised, standalone, condensed, conversation)
+    return turn
 
 
-def _condense_with_llm(state: dict) -> str | None:
+def _condense_with_llm(turn: Turn) -> str | None:
     """The LLM's standalone question when `condense_with_llm` is on and it gives a usable one."""
-    settings = state["settings"]
-    if not (settings.condense_with_llm and state["history"] and settings.llm.strip().lower() not in ("", "none")):
+    settings = turn.settings
+    if not (settings.condense_with_llm and turn.history and settings.llm.strip().lower() not in ("", "none")):
         return None
     from qa.conversation.llm_condense import condense_with_llm
     from qa.llm.backends import LLMUnavailable, chat_model
@@ -103,81 +103,95 @@ def _condense_with_llm(state: dict) -> str | None:
 
     try:
         model = chat_model(parse_llm(settings.llm), settings.llm_max_tokens, settings.llm_timeout)
-        return condense_with_llm(state["question"], state["history"], model, settings.prompts_dir)
+        return condense_with_llm(turn.question, turn.history, model, settings.prompts_dir)
     except (ValueError, LLMUnavailable):
         return None
     except Exception:  # a server that does not answer: the heuristic still works
         return None
 
 
-def _retrieve(state: dict) -> dict:
-    began = time.perf_counter()
-    settings, index = state["settings"], state["index"]
-    state["notice"] = screen(state["normalised"])
-    state["follow_up"], state["searched_with"], state["discussed"] = 0.0, [], {}
-    if state["notice"]:
-        state["candidates"] = []
-    else:
-        embedder = get_query_embedder()
-        dense = DenseRetriever(index=index, embedder=embedder, k=settings.dense_k)
-        keyword = KeywordRetriever(index=index, k=settings.keyword_k)
-        conversation = state["conversation"]
-        if conversation.empty or settings.conversation_weight == 0:
-            hybrid = HybridRetriever(index=index, dense=dense, keyword=keyword, k=settings.rerank_depth, rrf_k=settings.rrf_k)
-            state["candidates"] = [index.chunks[doc.metadata["position"]] for doc in hybrid.invoke(state["standalone"])]
-        else:
-            weights = [settings.conversation_weight * settings.conversation_decay**age for age in range(len(conversation.exchanges))]
-            lean = get_follow_up_model().probability if settings.follow_up_model else None
-            found = conversation_candidates(
-                index, embedder, state["standalone"], conversation, weights,
-                settings.dense_k, settings.keyword_k, settings.rrf_k, settings.rerank_depth, lean,
-                get_discussed_model() if settings.discussed_weight or settings.discussed_chunks else None,
-                settings.discussed_chunks,
-            )
-            state["candidates"] = [index.chunks[position] for position in found.positions]
-            state["follow_up"], state["discussed"] = found.lean, found.discussed
-            if state["follow_up"] >= FOLLOWS_ON:
-                state["searched_with"] = conversation.exchanges
-    state["timings"]["retrieve_ms"] = elapsed_ms(began)
-    return state
+@timed("retrieve")
+def _retrieve(turn: Turn) -> Turn:
+    settings, index, reading = turn.settings, turn.index, turn.reading
+    turn.notice = screen(reading.normalised)
+    if turn.notice:
+        turn.retrieved = Retrieved(candidates=[])
+        return turn
+    embedder = get_query_embedder()
+    dense = DenseRetriever(index=index, embedder=embedder, k=settings.dense_k)
+    keyword = KeywordRetriever(index=index, k=settings.keyword_k)
+    conversation = reading.conversation
+    if conversation.empty or settings.conversation_weight == 0:
+        hybrid = HybridRetriever(index=index, dense=dense, keyword=keyword, k=settings.rerank_depth, rrf_k=settings.rrf_k)
+        turn.retrieved = Retrieved([index.chunks[doc.metadata["position"]] for doc in hybrid.invoke(reading.standalone)])
+        return turn
+    weights = [settings.conversation_weight * settings.conversation_decay**age for age in range(len(conversation.exchanges))]
+    lean = get_follow_up_model().probability if settings.follow_up_model else None
+    found = conversation_candidates(
+        index, embedder, reading.standalone, conversation, weights,
+        settings.dense_k, settings.keyword_k, settings.rrf_k, settings.rerank_depth, lean,
+        get_discussed_model() if settings.discussed_weight or settings.discussed_chunks else None,
+        settings.discussed_chunks,
+    )
+    turn.retrieved = Retrieved(
+        candidates=[index.chunks[position] for position in found.positions],
+        follow_up=found.lean,
+        searched_with=conversation.exchanges if found.lean >= FOLLOWS_ON else [],
+        discussed=found.discussed,
+    )
+    return turn
 
 
-def _rerank(state: dict) -> dict:
-    began = time.perf_counter()
-    state["scored_question"] = state["standalone"]
+@timed("rerank")
+def _rerank(turn: Turn) -> Turn:
+    settings, reading = turn.settings, turn.reading
+    scored_question = reading.standalone
     # A rewrite that put the new subject in the previous question ("What about cocaine?") or the
     # LLM's rewrite already says what to look for; the old exchange would pull back to the old subject.
-    rewritten = state["condensed"] in ("swapped", "llm")
-    settings = state["settings"]
-    state["reader"] = QuestionReader(get_cross_encoder(settings.rerank_threads))
-    if not rewritten and state["follow_up"] >= settings.rerank_context_lean:
-        context = state["conversation"].exchanges[: settings.rerank_context_exchanges]
+    rewritten = reading.condensed in ("swapped", "llm")
+    reader = QuestionReader(get_cross_encoder(settings.rerank_threads))
+    if not rewritten and turn.retrieved.follow_up >= settings.rerank_context_lean:
+        context = reading.conversation.exchanges[: settings.rerank_context_exchanges]
         if context:
-            state["scored_question"] = question_with_context(
-                state["normalised"], context, state["index"].bm25.has_form_of, settings.rerank_context_chars
+            scored_question = question_with_context(
+                reading.normalised, context, turn.index.bm25.has_form_of, settings.rerank_context_chars
             )
-    state["sentences"], state["sentence_scores"], state["passages"] = rerank_passages(
-        state["scored_question"],
-        state["candidates"],
-        state["index"],
-        state["settings"].rerank_threads,
-        state["settings"].rerank_full_depth,
-        state["settings"].rerank_whole_chunks,
-        words_from=state["standalone"],
-        cross_encoder=state["reader"],
+    sentences, scores, passages = rerank_passages(
+        scored_question,
+        turn.retrieved.candidates,
+        turn.index,
+        settings.rerank_threads,
+        settings.rerank_full_depth,
+        settings.rerank_whole_chunks,
+        words_from=reading.standalone,
+        cross_encoder=reader,
     )
-    state["timings"]["rerank_ms"] = elapsed_ms(began)
-    return state
+    turn.scored = Scored(scored_question, reading.standalone, sentences, scores, passages, reader)
+    return turn
 
 
-def _answer(state: dict) -> Answer:
+@timed("judge")
+def _judge(turn: Turn) -> Turn:
+    turn.decision = declined(turn.notice) if turn.notice else judge(turn.scored, turn.settings, turn.index)
+    return turn
+
+
+def _answers(turn: Turn) -> Iterator[Answer]:
+    return compose.answers(
+        turn.reading, turn.retrieved, turn.scored, turn.decision, turn.settings, turn.index, turn.timings, turn.started
+    )
+
+
+def _answer(turn: Turn) -> Answer:
     """The answer (`qa.compose.answers`); then, in the background, the vector of this exchange's opening,
     which the conversation's next question searches with (`qa.search.retrieve`): the user reads the
     answer meanwhile, and the follow-up does not wait for it."""
-    answer = compose.answer(state)
-    if state["settings"].conversation_weight and not state.get("notice") and state.get("index") is not None:
-        turns = clean_history(list(state.get("history") or []) + answer.history_turns())  # as the next question reads them
-        newest = Conversation.of(turns, state["index"], 1).exchanges
+    answer = None
+    for answer in _answers(turn):
+        pass
+    if turn.settings.conversation_weight and not turn.notice and turn.index is not None:
+        turns = clean_history(list(turn.history or []) + answer.history_turns())  # as the next question reads them
+        newest = Conversation.of(turns, turn.index, 1).exchanges
         if newest:
             threading.Thread(target=get_query_embedder().remember, args=([exchange_opening(newest[0])],),
                              name="embed-exchange").start()  # not a daemon: a process that ends at once waits the ~10 ms
@@ -194,30 +208,30 @@ class QAChain(Runnable[Any, Answer]):
             | RunnableLambda(_condense, name="condense")
             | RunnableLambda(_retrieve, name="retrieve")
             | RunnableLambda(_rerank, name="rerank")
-            | RunnableLambda(judge, name="judge")
+            | RunnableLambda(_judge, name="judge")
         )
         self._pipeline = (self._prefix | RunnableLambda(_answer, name="answer")).with_config(run_name="quoteqa")
 
     def invoke(self, input: Any, config: RunnableConfig | None = None, **kwargs: Any) -> Answer:
         try:
-            return self._pipeline.invoke(as_state(input), config)
+            return self._pipeline.invoke(read_call(input), config)
         except IndexChanged:  # an ingest finished while answering: once more, on the new snapshot
-            return self._pipeline.invoke(as_state(input), config)
+            return self._pipeline.invoke(read_call(input), config)
 
     def stream(self, input: Any, config: RunnableConfig | None = None, **kwargs: Any) -> Iterator[Answer]:
         """Growing answers: each adds one sentence (an LLM's as soon as it passes the support
         check); the last is the whole `Answer`."""
-        def decided() -> tuple[dict, Answer | None]:
-            state = self._prefix.invoke(as_state(input), config)
-            with_llm = state["settings"].llm.strip().lower() not in ("", "none")
-            return state, None if with_llm else _answer(state)
+        def decided() -> tuple[Turn, Answer | None]:
+            turn = self._prefix.invoke(read_call(input), config)
+            with_llm = turn.settings.llm.strip().lower() not in ("", "none")
+            return turn, None if with_llm else _answer(turn)
 
         try:
-            state, answer = decided()
+            turn, answer = decided()
         except IndexChanged:  # an ingest finished while answering: once more, on the new snapshot
-            state, answer = decided()
+            turn, answer = decided()
         if answer is None:  # the LLM's sentences stream as they pass the support check
-            yield from compose.answers(state)
+            yield from _answers(turn)
             return
         if answer.refused:
             yield answer
@@ -251,14 +265,14 @@ def ask(question: str, history: list[dict] | None = None, **overrides: Any) -> A
     return chain.invoke({"question": question, "history": history, "settings": overrides})
 
 
-def trace(question: str, history: list[dict] | None = None, **overrides: Any) -> tuple[dict, Answer | None]:
-    """For benchmarks and fitting: the chain's state after the answerability decision, and the
+def trace(question: str, history: list[dict] | None = None, **overrides: Any) -> tuple[Turn, Answer | None]:
+    """For benchmarks and fitting: the chain's `Turn` after the answerability decision, and the
     extractive answer it would give were it to answer (None after a policy notice)."""
-    state = chain._prefix.invoke({"question": question, "history": history, "settings": overrides})
-    if state["notice"]:
-        return state, None
+    turn = chain._prefix.invoke(Call(question, history, overrides))
+    if turn.notice:
+        return turn, None
     base = Answer(
-        question=state["question"], standalone_question=state["standalone"], answer=REFUSAL, refused=True,
-        searched_with=list(state["searched_with"]),
+        question=turn.question, standalone_question=turn.reading.standalone, answer=REFUSAL, refused=True,
+        searched_with=list(turn.retrieved.searched_with),
     )
-    return state, compose.extractive(state, base)
+    return turn, compose.extractive(turn.reading, turn.retrieved, turn.scored, turn.settings, turn.index, base)

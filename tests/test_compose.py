@@ -1,4 +1,4 @@
-"""The extractive answer step (`qa.compose.answers.extractive`) on a hand-built state: which quote floor
+"""The extractive answer step (`qa.compose.answers.extractive`) on hand-built records: which quote floor
 applies, and which score a follow-up's quotes are chosen by."""
 
 from __future__ import annotations
@@ -9,21 +9,22 @@ import qa.search.scoring as scoring
 from extractive_fixtures import FakeIndex, candidate, make_chunk, settings
 from qa.answer import REFUSAL, Answer
 from qa.compose.answers import extractive
+from qa.conversation.history import Conversation
+from qa.conversation.reading import Reading
+from qa.search.retrieve import Retrieved
+from qa.search.scoring import Scored
 
 
-def _state(scored_question: str, **overrides) -> dict:
+def _records(scored_question: str, scores=(-4.0, -5.0), **overrides) -> dict:
+    """The records the answer step reads; by default both sentences score below the floor."""
     chunk = make_chunk(1, 2)
+    question = "How was it given?"
     return {
+        "reading": Reading(question, question, question, "unchanged", Conversation()),
+        "retrieved": Retrieved(candidates=[chunk]),
+        "scored": Scored(scored_question, question, [candidate(chunk, 1), candidate(chunk, 2)], list(scores), [(chunk, -4.0)]),
         "settings": settings(**{"quote_margin": 4.0, "min_quote_score": -3.0, **overrides}),
         "index": FakeIndex([chunk]),
-        "candidates": [chunk],
-        "passages": [(chunk, -4.0)],
-        "sentences": [candidate(chunk, 1), candidate(chunk, 2)],
-        "sentence_scores": [-4.0, -5.0],  # both below the floor
-        "question": "How was it given?",
-        "normalised": "How was it given?",
-        "standalone": "How was it given?",
-        "scored_question": scored_question,
     }
 
 
@@ -32,7 +33,7 @@ def _refusal() -> Answer:
 
 
 def test_a_question_scored_alone_quotes_nothing_below_the_floor():
-    answer = extractive(_state("How was it given?"), _refusal())
+    answer = extractive(**_records("How was it given?"), base=_refusal())
     assert answer.refused and answer.citations == []
 
 
@@ -43,8 +44,8 @@ def test_a_question_scored_alone_quotes_nothing_below_the_floor():
 def test_a_follow_up_scored_with_its_conversation_quotes_within_the_margin_whatever_the_floor(margin, quoted):
     # Scores of (question + the latest exchange) run lower than the floor's scale: the fitted
     # decision, which already judged the best sentence, is what counts; the margin bounds the rest.
-    state = _state("How was it given? Who ran the trial? Grabski", own_words_rescore=0, quote_margin=margin)
-    answer = extractive(state, _refusal())
+    records = _records("How was it given? Who ran the trial? Grabski", own_words_rescore=0, quote_margin=margin)
+    answer = extractive(**records, base=_refusal())
     assert not answer.refused
     assert [c.quote for c in answer.citations] == quoted
 
@@ -68,14 +69,11 @@ def own_question_prefers_abstinence(monkeypatch):
 def test_a_follow_up_chooses_by_its_own_words_too(own_question_prefers_abstinence):
     # With the conversation the dose sentence leads (-4 vs -5); the question as asked prefers the
     # other: means -6.5 and -1.5, and the dose sentence falls out of a 4-logit margin.
-    state = _state("How was it given? Who ran the trial? Grabski")
-    answer = extractive(state, _refusal())
+    answer = extractive(**_records("How was it given? Who ran the trial? Grabski"), base=_refusal())
     assert [c.quote for c in answer.citations] == ["Patients had more days abstinent."]
 
 
 def test_a_question_scored_alone_is_not_rescored(own_question_prefers_abstinence):
-    state = _state("How was it given?")
-    state["sentence_scores"] = [1.0, 0.0]
-    answer = extractive(state, _refusal())
+    answer = extractive(**_records("How was it given?", scores=(1.0, 0.0)), base=_refusal())
     assert own_question_prefers_abstinence.calls == 0
     assert answer.citations[0].quote.startswith("The trial used")

@@ -6,6 +6,7 @@ import pytest
 
 import qa.decision.decide as decide
 from qa.decision.answerability import AnswerabilityModel
+from qa.search.scoring import Scored
 from qa.settings import Settings
 
 SPEC = {
@@ -21,29 +22,25 @@ def fake_models(monkeypatch):
     monkeypatch.setattr(decide, "get_answer_head", lambda: object())
     monkeypatch.setattr(decide, "get_model", lambda: AnswerabilityModel(SPEC))
     monkeypatch.setattr(decide, "answer_signals", lambda *args, **kwargs: dict(SIGNALS))
-    monkeypatch.setattr(decide, "focus_gain_signal", lambda state: {})
-    monkeypatch.setattr(decide, "_without_conversation", lambda state, cross_encoder: state)
+    monkeypatch.setattr(decide, "focus_gain_signal", lambda scored, settings, index: {})
+    monkeypatch.setattr(decide, "_without_conversation", lambda scored, cross_encoder: scored)
 
 
-def _state(scored_question: str, standalone: str = "Where did she go?", **settings) -> dict:
-    return {
-        "notice": None, "settings": Settings(**settings), "scored_question": scored_question,
-        "standalone": standalone, "sentences": [], "sentence_scores": [], "passages": [], "index": None,
-        "timings": {},
-    }
+def _judge(scored_question: str, standalone: str = "Where did she go?", **settings) -> decide.Decision:
+    scored = Scored(question=scored_question, own_question=standalone, sentences=[], scores=[], passages=[])
+    return decide.judge(scored, Settings(**settings), index=None)
 
 
 def test_a_question_scored_alone_is_held_to_the_main_threshold(fake_models):
-    state = decide.judge(_state("Where did she go?"))
-    assert state["answerable_probability"] == pytest.approx(0.5)
-    assert state["answerable"] is False
+    decision = _judge("Where did she go?")
+    assert decision.probability == pytest.approx(0.5)
+    assert decision.answerable is False
 
 
 def test_a_follow_up_scored_with_its_conversation_is_held_to_the_conversation_threshold(fake_models):
-    state = decide.judge(_state("Where did she go? Did she find the cat? yes"))
-    assert state["answerable"] is True
+    assert _judge("Where did she go? Did she find the cat? yes").answerable is True
 
 
 def test_a_threshold_given_in_the_settings_applies_to_both(fake_models):
-    assert decide.judge(_state("Where did she go? Did she find the cat? yes", answerability_threshold=0.7))["answerable"] is False
-    assert decide.judge(_state("Where did she go?", answerability_threshold=0.4))["answerable"] is True
+    assert _judge("Where did she go? Did she find the cat? yes", answerability_threshold=0.7).answerable is False
+    assert _judge("Where did she go?", answerability_threshold=0.4).answerable is True

@@ -94,20 +94,20 @@ def test_no_stage_imports_a_later_one():
 
 def test_no_import_circle():
     graph = import_graph()
-    state: dict[str, str] = {}
+    status: dict[str, str] = {}
 
     def visit(name: str, path: list[str]) -> list[str] | None:
-        state[name] = "open"
+        status[name] = "open"
         for target in sorted(graph[name]):
-            if state.get(target) == "open":
+            if status.get(target) == "open":
                 return path + [name, target]
-            if target not in state and (circle := visit(target, path + [name])):
+            if target not in status and (circle := visit(target, path + [name])):
                 return circle
-        state[name] = "done"
+        status[name] = "done"
         return None
 
     for name in sorted(graph):
-        if name not in state and (circle := visit(name, [])):
+        if name not in status and (circle := visit(name, [])):
             pytest.fail("import circle: " + " -> ".join(circle))
 
 

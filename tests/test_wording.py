@@ -101,10 +101,10 @@ def test_the_chain_answers_a_question_typed_three_ways_alike(corpus_index, quest
 def test_the_switch_off_reads_the_question_as_typed(corpus_index):  # noqa: F811
     from qa.answering import trace
 
-    state, _ = trace("What dose of ketmaine was used in the alcohol trial", index=corpus_index, normalise_wording=False)
-    assert state["normalised"] == state["question"] == "What dose of ketmaine was used in the alcohol trial"
-    state, _ = trace("What dose of ketmaine was used in the alcohol trial", index=corpus_index)
-    assert state["normalised"] == "What dose of ketamine was used in the alcohol trial?"
+    turn, _ = trace("What dose of ketmaine was used in the alcohol trial", index=corpus_index, normalise_wording=False)
+    assert turn.reading.normalised == turn.question == "What dose of ketmaine was used in the alcohol trial"
+    turn, _ = trace("What dose of ketmaine was used in the alcohol trial", index=corpus_index)
+    assert turn.reading.normalised == "What dose of ketamine was used in the alcohol trial?"
 
 
 def test_a_word_the_documents_never_use_is_respelt_only_by_a_swap():

@@ -1,11 +1,12 @@
 """The chain's last step: the answer for a decided state - the refusal, the extractive quotes, or the LLM's sentences.
 
-What it does: `answers(state)` yields growing `Answer`s for a state the chain has condensed,
-retrieved, reranked and judged (`qa.answering`): a policy notice, the refusal with the closest
+What it does: `answers(...)` yields growing `Answer`s for a question the chain has condensed,
+retrieved, reranked and judged (`qa.answering`), from each stage's record (`Reading`,
+`Retrieved`, `Scored`, `Decision`): a policy notice, the refusal with the closest
 passages apart (`Answer.related`) when the documents do not answer, else the extractive answer
 (`extractive`: the best sentences of the best passages, quoted verbatim with citations; a
 follow-up scored with its conversation chooses them with its own words too, `qa.search.scoring.with_own_words`) or, with
-an LLM configured, its sentences as each passes the support check (`qa.compose.llm_answer`). `answer(state)`
+an LLM configured, its sentences as each passes the support check (`qa.compose.llm_answer`). `answer(...)`
 is the last, complete one, with the chain's timings.
 What it does not: search, score or decide (the earlier steps), or render (see `app.py`).
 """
@@ -19,8 +20,11 @@ from dataclasses import replace
 
 from qa.answer import REFUSAL, Answer, elapsed_ms
 from qa.compose.extractive import complete, reading_order, select_quotes
-from qa.decision.decide import related
-from qa.search.scoring import with_own_words
+from qa.conversation.reading import Reading
+from qa.decision.decide import Decision, related
+from qa.search.retrieve import Retrieved
+from qa.search.scoring import Scored, with_own_words
+from qa.settings import Settings
 from qa.text.sentences import build_citations, passage_scores
 
 # A document outside the conversation's candidates counts as this likely (the odds are 1/1000 of
@@ -40,69 +44,74 @@ def toward_discussed(sentences: list, scores, discussed: dict[str, float], weigh
     ]
 
 
-def answers(state: dict) -> Iterator[Answer]:
-    """Growing answers for `state` (after rerank): the answerability decision, then the extractive answer or the LLM's;
-    the last one yielded is complete, with its timings."""
+def answers(
+    reading: Reading, retrieved: Retrieved, scored: Scored, decision: Decision, settings: Settings, index,
+    timings: dict[str, float], started: float,
+) -> Iterator[Answer]:
+    """Growing answers after the answerability decision: the extractive answer or the LLM's; the
+    last one yielded is complete, with `timings` (the chain's, to which `answer_ms` and `total_ms`
+    since `started` are added)."""
     began = time.perf_counter()
-    settings = state["settings"]
     answer = Answer(
-        question=state["question"], standalone_question=state["standalone"], answer=REFUSAL, refused=True,
-        searched_with=list(state["searched_with"]),
+        question=reading.asked, standalone_question=reading.standalone, answer=REFUSAL, refused=True,
+        searched_with=list(retrieved.searched_with),
     )
     final = answer
-    if state["notice"]:
-        answer.notices.append(state["notice"])
-    elif not state["answerable"]:
-        answer.related = related(state)
+    if decision.notice:
+        answer.notices.append(decision.notice)
+    elif not decision.answerable:
+        answer.related = related(scored, settings, index)
     else:
         if settings.llm.strip().lower() in ("", "none"):
-            final = extractive(state, answer)
+            final = extractive(reading, retrieved, scored, settings, index, answer)
         else:
             from qa.compose.llm_answer import generative_answers
             from qa.eval.support import default_scorer
 
-            passages = [chunk for chunk, _ in state["passages"][: settings.answer_passages]]
-            for final in generative_answers(
-                answer, state["standalone"], passages, settings, default_scorer(), lambda: extractive(state, answer)
-            ):
+            passages = [chunk for chunk, _ in scored.passages[: settings.answer_passages]]
+            fallback = lambda: extractive(reading, retrieved, scored, settings, index, answer)  # noqa: E731
+            for final in generative_answers(answer, reading.standalone, passages, settings, default_scorer(), fallback):
                 if final is not answer:
-                    final.timings = dict(state["timings"], answer_ms=elapsed_ms(began))
+                    final.timings = dict(timings, answer_ms=elapsed_ms(began))
                     yield final
-    state["timings"]["answer_ms"] = elapsed_ms(began)
-    state["timings"]["total_ms"] = elapsed_ms(state["started"])
-    final.timings = state["timings"]
+    timings["answer_ms"] = elapsed_ms(began)
+    timings["total_ms"] = elapsed_ms(started)
+    final.timings = timings
     yield final
 
 
-def answer(state: dict) -> Answer:
-    """The complete answer for `state`: the last of `answers`."""
+def answer(
+    reading: Reading, retrieved: Retrieved, scored: Scored, decision: Decision, settings: Settings, index,
+    timings: dict[str, float], started: float,
+) -> Answer:
+    """The complete answer: the last of `answers`."""
     final = None
-    for final in answers(state):
+    for final in answers(reading, retrieved, scored, decision, settings, index, timings, started):
         pass
     return final
 
 
-def extractive(state: dict, base: Answer) -> Answer:
+def extractive(reading: Reading, retrieved: Retrieved, scored: Scored, settings: Settings, index, base: Answer) -> Answer:
     """The extractive answer: the best sentences of the best passages, quoted (a refusal when none)."""
-    settings, index, passages = state["settings"], state["index"], state["passages"]
+    passages = scored.passages
     # Quotable: the best passages, and those holding the best sentences (the same ones unless
     # passages are ranked by their whole text).
-    by_sentence = passage_scores(state["candidates"], state["sentences"], state["sentence_scores"])
+    by_sentence = passage_scores(retrieved.candidates, scored.sentences, scored.scores)
     allowed = {chunk.id for chunk, _ in passages[: settings.answer_passages] + by_sentence[: settings.answer_passages]}
     # `min_quote_score` is a logit for the question alone. A follow-up scored with its conversation
     # (question + the latest exchange) scores lower: there the fitted decision alone says whether
     # the best sentence answers (the floor refused a third of coqa's answerable follow-ups, and cut
     # the second quote that held the answer), and only `quote_margin` bounds the rest.
-    with_conversation = state["scored_question"] != state["standalone"]
-    scores = state["sentence_scores"]
+    with_conversation = scored.with_conversation
+    scores = scored.scores
     if with_conversation and settings.own_words_rescore:
         scores = with_own_words(
-            state["sentences"], scores, allowed, state["normalised"], settings.own_words_rescore, settings.rerank_threads
+            scored.sentences, scores, allowed, reading.normalised, settings.own_words_rescore, settings.rerank_threads
         )
-    if with_conversation and settings.discussed_weight and state.get("discussed"):
-        scores = toward_discussed(state["sentences"], scores, state["discussed"], settings.discussed_weight)
-    quotes = select_quotes(state["sentences"], scores, allowed, settings, with_conversation=with_conversation)
-    quotes = reading_order(complete(quotes, state["standalone"], index))
+    if with_conversation and settings.discussed_weight and retrieved.discussed:
+        scores = toward_discussed(scored.sentences, scores, retrieved.discussed, settings.discussed_weight)
+    quotes = select_quotes(scored.sentences, scores, allowed, settings, with_conversation=with_conversation)
+    quotes = reading_order(complete(quotes, reading.standalone, index))
     answer = replace(base, notices=list(base.notices))
     if quotes:
         answer.answer, answer.citations = build_citations(quotes, index.document)

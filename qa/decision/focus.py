@@ -10,7 +10,7 @@ use disorder?" against a sentence about cocaine). Words that name the documents 
 best sentence corrects the question's premise (`corrects_premise`: "There is no FDA-approved
 medication..."), the veto does not apply. It runs after the fitted answerability model
 (`qa.decision.answerability`), which squad2-style data cannot teach this: there, every question is on its
-article's topic. `focus_gain_signal` computes it from a chain state.
+article's topic. `focus_gain_signal` computes it from the search stage's `Scored` sentences.
 What it does not: score passages (see `qa.search.scoring`) or write the refusal (see `answer.REFUSAL`).
 """
 
@@ -21,6 +21,8 @@ import threading
 from functools import lru_cache
 
 from qa.search.rerank import get_cross_encoder
+from qa.search.scoring import Scored
+from qa.settings import Settings
 from qa.text.bm25 import tokenize
 from qa.text.sentences import scoring_text
 
@@ -145,25 +147,25 @@ def _word_vectors() -> WordVectors:
     return WordVectors(get_query_embedder().encode)
 
 
-def focus_gain_signal(state: dict) -> dict[str, float]:
+def focus_gain_signal(scored: Scored, settings: Settings, index) -> dict[str, float]:
     """For each question word absent from the corpus that the best sentence ignores and none of the
     next best says in other words, how much dropping it from the question raises the best
     sentence's score; nothing when the best sentence corrects the question's premise."""
-    sentences, scores = state["sentences"], state["sentence_scores"]
+    sentences, scores = scored.sentences, scored.scores
     if not len(sentences):
         return {}
     ranked = sorted(range(len(sentences)), key=lambda i: -scores[i])
     best = ranked[0]
-    if corrects_premise(state["scored_question"], sentences[best].text):
+    if corrects_premise(scored.question, sentences[best].text):
         return {}
     nearby = " ".join(sentences[i].text for i in ranked[:COVERAGE_SENTENCES])
-    cross_encoder = state.get("reader") or get_cross_encoder(state["settings"].rerank_threads)
-    settings, encode = state["settings"], _word_vectors()
+    cross_encoder = scored.reader or get_cross_encoder(settings.rerank_threads)
+    encode = _word_vectors()
     return focus_gains(
-        state["scored_question"],
+        scored.question,
         scoring_text(sentences[best]),
         float(scores[best]),
-        state["index"].bm25.has_form_of,
+        index.bm25.has_form_of,
         lambda questions, sentence: cross_encoder.score_pairs([(q, sentence) for q in questions]),
         lambda word, _sentence: word_is_covered(word, nearby, encode, settings.synonym_similarity),
     )

@@ -4,6 +4,7 @@ What it does: three LangChain retrievers over a `LoadedIndex` — `DenseRetrieve
 `KeywordRetriever` and `HybridRetriever` (reciprocal-rank fusion of the other two: a chunk's score
 is the sum of 1/(rrf_k + rank) over the lists it appears in). Each returns LangChain `Document`s
 whose metadata carries the chunk's `position` in the index and its score.
+`Retrieved` is what the chain's retrieve step gives.
 `conversation_candidates` searches with the question and the recent exchanges of a conversation
 together (each weighted; the question counts most), prefers the documents it has cited, and adds
 the passages of the document it is clearly about that match the question's own words
@@ -14,6 +15,7 @@ What it does not: rerank or decide anything about relevance (see `rerank` and `a
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import NamedTuple
 
 import numpy as np
@@ -23,12 +25,24 @@ from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
 from ingest.embed import TextEmbedder
+from ingest.store import StoredChunk
 from qa.conversation.discussed import EXCHANGES, DiscussedModel, document_features
 from qa.conversation.follow_up import CONVERSATION_DOCUMENTS, follow_up_features
 from qa.conversation.history import Conversation
 from qa.search.index import LoadedIndex
 
 EMBEDDED_EXCHANGE_CHARS = 150  # BM25 still reads the whole exchange
+
+
+@dataclass(frozen=True)
+class Retrieved:
+    """What retrieval gives the rest of the chain: the candidate chunks in fused order, and what
+    the conversation added to the search."""
+
+    candidates: list[StoredChunk]
+    follow_up: float = 0.0  # how much the question leans on the conversation (`qa.conversation.follow_up`)
+    searched_with: list[str] = field(default_factory=list)  # the exchanges searched with, shown to the user
+    discussed: dict[str, float] = field(default_factory=dict)  # each document's probability of being the one discussed
 
 
 def reciprocal_rank_fusion(rankings: list[list[int]], k: int) -> list[tuple[int, float]]:

@@ -3,7 +3,8 @@
 What it does: `rerank_passages` scores with the cross-encoder the whole text of the first
 `rerank_whole_chunks` fused passages, which ranks them, and the sentences of the best of them
 (`rerank_full_depth`) plus those of lower passages sharing a telling word with the question; the
-answerability signals and the quotes read the sentence scores. Benchmarks call it directly.
+answerability signals and the quotes read the sentence scores (`Scored`, the stage's record). Benchmarks
+call it directly.
 `with_own_words` rescores a follow-up's best sentences against the question as asked, for
 choosing its quotes.
 What it does not: decide to refuse or compose an answer (see `qa.decision.answerability`, `qa.answering`).
@@ -11,9 +12,14 @@ What it does not: decide to refuse or compose an answer (see `qa.decision.answer
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ingest.store import StoredChunk
 from qa.search.rerank import QuestionReader, get_cross_encoder
 from qa.text.abbreviations import expand_acronyms, expand_journal_names
 from qa.text.sentences import (
+    Candidate,
     candidate_sentences,
     discount_leaning,
     passage_scores,
@@ -22,6 +28,24 @@ from qa.text.sentences import (
 )
 
 COMMON_WORD_SHARE = 0.5  # a word in more than half the chunks tells no passage from another
+
+
+@dataclass(frozen=True)
+class Scored:
+    """What the search stage gives the decision and the answer: the candidate sentences read
+    against a question by the cross-encoder, with their scores, and the passages ranked."""
+
+    question: str  # what the sentences were scored against: `own_question`, or it with the latest exchange
+    own_question: str  # the standalone question
+    sentences: list[Candidate]
+    scores: Sequence[float]  # one per sentence
+    passages: list[tuple[StoredChunk, float]]  # best first
+    reader: QuestionReader | None = None  # the question's cross-encoder, which remembers what it read
+
+    @property
+    def with_conversation(self) -> bool:
+        """Scored with the conversation: a leaning follow-up's scores run lower than a question's own."""
+        return self.question != self.own_question
 
 
 def rerank_passages(
