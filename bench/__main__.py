@@ -5,7 +5,10 @@ from __future__ import annotations
 import importlib
 import sys
 
-BENCHMARKS = ["ingest", "suite", "ablate", "calibrate_support", "contradictions", "golden", "latency", "ui_latency", "pubmedqa", "condense", "peer", "hostile", "load", "scale", "upload"]
+BENCHMARKS = [
+    "ingest", "suite", "ablate", "fit.support_judge", "contradictions", "golden", "latency", "ui_latency", "pubmedqa.run",
+    "condense", "peer", "reliability.hostile", "reliability.load", "reliability.scale", "reliability.upload",
+]
 
 
 def main() -> int:

@@ -1,6 +1,6 @@
 """Follow-ups three ways, on the same cases: `python -m bench.condense [--coqa N] [--llm SPEC]`.
 
-What it does: for the golden follow-ups and the first N kept-out CoQA follow-ups (`bench.devsets`),
+What it does: for the golden follow-ups and the first N kept-out CoQA follow-ups (`bench.data.devsets`),
 answers the last turn
 - with the heuristic rewrite of `qa.conversation.condense`, asked alone (no history);
 - with the LLM's rewrite (`qa.conversation.llm_condense`, prompt `condense.md`; default SmolLM2 through
@@ -42,7 +42,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-write", action="store_true", help="do not write BENCHMARKS.md")
     args = parser.parse_args([] if argv is None else argv)
 
-    from bench.devsets import index_for, load_set, select
+    from bench.data.devsets import index_for, load_set, select
     from ingest.embed import get_embedder
     from qa import ask
     from qa.conversation.condense import condense

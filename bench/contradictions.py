@@ -2,12 +2,12 @@
 
 What it does: measures the shipped support check (`qa.eval.support.sentence_support`) on the
 kept-out human-labelled supported claims of `../shared/data/dev/support/`
-(`bench.support_data.part`), each turned into its opposite by one edit (`bench.opposites`): the
+(`bench.data.support_data.part`), each turned into its opposite by one edit (`bench.data.opposites`): the
 share of originals accepted, of each family's alterations rejected, of faithful rewordings
 accepted; its agreement with every kept-out label; the time to judge a sentence; and a new user's
 tries against the default corpus's paragraph on the cocaine trial. Writes them to MODELS.md, beside
 the fits of the two models the check reads (the judge's weights and the support head).
-What it does not: make the alterations (see `bench.opposites`), judge anything itself, or read
+What it does not: make the alterations (see `bench.data.opposites`), judge anything itself, or read
 the fitting part of the labels.
 """
 
@@ -17,7 +17,7 @@ import argparse
 import statistics
 import time
 
-from bench.opposites import FAMILIES, OPPOSITE, SYNONYM, Alteration, alterations, rewordings  # noqa: F401 - re-exported
+from bench.data.opposites import FAMILIES, OPPOSITE, SYNONYM, Alteration, alterations, rewordings  # noqa: F401 - re-exported
 
 # A new user's tries against the default corpus's paragraph on the cocaine trial (issue 25): the
 # passage says "...led to significantly more abstinence and lower relapse risk compared to a control."
@@ -32,7 +32,7 @@ USER_CLAIMS = (
 
 def user_passage() -> str | None:
     """The default corpus's paragraph that holds `USER_PASSAGE_HOLDS`, or None."""
-    from bench.devsets import ROOT
+    from bench.data.devsets import ROOT
 
     for path in sorted((ROOT / "corpus").glob("*")):
         for paragraph in path.read_text(encoding="utf-8").split("\n"):
@@ -42,8 +42,8 @@ def user_passage() -> str | None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from bench.data.support_data import CachedScorer, load_dev
     from bench.report import MODELS, machine_line, write_section
-    from bench.support_data import CachedScorer, load_dev
     from qa.eval.support import sentence_support
 
     parser = argparse.ArgumentParser(prog="python -m bench.contradictions", description=__doc__.split("\n")[0])

@@ -7,7 +7,7 @@ to end, then encodes exactly the stored chunk texts with the raw `SentenceTransf
 one call (same batch size, normalised). The model is loaded and warmed up before either timing.
 Reports documents, chunks, chunks/s, both times, their ratio (goal <= 1.25: the encoder is the
 floor, everything else is overhead) and peak memory, into BENCHMARKS.md.
-What it does not: measure retrieval quality (see `bench.pubmedqa`) or copy the data set anywhere
+What it does not: measure retrieval quality (see `bench.pubmedqa.run`) or copy the data set anywhere
 but a temporary folder.
 
 Run: `python -m bench.ingest [--data PATH] [--limit N] [--repeat N]`.

@@ -42,8 +42,8 @@ newest first.
 - [Dev suite](#dev-suite): `python -m bench.suite --limit 600`
 - [Ablation of the hand rules](#ablation-each-hand-rule-switched-off): `python -m bench.ablate`
 - [Dev suite over one document](#dev-suite--single-doc): `python -m bench.suite coqa --limit 600 --single-doc`
-- [How each shipped model was fit, and the support check against contradictions](MODELS.md): `python -m bench.train_answer_head`, `python -m bench.fit_answerability`, `python -m bench.fit_follow_up`, `python -m bench.fit_discussed`, `python -m bench.calibrate_support --write`, `python -m bench.train_support_head`, `python -m bench.contradictions`
-- [Reliability: hostile and reworded input, load, uploads while others ask, scale](RELIABILITY.md): `python -m bench.hostile`, `python -m bench.wording`, `python -m bench.load`, `python -m bench.upload`, `python -m bench.scale`
+- [How each shipped model was fit, and the support check against contradictions](MODELS.md): `python -m bench.fit.answer_head`, `python -m bench.fit.answerability`, `python -m bench.fit.follow_up`, `python -m bench.fit.discussed`, `python -m bench.fit.support_judge --write`, `python -m bench.fit.support_head`, `python -m bench.contradictions`
+- [Reliability: hostile and reworded input, load, uploads while others ask, scale](RELIABILITY.md): `python -m bench.reliability.hostile`, `python -m bench.wording`, `python -m bench.reliability.load`, `python -m bench.reliability.upload`, `python -m bench.reliability.scale`
 """
 # The top of MODELS.md, in the same form.
 MODELS_HEADER = """# Models
@@ -54,12 +54,12 @@ the support check that reads two of them against claims turned into their opposi
 the whole chain are in [BENCHMARKS.md](BENCHMARKS.md); what was tried and superseded is in
 [bench/NOTEBOOK.md](bench/NOTEBOOK.md), newest first.
 
-- [Answer head](#answer-head-fine-tuned-top-layers-of-the-reranker): `python -m bench.train_answer_head`
-- [Answerability model](#answerability-model-fit): `python -m bench.fit_answerability`
-- [Follow-up model](#follow-up-model-how-much-a-question-leans-on-the-conversation): `python -m bench.fit_follow_up`
-- [Which documents a conversation is about](#which-documents-a-conversation-is-about): `python -m bench.fit_discussed`
-- [Support check against human labels](#support-check-faithfulness-judge-against-human-labels): `python -m bench.calibrate_support --write`
-- [Support head](#support-head-fine-tuned-top-layers-of-the-reranker-read-by-the-support-check): `python -m bench.train_support_head`
+- [Answer head](#answer-head-fine-tuned-top-layers-of-the-reranker): `python -m bench.fit.answer_head`
+- [Answerability model](#answerability-model-fit): `python -m bench.fit.answerability`
+- [Follow-up model](#follow-up-model-how-much-a-question-leans-on-the-conversation): `python -m bench.fit.follow_up`
+- [Which documents a conversation is about](#which-documents-a-conversation-is-about): `python -m bench.fit.discussed`
+- [Support check against human labels](#support-check-faithfulness-judge-against-human-labels): `python -m bench.fit.support_judge --write`
+- [Support head](#support-head-fine-tuned-top-layers-of-the-reranker-read-by-the-support-check): `python -m bench.fit.support_head`
 - [Contradictions](#contradictions-supported-claims-turned-into-their-opposite): `python -m bench.contradictions`
 """
 HEADERS = {BENCHMARKS: HEADER, MODELS: MODELS_HEADER}

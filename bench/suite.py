@@ -5,18 +5,18 @@ What it does: asks every selected case of the external dev sets (`squad2`, `coqa
 article: a topic shift the conversation must not drag back), of `follow` (squad2 questions with
 a name turned into a pronoun after an exchange about it: follow-ups that lean on the
 conversation, half unanswerable) and of the golden set through `ask()`, on one cached index per set
-(`bench.devsets`), scores each answer by the dev README's rules (`qa.eval.dev_metrics`), prints a
+(`bench.data.devsets`), scores each answer by the dev README's rules (`qa.eval.dev_metrics`), prints a
 table per set — hit, doc_hit, refusal_ok, false_refusal, balanced, median answer length, p50/p95
 ms — writes it to BENCHMARKS.md (section `suite`, or `suite-LABEL` with `--label`), draws
 `bench/results/suite.png`, and keeps every case's outcome in `.bench-index/suite-SET.jsonl`.
-By default it runs the kept-out part of each set (see `bench.devsets.split_of`), which no
+By default it runs the kept-out part of each set (see `bench.data.devsets.split_of`), which no
 fitting or threshold choice has seen. `--set` overrides a `Settings` field for every question
 (ablations). For golden, hit is must-include recall (the share of expected facts found).
 `--single-doc` asks each coqa or medquad case on an index of its topic's document alone
-(`bench.devsets.topic_document`; cases without one are left out), so that the figures can be
+(`bench.data.devsets.topic_document`; cases without one are left out), so that the figures can be
 laid beside the full corpus's: the same question about the same passage should get the same
 decision whatever else the index holds.
-What it does not: fit anything (see `bench.fit_answerability`) or run in `make test` (a smoke
+What it does not: fit anything (see `bench.fit.answerability`) or run in `make test` (a smoke
 test runs a few cases of each set).
 """
 
@@ -29,8 +29,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bench.devsets import CACHE, SETS, DevCase, index_for, load_set, select, topic_document
-from bench.single_doc import SINGLE_DOC_SETS, forget_indexes, single_document_index
+from bench.data.devsets import CACHE, SETS, DevCase, index_for, load_set, select, topic_document
+from bench.data.single_doc import SINGLE_DOC_SETS, forget_indexes, single_document_index
 from qa.eval.cases import ask_turn_by_turn
 from qa.eval.dev_metrics import is_doc_hit, is_hit
 from qa.eval.metrics import must_include_hits

@@ -20,7 +20,7 @@ import random
 import re
 import time
 
-from bench.devsets import CACHE, index_for, load_set, select
+from bench.data.devsets import CACHE, index_for, load_set, select
 from bench.suite import parse_overrides
 
 SETS = ("squad2", "medquad")
@@ -57,9 +57,10 @@ def first_citation(answer) -> tuple | None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from tqdm import tqdm
+
     from bench.report import RELIABILITY, machine_line, write_section
     from qa import ask
-    from tqdm import tqdm
 
     parser = argparse.ArgumentParser(prog="python -m bench.wording", description=__doc__.split("\n")[0])
     parser.add_argument("--per-set", type=int, default=100, help="kept-out questions of each set (default 100)")

@@ -35,7 +35,7 @@ from ingest.store import IndexStore
 
 LOCK_NAME = ".write.lock"
 # Chunks per encoder call during an upload: the embedder answers questions too, and holds its lock
-# for one call, so small calls let other sessions' questions in between (see bench/upload.py).
+# for one call, so small calls let other sessions' questions in between (see bench/reliability/upload.py).
 UPLOAD_EMBED_BATCH = 8
 _UNSAFE = re.compile(r"[\x00-\x1f/\\:*?\"<>|]+")
 

@@ -29,7 +29,7 @@ class Settings(IngestSettings):
         le=100,
         description="Fused chunks ranked by the cross-encoder's score of their whole text; the others (all, "
         "with 0) are ranked by their best sentence. On PubMedQA, 3 puts the own abstract first for 0.978 of "
-        "the questions, best-sentence ranking for 0.960 (bench/pubmedqa.py).",
+        "the questions, best-sentence ranking for 0.960 (bench/pubmedqa/run.py).",
     )
     rerank_full_depth: int = Field(
         2,
@@ -88,7 +88,7 @@ class Settings(IngestSettings):
         le=1.0,
         description="Answer only when the fitted answerability model (qa/models/answerability.json) gives the passages "
         "at least this probability of answering; unset takes the threshold chosen with the model by "
-        "bench/fit_answerability.py on external dev data; 0 never refuses for this reason.",
+        "bench/fit/answerability.py on external dev data; 0 never refuses for this reason.",
     )
     normalise_wording: bool = Field(
         True,

@@ -65,7 +65,7 @@ def test_shipped_head_prefers_the_answering_sentence(cross_encoder):
 
 
 def test_missing_weights_name_the_training_script(tmp_path):
-    with pytest.raises(FileNotFoundError, match="bench.train_answer_head"):
+    with pytest.raises(FileNotFoundError, match="bench.fit.answer_head"):
         AnswerHead(tmp_path / "none.npz")
 
 

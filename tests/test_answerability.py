@@ -57,7 +57,7 @@ def test_mismatched_lengths_are_an_error():
 
 
 def test_missing_file_names_the_script(tmp_path):
-    with pytest.raises(FileNotFoundError, match="bench.fit_answerability"):
+    with pytest.raises(FileNotFoundError, match="bench.fit.answerability"):
         AnswerabilityModel.load(tmp_path / "none.json")
 
 

@@ -1,4 +1,4 @@
-"""bench.answer_pairs: per-set training cases after the answerability fit's, the coqa query, and
+"""bench.data.answer_pairs: per-set training cases after the answerability fit's, the coqa query, and
 pairs built from the real dev files for a few cases of each set (the shipped cross-encoder scores
 a handful of candidates)."""
 
@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from bench.answer_pairs import SETS, SKIP, cache_path, query_of, training_cases
-from bench.devsets import DEV, DevCase, load_set, select, split_of
+from bench.data.answer_pairs import SETS, SKIP, cache_path, query_of, training_cases
+from bench.data.devsets import DEV, DevCase, load_set, select, split_of
 
 pytestmark = pytest.mark.skipif(not (DEV / "medquad" / "cases.jsonl").exists(), reason="the dev sets are in ../shared/data/dev/")
 
@@ -41,7 +41,7 @@ def cross_encoder():
 
 @pytest.mark.parametrize("name", SETS)
 def test_pairs_from_the_real_files(name, cross_encoder):
-    from bench.answer_pairs import document_of, pairs_for
+    from bench.data.answer_pairs import document_of, pairs_for
 
     for case in training_cases(name, limit=3):
         rows = pairs_for(case, cross_encoder)
@@ -53,8 +53,8 @@ def test_pairs_from_the_real_files(name, cross_encoder):
 
 
 def test_a_medquad_near_miss_question_gets_only_negatives_from_its_page(cross_encoder):
-    from bench.answer_pairs import pairs_for
-    from bench.devsets import topic_document
+    from bench.data.answer_pairs import pairs_for
+    from bench.data.devsets import topic_document
 
     case = next(c for c in training_cases("medquad") if c.kind == "medquad-nearmiss" and topic_document(c))
     rows = pairs_for(case, cross_encoder)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bench.contradictions import USER_PASSAGE_HOLDS, user_passage
-from bench.opposites import FAMILIES, OPPOSITE, SYNONYM, alterations, rewordings
+from bench.data.opposites import FAMILIES, OPPOSITE, SYNONYM, alterations, rewordings
 
 
 def _by_family(claim: str) -> dict[str, list[str]]:

@@ -1,10 +1,10 @@
-"""The conditional logit `bench.fit_discussed` fits: logic only, on made-up candidates."""
+"""The conditional logit `bench.fit.discussed` fits: logic only, on made-up candidates."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from bench.fit_discussed import first_right, fit_conditional_logit, own_matches_only
+from bench.fit.discussed import first_right, fit_conditional_logit, own_matches_only
 from qa.conversation.discussed import FEATURES
 
 

@@ -1,4 +1,4 @@
-"""bench.load logic without an app or models: the history-leak check, malformed answers, the
+"""bench.reliability.load logic without an app or models: the history-leak check, malformed answers, the
 latency and throughput aggregation, and the session loop stopping by count, by time and on errors."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ import math
 
 import pytest
 
-from bench.load import (
+from bench.reliability.load import (
     Conversation,
     SessionResult,
     foreign_words,

@@ -1,10 +1,10 @@
-"""`bench.logistic`: the regression the fitting scripts share."""
+"""`bench.fit.logistic`: the regression the fitting scripts share."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from bench.logistic import fit_logistic, standardise
+from bench.fit.logistic import fit_logistic, standardise
 
 
 def test_logistic_regression_separates_a_separable_signal():

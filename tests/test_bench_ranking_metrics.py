@@ -1,10 +1,10 @@
-"""bench.ranking_metrics: where a document ranks in a chunk list, recall@k and MRR, a rerank's order."""
+"""bench.pubmedqa.ranking_metrics: where a document ranks in a chunk list, recall@k and MRR, a rerank's order."""
 
 from __future__ import annotations
 
 import pytest
 
-from bench.ranking_metrics import document_rank, rerank_order, retrieval_metrics
+from bench.pubmedqa.ranking_metrics import document_rank, rerank_order, retrieval_metrics
 
 
 def test_a_document_stands_where_its_best_chunk_stands():

@@ -8,7 +8,7 @@ import shutil
 
 import pytest
 
-from bench.devsets import DEV, article_of, corpus_folder, load_set, select, split_of, topic_document
+from bench.data.devsets import DEV, article_of, corpus_folder, load_set, select, split_of, topic_document
 from bench.suite import by_answer_kind, by_history, run_set, summarise, table
 
 pytestmark = pytest.mark.skipif(not DEV.exists(), reason="the dev sets (../shared/data/dev) are not here")
@@ -69,7 +69,7 @@ def test_a_follow_case_turns_a_name_the_exchange_named_into_a_pronoun():
 
 
 def test_a_name_becomes_a_pronoun_only_where_it_stands_alone():
-    from bench.follow_set import as_pronoun
+    from bench.data.follow_set import as_pronoun
 
     assert as_pronoun("When did Hitler order the annihilation of Warsaw?", "Warsaw") == "When did Hitler order the annihilation of it?"
     assert as_pronoun("Where did the Huguenots settle?", "Huguenots") == "Where did they settle?"
@@ -131,9 +131,9 @@ def test_a_medquad_near_miss_question_is_about_the_page_its_title_names():
 
 
 def test_single_document_mode_asks_each_case_on_its_own_document(tmp_path, monkeypatch):
-    import bench.single_doc
+    import bench.data.single_doc
 
-    monkeypatch.setattr(bench.single_doc, "CACHE", tmp_path)
+    monkeypatch.setattr(bench.data.single_doc, "CACHE", tmp_path)
     outcomes = run_set("coqa", "kept", 3, kinds={"coqa-followup"}, progress=False, single_doc=True)
     assert len(outcomes) == 3
     for outcome in outcomes:

@@ -1,4 +1,4 @@
-"""Fitting the support judge (`bench.support_fit`, `bench.support_data`): the split, the
+"""Fitting the support judge (`bench.fit.support_fit`, `bench.data.support_data`): the split, the
 cross-validated choice, and that the shipped weights are what the script fits."""
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ import random
 import numpy as np
 import pytest
 
-from bench.support_data import DEV, Row, part
-from bench.support_fit import fit_model, operating_points
+from bench.data.support_data import DEV, Row, part
+from bench.fit.support_fit import fit_model, operating_points
 from qa.eval.judge import FEATURES, MODEL_FILE
 
 
@@ -59,7 +59,7 @@ def test_operating_points_count_vetoed_rows_as_unsupported():
 @pytest.mark.slow  # measures every dev label with the real cross-encoder (cached in .cache/support/)
 @pytest.mark.skipif(not DEV.exists(), reason="the dev support labels are not on this machine")
 def test_the_shipped_weights_are_what_the_script_fits():
-    from bench.support_data import load_dev, load_project, measure
+    from bench.data.support_data import load_dev, load_project, measure
 
     rows = measure(load_dev() + load_project())
     model, _ = fit_model([row for row in rows if row.part == "fit"])

@@ -1,13 +1,13 @@
-"""The support head's training pairs (`bench.support_head_pairs`): what they hold and what they never read."""
+"""The support head's training pairs (`bench.data.support_head_pairs`): what they hold and what they never read."""
 
 from __future__ import annotations
 
 import pytest
 
-from bench.devsets import document_kept, squad_kept_articles
-from bench.opposites import FAMILIES
-from bench.support_data import part
-from bench.support_head_pairs import evidence_window, head_half, training_pairs
+from bench.data.devsets import document_kept, squad_kept_articles
+from bench.data.opposites import FAMILIES
+from bench.data.support_data import part
+from bench.data.support_head_pairs import evidence_window, head_half, training_pairs
 
 
 @pytest.fixture(scope="module")

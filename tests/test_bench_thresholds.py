@@ -1,10 +1,10 @@
-"""bench.thresholds: the thresholds chosen under a false-refusal bound on each set (made-up probabilities)."""
+"""bench.fit.thresholds: the thresholds chosen under a false-refusal bound on each set (made-up probabilities)."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from bench.thresholds import choose_threshold, joint_thresholds
+from bench.fit.thresholds import choose_threshold, joint_thresholds
 
 
 def test_choose_threshold_refuses_at_most_the_target_share_of_answerable_cases():

@@ -1,11 +1,11 @@
-"""bench.train_answer_head: the question-level AUROC takes each question's best pair."""
+"""bench.fit.answer_head: the question-level AUROC takes each question's best pair."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from bench.train_answer_head import question_auroc
+from bench.fit.answer_head import question_auroc
 
 PAIRS = [
     {"id": "a", "label": 1}, {"id": "a", "label": 0},  # answerable: its answer sentence scores 2.0
@@ -24,7 +24,7 @@ def test_a_question_is_scored_by_its_best_pair():
 
 @pytest.mark.parametrize("layers", ["0", "12"])
 def test_the_head_has_between_one_and_eleven_layers(layers, capsys):
-    from bench.train_answer_head import main
+    from bench.fit.answer_head import main
 
     with pytest.raises(SystemExit):
         main(["--layers", layers])
@@ -32,7 +32,7 @@ def test_the_head_has_between_one_and_eleven_layers(layers, capsys):
 
 
 def test_held_out_documents_are_chosen_per_corpus_and_follow_shares_squad2s():
-    from bench.train_answer_head import held_out
+    from bench.fit.answer_head import held_out
 
     pairs = [{"set": "squad2", "article": f"A{i}.txt"} for i in range(40)]
     pairs += [{"set": "follow", "article": f"A{i}.txt"} for i in range(40)]
@@ -47,7 +47,7 @@ def test_held_out_documents_are_chosen_per_corpus_and_follow_shares_squad2s():
 
 
 def test_each_set_is_reported_apart_and_coqa_has_no_question_auroc():
-    from bench.train_answer_head import _figures, per_set
+    from bench.fit.answer_head import _figures, per_set
 
     pairs = [
         {"id": "a", "set": "squad2", "label": 1}, {"id": "a", "set": "squad2", "label": 0},
@@ -62,7 +62,7 @@ def test_each_set_is_reported_apart_and_coqa_has_no_question_auroc():
 
 
 def test_sets_are_checked(capsys):
-    from bench.train_answer_head import main
+    from bench.fit.answer_head import main
 
     with pytest.raises(SystemExit):
         main(["--sets", "golden"])

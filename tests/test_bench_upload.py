@@ -1,8 +1,8 @@
-"""bench/upload.py without a server: the files it uploads and the report it writes (no timing is asserted)."""
+"""bench/reliability/upload.py without a server: the files it uploads and the report it writes (no timing is asserted)."""
 
 from __future__ import annotations
 
-from bench.upload import make_files, report
+from bench.reliability.upload import make_files, report
 from qa_ui.process import ROOT
 
 

@@ -9,7 +9,7 @@ unchanged; `python -m ingest` and `python -m qa` work with `QUOTEQA_CHROMA_URL` 
 chat's upload and removal (`ingest.corpus`). Non-loopback
 network is blocked while the server is in use, in this process and in the subprocesses.
 What it does not: test the server itself (restarts, auth, concurrent writers) or its speed (see
-`bench/scale.py`).
+`bench/reliability/scale.py`).
 """
 
 from __future__ import annotations
@@ -23,17 +23,17 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import CORPUS, ROOT, block_network
-from qa_fixtures import DOSE_QUESTION, DOSE_QUOTE, corpus_index  # noqa: F401 - a fixture
 from test_ingest_cli import SITECUSTOMIZE
 
-from bench.chroma_server import chroma_heartbeat
-from qa_ui.process import free_port, stop
+from bench.reliability.chroma_server import chroma_heartbeat
+from conftest import CORPUS, ROOT, block_network
 from ingest.pipeline import run_ingest, signature
 from ingest.settings import IngestSettings
 from ingest.store import IndexStore
 from qa import ask
 from qa.eval.cases import load_cases, run_case
+from qa_fixtures import DOSE_QUESTION, DOSE_QUOTE, corpus_index  # noqa: F401 - a fixture
+from qa_ui.process import free_port, stop
 
 pytestmark = pytest.mark.slow  # the real models on the whole golden set, twice
 

@@ -1,7 +1,7 @@
 """Hostile and odd input through `ask()` with the real models: each one gets a clear ValueError,
 a refusal or a grounded answer — never another exception — and the index is never changed.
 The inputs and the outcomes allowed are tests/data/hostile_inputs.jsonl (RELIABILITY.md shows
-what happened to each: `python -m bench.hostile`)."""
+what happened to each: `python -m bench.reliability.hostile`)."""
 
 from __future__ import annotations
 

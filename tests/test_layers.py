@@ -1,4 +1,5 @@
-"""qa/'s shape: stage packages whose imports run one way, in pipeline order, and no import circle.
+"""qa/'s shape: stage packages whose imports run one way, in pipeline order, and no import circle
+(nor one in bench/).
 
 The imports are read from the source (every `import` and `from ... import`, those inside functions
 too), so the test needs nothing loaded. A module may import its own layer or one below it:
@@ -16,7 +17,9 @@ from pathlib import Path
 
 import pytest
 
-QA = Path(__file__).resolve().parent.parent / "qa"
+ROOT = Path(__file__).resolve().parent.parent
+QA = ROOT / "qa"
+BENCH = ROOT / "bench"
 LAYERS = (
     "qa.prompts",
     "qa.settings",
@@ -33,16 +36,16 @@ TOP = len(LAYERS)
 
 
 def module_name(path: Path) -> str:
-    parts = path.relative_to(QA.parent).with_suffix("").parts
+    parts = path.relative_to(ROOT).with_suffix("").parts
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
-def modules() -> dict[str, Path]:
-    return {module_name(path): path for path in QA.rglob("*.py")}
+def modules(package: Path = QA) -> dict[str, Path]:
+    return {module_name(path): path for path in package.rglob("*.py")}
 
 
 def imported(name: str, path: Path, known: set[str]) -> set[str]:
-    """The modules of `qa` that `name` imports, resolved to module names (`from qa.x import y`
+    """The modules of the package that `name` imports, resolved to module names (`from qa.x import y`
     counts as qa.x.y when that is a module)."""
     package = name if path.name == "__init__.py" else name.rpartition(".")[0]
     found = set()
@@ -71,8 +74,8 @@ def layer(name: str) -> int:
     return TOP
 
 
-def import_graph() -> dict[str, set[str]]:
-    found = modules()
+def import_graph(package: Path = QA) -> dict[str, set[str]]:
+    found = modules(package)
     return {name: imported(name, path, set(found)) for name, path in found.items()}
 
 
@@ -92,8 +95,8 @@ def test_no_stage_imports_a_later_one():
     assert not backward, "imports against the pipeline's order:\n" + "\n".join(backward)
 
 
-def test_no_import_circle():
-    graph = import_graph()
+def circle_in(graph: dict[str, set[str]]) -> list[str] | None:
+    """One import circle of `graph`, as the modules along it, or None."""
     status: dict[str, str] = {}
 
     def visit(name: str, path: list[str]) -> list[str] | None:
@@ -108,7 +111,24 @@ def test_no_import_circle():
 
     for name in sorted(graph):
         if name not in status and (circle := visit(name, [])):
-            pytest.fail("import circle: " + " -> ".join(circle))
+            return circle
+    return None
+
+
+@pytest.mark.parametrize("package", [QA, BENCH], ids=["qa", "bench"])
+def test_no_import_circle(package):
+    circle = circle_in(import_graph(package))
+    assert circle is None, "import circle: " + " -> ".join(circle or [])
+
+
+def test_a_circle_is_found():
+    assert circle_in({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": set()}) == ["a", "b", "c", "a"]
+    assert circle_in({"a": {"b"}, "b": set(), "c": {"a", "b"}}) is None
+
+
+def test_bench_keeps_its_measurements_at_the_top_and_the_rest_in_folders():
+    top_modules = sorted(path.name for path in BENCH.glob("*.py"))
+    assert len(top_modules) <= 15, top_modules
 
 
 def test_the_top_holds_the_chain_and_at_least_five_stage_packages():

@@ -6,7 +6,7 @@ exchange and for all of them together — and measures each: how well its best c
 question, each exchange (its words and its opening's vector) and everything said together, and
 whether an earlier answer's words stand in it as a phrase (a CoQA answer is a span of its story).
 `DiscussedModel.probabilities` turns them into a probability per document with the conditional
-logit in `qa/models/discussed.json` (fit by `bench/fit_discussed.py` on CoQA follow-ups, which
+logit in `qa/models/discussed.json` (fit by `bench/fit/discussed.py` on CoQA follow-ups, which
 stay with their story, and on SQuAD questions asked after an exchange about another article,
 which leave it). The exchange features also enter multiplied by how much the question leans on
 the conversation (`qa.conversation.follow_up`), so a question that stands alone is placed by its own matches.

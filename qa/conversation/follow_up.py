@@ -4,7 +4,7 @@ What it does: `follow_up_features` measures a question against the latest exchan
 its own content words, whether it points back ("he", "that", "there"), how well it matches the
 corpus on its own, how close it is to the latest exchange, and whether what it finds alone lies
 in the documents the conversation was about — and `FollowUpModel.probability` combines them with
-the logistic weights in `qa/models/follow_up.json` (fit by `bench/fit_follow_up.py` on CoQA
+the logistic weights in `qa/models/follow_up.json` (fit by `bench/fit/follow_up.py` on CoQA
 follow-ups, which lean, against SQuAD questions asked after an exchange about another article,
 which do not). A topic shift gets a low probability and is searched as it stands.
 What it does not: search with the conversation (see `qa.search.retrieve.conversation_candidates`).

@@ -4,7 +4,7 @@ What it does: the shipped cross-encoder (ms-marco-MiniLM-L-12-v2, int8 ONNX, `qa
 a (question, sentence) pair through 12 layers and scores *relevance*. `AnswerHead` replaces its
 last eight layers (`TOP_LAYERS`), pooler and classifier with copies fine-tuned on external data (SQuAD 2.0
 question–sentence pairs: the sentence holding the answer vs. the best on-topic sentence that does
-not, and unanswerable questions' best sentences; `bench/train_answer_head.py`), reading the
+not, and unanswerable questions' best sentences; `bench/fit/answer_head.py`), reading the
 hidden states the shipped model leaves after its fourth layer (`CrossEncoder.read_pairs`,
 `qa.search.rerank.HIDDEN_AFTER`). Its logit is one signal of the answerability model
 (`qa.decision.answerability`). The weights (`qa/models/answer_head.npz`: matrices int8 with a scale per
@@ -172,7 +172,7 @@ class AnswerHead:
         from ingest.model_cache import derived_model
 
         if not Path(path).is_file():
-            raise FileNotFoundError(f"{path} is missing: train it with `python -m bench.train_answer_head`")
+            raise FileNotFoundError(f"{path} is missing: train it with `python -m bench.fit.answer_head`")
         self._session = session(derived_model(Path(path), "head", _graph_of), threads)
 
     def score(self, hidden: np.ndarray) -> float:

@@ -2,7 +2,7 @@
 
 What it does: `AnswerabilityModel` is a logistic regression over the signals of
 `qa.decision.answer_signals` (standardised), loaded from `qa/models/answerability.json`, which
-`bench/fit_answerability.py` writes from the external dev sets (never from the golden set; the
+`bench/fit/answerability.py` writes from the external dev sets (never from the golden set; the
 file records its provenance, the cases it was fit on and how its threshold was chosen).
 `probability(signals)` is the estimated chance that the passages answer; `answers(signals,
 threshold)` is the decision, at the file's threshold unless the caller gives one. A follow-up whose
@@ -43,7 +43,7 @@ class AnswerabilityModel:
         try:
             spec = json.loads(Path(path).read_text(encoding="utf-8"))
         except FileNotFoundError:
-            raise FileNotFoundError(f"{path} is missing: fit it with `python -m bench.fit_answerability`") from None
+            raise FileNotFoundError(f"{path} is missing: fit it with `python -m bench.fit.answerability`") from None
         return cls(spec)
 
     def margin(self, signals: dict[str, float]) -> float:

@@ -26,7 +26,7 @@ evidence - what the claim adds that the evidence does not say, and how the best 
   weighs more than a high one, and words found in an unrelated reading do not count.
 
 `SupportModel` combines them by logistic regression whose weights, standardisation and threshold
-live in `support_model.json`, fitted by `python -m bench.calibrate_support` on human labels
+live in `support_model.json`, fitted by `python -m bench.fit.support_judge` on human labels
 (see there and MODELS.md). `probability(signals)` is its estimate that a human would call
 the claim supported.
 What it does not: check numbers, names and direction words (the hard veto of `qa.eval.support`

@@ -12,7 +12,7 @@ entailment judge and is never called one. It is a *support check*, three tests t
 (b) **Fitted judge.** Among the passages that pass (a), the sentence's content words, its best
     one to three evidence sentences and the cross-encoder's reading of them are combined by a
     logistic regression fitted on human support labels (`qa.eval.judge`, weights and threshold in
-    `qa/eval/support_model.json`, fitted by `python -m bench.calibrate_support`). Its probability
+    `qa/eval/support_model.json`, fitted by `python -m bench.fit.support_judge`). Its probability
     must reach the fitted threshold.
 A sentence citing several passages is judged against the sentences of the passages that pass (a).
 

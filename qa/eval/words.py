@@ -4,7 +4,7 @@ What it does: `content_words(text)` returns the stems of a text's content words 
 stop words dropped, a light suffix stripping so "infusions" ~ "infusion", "reduced" ~ "reduce");
 `word_overlap(claim, passages)` is the share of the claim's content words found anywhere in the
 passages - the simplest judge of support, the baseline every support check is compared with
-(`bench.calibrate_support`). `best_sentences(claim_words, sentences, k)` picks the (at most k)
+(`bench.fit.support_judge`). `best_sentences(claim_words, sentences, k)` picks the (at most k)
 evidence sentences that cover most of the claim's words, greedily.
 What it does not: decide support (see `qa.eval.support`) or use a model.
 """

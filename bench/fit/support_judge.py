@@ -1,15 +1,15 @@
-"""Fit and measure the support check against human labels: `python -m bench.calibrate_support`.
+"""Fit and measure the support check against human labels: `python -m bench.fit.support_judge`.
 
 What it does:
 1. Reads the human support labels of `../shared/data/dev/support/` (`begin-dev`: dialogue
    responses vs their knowledge snippet; `wice-dev`: Wikipedia claims vs the web pages they cite)
    and the `calibrate` split of the project's own pairs (`tests/data/support_pairs.jsonl`).
-   The dev labels are split by `bench.support_data.part`: a case is **kept out** when
+   The dev labels are split by `bench.data.support_data.part`: a case is **kept out** when
    int(sha256(id)[:8], 16) % 10 is 0, 1 or 2 (about 30% per source), else it is used to fit.
-2. Measures every pair as the support check does (`bench.support_data.measure`: the key-term veto,
+2. Measures every pair as the support check does (`bench.data.support_data.measure`: the key-term veto,
    then the signals of `qa.eval.judge`; cross-encoder scores cached in `.cache/support/`).
 3. Fits the logistic regression on the fitting part; L2 strength and probability threshold by
-   5-fold cross-validation on the fitting part only (`bench.support_fit`). Writes the weights to
+   5-fold cross-validation on the fitting part only (`bench.fit.support_fit`). Writes the weights to
    `qa/eval/support_model.json` (with `--write`; otherwise reports whether the shipped file
    matches the fit).
 4. Reports on the kept-out part, per source: balanced accuracy, precision and recall on
@@ -33,7 +33,7 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 GOLDEN = ROOT / "tests" / "data" / "golden.jsonl"
 GOALS = {"begin-dev": (0.88, 0.85), "wice-dev": (0.75, None)}  # balanced accuracy, precision
 PREVIOUS_THRESHOLD = 3.5  # the previous check: key terms + cross-encoder(claim, passage) >= 3.5
@@ -75,7 +75,7 @@ def dev_markdown(rows, model, choice, scorer) -> list[str]:
     goals: list[str] = []
 
     lines = [
-        "Commands: `python -m bench.calibrate_support --write` (fit, write `qa/eval/support_model.json`, report; "
+        "Commands: `python -m bench.fit.support_judge --write` (fit, write `qa/eval/support_model.json`, report; "
         "`--dev-only` skips the golden set). The judge: key terms as a hard veto (`qa.eval.support`), then a logistic "
         "regression over word-overlap and cross-encoder signals of the best one to three evidence sentences "
         "(`qa.eval.judge`). Human labels: `../shared/data/dev/support/` (begin-dev: dialogue responses vs their "
@@ -142,7 +142,7 @@ def dev_markdown(rows, model, choice, scorer) -> list[str]:
 def fitting_operating_points(fit_rows, choice) -> list[str]:
     """The judge's verdicts on the fitting part, out of fold, at thresholds around the chosen one,
     and whether any threshold meets both begin-dev goals there (where a threshold may be chosen)."""
-    from bench.support_fit import operating_points
+    from bench.fit.support_fit import operating_points
 
     cuts = tuple(round(0.1 * i, 1) for i in range(2, 9))
     points = operating_points(fit_rows, choice["out_of_fold"], cuts)
@@ -262,8 +262,8 @@ def golden_markdown() -> list[str]:
 
 
 def fit_and_report(write: bool) -> list[str]:
-    from bench.support_data import CachedScorer, load_dev, load_project, measure
-    from bench.support_fit import fit_model
+    from bench.data.support_data import CachedScorer, load_dev, load_project, measure
+    from bench.fit.support_fit import fit_model
     from qa.eval.judge import MODEL_FILE, SupportModel
 
     rows = load_dev() + load_project()
@@ -284,7 +284,7 @@ def fit_and_report(write: bool) -> list[str]:
 def main(argv: list[str] | None = None) -> None:
     from bench.report import MODELS, machine_line, write_section
 
-    parser = argparse.ArgumentParser(prog="python -m bench.calibrate_support", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m bench.fit.support_judge", description=__doc__.split("\n")[0])
     parser.add_argument("--dev-only", action="store_true", help="fit and report on the dev labels; skip the golden set")
     parser.add_argument("--write", action="store_true", help="write the fitted weights to qa/eval/support_model.json")
     args = parser.parse_args(argv)

@@ -1,18 +1,18 @@
-"""The PubMedQA benchmark's report: its BENCHMARKS.md section, from the results of `bench.pubmedqa`.
+"""The PubMedQA benchmark's report: its BENCHMARKS.md section, from the results of `bench.pubmedqa.run`.
 
 What it does: `markdown(result, args)` writes the tables (methods side by side, the goal verdict,
 the `ask()` refusal sample, the gate what-if, depth and chunk-size sweeps) and `command_line(args)`
 the command that reproduces the run.
-What it does not: measure anything (see `bench.pubmedqa`).
+What it does not: measure anything (see `bench.pubmedqa.run`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bench.pubmedqa_ask import ASK_SAMPLE, SAMPLE_SEED
-from bench.pubmedqa_methods import GOAL_RECALL_AT_1, METHOD_NAMES, METHOD_SHORT, METHODS, MRR_DEPTH
-from bench.ranking_metrics import retrieval_metrics
+from bench.pubmedqa.ask import ASK_SAMPLE, SAMPLE_SEED
+from bench.pubmedqa.methods import GOAL_RECALL_AT_1, METHOD_NAMES, METHOD_SHORT, METHODS, MRR_DEPTH
+from bench.pubmedqa.ranking_metrics import retrieval_metrics
 from bench.report import machine_line
 
 

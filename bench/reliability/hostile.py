@@ -1,4 +1,4 @@
-"""What each hostile input did: `python -m bench.hostile` writes the table of RELIABILITY.md.
+"""What each hostile input did: `python -m bench.reliability.hostile` writes the table of RELIABILITY.md.
 
 What it does: builds an index of `corpus/` in a temporary folder, asks every input of
 tests/data/hostile_inputs.jsonl through `ask()` and records the outcome (error, refusal or
@@ -15,7 +15,7 @@ from pathlib import Path
 
 from bench.report import RELIABILITY, machine_line, write_section
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SHOWN_CHARS = 60
 
 
@@ -46,7 +46,7 @@ def main(argv: list[str] | None = None) -> int:
     lines = [
         "## Hostile and odd input",
         "",
-        f"`python -m bench.hostile` (the same table is asserted by tests/test_hostile_input.py). {machine_line()}.",
+        f"`python -m bench.reliability.hostile` (the same table is asserted by tests/test_hostile_input.py). {machine_line()}.",
         "",
         "| input | what it looks like | outcome | allowed | detail |",
         "|---|---|---|---|---|",

@@ -1,7 +1,7 @@
-"""Fine-tune the support head: `python -m bench.train_support_head [--epochs N] [--limit N] [--dry-run] [--veto-only]`.
+"""Fine-tune the support head: `python -m bench.fit.support_head [--epochs N] [--limit N] [--dry-run] [--veto-only]`.
 
 What it does, reproducibly (seed 0, data order fixed):
-1. takes the pairs of `bench.support_head_pairs` (a claim against its evidence window, supported
+1. takes the pairs of `bench.data.support_head_pairs` (a claim against its evidence window, supported
    or not: human labels of half the fitting part, their one-edit opposites and rewordings, and
    sentences of the dev corpora's fitting documents with theirs);
 2. reads each pair once through the shipped int8 cross-encoder up to its eighth layer (frozen, as
@@ -14,7 +14,7 @@ What it does, reproducibly (seed 0, data order fixed):
    for every human-labelled *supported* claim of the fitting part's other half (never read by the
    head) that the check accepts without the veto, and `veto_below` = VETO_MARGIN under the lowest of them, rounded down to a half, to
    `qa/models/support_head.json`; and the held-out figures to MODELS.md.
-What it does not: measure the check (see `bench.contradictions`, `bench.calibrate_support`).
+What it does not: measure the check (see `bench.contradictions`, `bench.fit.support_judge`).
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ import time
 
 import numpy as np
 
-from bench.train_answer_head import BATCH, SEED, _batches, held_out, predict
+from bench.fit.answer_head import BATCH, SEED, _batches, held_out, predict
 from qa.eval.agreement import auroc
 
 LEARNING_RATE = 5e-5
@@ -49,13 +49,13 @@ def main(argv: list[str] | None = None) -> int:
     import torch
     from tqdm import tqdm
 
+    from bench.data.support_head_pairs import training_pairs
     from bench.report import MODELS, machine_line, write_section
-    from bench.support_head_pairs import training_pairs
     from qa.decision.answer_head import dequantised_top_layers, load_weights, new_head, save_stored, weights_of
     from qa.eval.support_head import HEAD_LAYERS, HIDDEN_AFTER, SUPPORT_HEAD_PATH
     from qa.search.rerank import CrossEncoder, reranker_dir
 
-    parser = argparse.ArgumentParser(prog="python -m bench.train_support_head", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m bench.fit.support_head", description=__doc__.split("\n")[0])
     parser.add_argument("--epochs", type=int, default=3)
     parser.add_argument("--limit", type=int, default=None, help="at most N pairs (a quick run; implies --dry-run)")
     parser.add_argument("--dry-run", action="store_true", help="report without writing the head")
@@ -119,8 +119,8 @@ def main(argv: list[str] | None = None) -> int:
     lines = [
         "## Support head (fine-tuned top layers of the reranker, read by the support check)",
         "",
-        f"`python -m bench.train_support_head --epochs {args.epochs}`: {len(pairs)} pairs ({int(labels.sum())} supported) "
-        f"from `bench/support_head_pairs.py`; {len(train)} train, {len(held)} of {len(held_documents)} held-out documents "
+        f"`python -m bench.fit.support_head --epochs {args.epochs}`: {len(pairs)} pairs ({int(labels.sum())} supported) "
+        f"from `bench/data/support_head_pairs.py`; {len(train)} train, {len(held)} of {len(held_documents)} held-out documents "
         f"and human ids pick the epoch by their pooled AUROC; {machine_line()}; {time.time() - began:.0f} s.",
         "",
         f"| head | pooled AUROC | {' | '.join(sources)} |",
@@ -147,8 +147,8 @@ def main(argv: list[str] | None = None) -> int:
 
 def write_veto() -> str:
     """Choose and write the veto for the shipped head (see the module docstring); its line for MODELS.md."""
-    from bench.support_data import load_dev
-    from bench.support_head_pairs import evidence_window, head_half
+    from bench.data.support_data import load_dev
+    from bench.data.support_head_pairs import evidence_window, head_half
     from qa.eval.support import passage_sentences, sentence_support, strip_citation_markers
     from qa.eval.support_head import VETO_PATH, ModelReader, get_support_head
 

@@ -12,8 +12,8 @@ says whether a case may be fit on (`fit`) or is kept out of all fitting (`kept`)
 - golden: never fit on (it is the project's regression test), so every case is `kept`.
 `shift` and `follow` are built from squad2 (see `SETS`) and split by its articles.
 `index_for(name)` builds or refreshes a cached index of the set's corpus under `.bench-index/`.
-`DevCase`, `corpus_folder`, `article_of` and `squad_kept_articles` come from `bench.dev_case` (so
-that `bench.follow_set`, which builds `follow`, can read them too) and are importable from here.
+`DevCase`, `corpus_folder`, `article_of` and `squad_kept_articles` come from `bench.data.dev_case` (so
+that `bench.data.follow_set`, which builds `follow`, can read them too) and are importable from here.
 What it does not: ask or score (see `bench.suite`).
 """
 
@@ -26,15 +26,15 @@ from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 
-from bench.dev_case import DERIVED_FROM, DEV, ROOT, DevCase, article_of, corpus_folder, squad_kept_articles
-from bench.follow_set import pronoun_follow_ups
+from bench.data.dev_case import DERIVED_FROM, DEV, ROOT, DevCase, article_of, corpus_folder, squad_kept_articles
+from bench.data.follow_set import pronoun_follow_ups
 
 CACHE = ROOT / ".bench-index"
 # `shift` is derived from squad2: an answerable question asked after an exchange about another
 # article, so the conversation must be left behind (a topic shift). `follow` too: a question
 # (answerable or not) with a name turned into a pronoun, asked after an exchange that named it -
 # follow-ups that lean on the conversation, half of which the article does not answer
-# (`bench.follow_set`; coqa's follow-ups are all answerable).
+# (`bench.data.follow_set`; coqa's follow-ups are all answerable).
 SETS = ("squad2", "coqa", "medquad", "golden", "shift", "follow")
 
 

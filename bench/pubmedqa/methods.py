@@ -2,7 +2,7 @@
 
 What it does: names each method once (`METHODS`, in the report's order; `METHOD_NAMES` for the
 main table, `METHOD_SHORT` for the chunk-size sweep), with the MRR depth and the recall@1 goal,
-for `bench.pubmedqa` (which measures) and `bench.pubmedqa_report` (which writes the section).
+for `bench.pubmedqa.run` (which measures) and `bench.pubmedqa.report` (which writes the section).
 What it does not: rank or measure anything.
 """
 

@@ -8,7 +8,7 @@ history) until `--seconds` pass or it has asked `--turns` questions. A conversat
 standalone questions carry words of another conversation is a leak; a follow-up without words of
 its own first turn has lost its history; an exception, a timeout or a malformed answer is an error.
 Writes the `load` section of RELIABILITY.md (unless `--no-write`) and prints it.
-Run: `python -m bench.load [--sessions 1 4 16 32] [--seconds S] [--turns T] [--no-write]`.
+Run: `python -m bench.reliability.load [--sessions 1 4 16 32] [--seconds S] [--turns T] [--no-write]`.
 What it does not: judge answer quality (bench.golden does), drive a browser (bench.ui_latency
 does) or measure cold start (the app warms up before it serves).
 """
@@ -30,7 +30,7 @@ from pathlib import Path
 from bench.report import RELIABILITY, machine_line, write_section
 from qa.text.bm25 import tokenize
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 GOLDEN = ROOT / "tests" / "data" / "golden.jsonl"
 ANSWER_KEYS = {
     "question": str, "standalone_question": str, "answer": str, "refused": bool, "citations": list, "timings": dict,
@@ -277,7 +277,7 @@ def report(rows: Sequence[dict], command: str, concurrency: int, load: float, se
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(argv if argv is not None else [])
-    parser = argparse.ArgumentParser(prog="python -m bench.load", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m bench.reliability.load", description=__doc__.split("\n")[0])
     parser.add_argument("--sessions", type=int, nargs="+", default=[1, 4, 16, 32], help="numbers of sessions at once")
     parser.add_argument("--seconds", type=float, default=60.0, help="time per number of sessions (default 60)")
     parser.add_argument("--turns", type=int, default=40, help="most questions a session asks (default 40)")
@@ -296,7 +296,7 @@ def main(argv: list[str] | None = None) -> int:
             for sessions in args.sessions:
                 rows.append(run_level(url, sessions, conversations, args.seconds, args.turns))
                 print(f"{sessions} sessions: {rows[-1]['questions']} questions, {rows[-1]['errors']} errors", flush=True)
-    command = " ".join(["python -m bench.load", *argv])
+    command = " ".join(["python -m bench.reliability.load", *argv])
     markdown = report(rows, command, app_concurrency(), load, args.seconds, args.turns)
     if not args.no_write:
         write_section("load", markdown, path=RELIABILITY)

@@ -2,7 +2,7 @@
 
 What it does: `document_rank` (a document stands where its best chunk stands), `retrieval_metrics`
 (recall@1, recall@5, MRR of a list of ranks) and `rerank_order` (the first `depth` items re-sorted
-by score, the rest as they were), for `bench.pubmedqa` and its report.
+by score, the rest as they were), for `bench.pubmedqa.run` and its report.
 What it does not: rank anything itself or read data.
 """
 

@@ -1,21 +1,21 @@
 """Training pairs for the support head: a claim and its evidence, read as supported (1) or not (0).
 
 What it does: `training_pairs()` returns dicts `{question, sentence, label, id, article, set,
-kind}` (`question` is the claim and `sentence` its evidence, the names `bench.train_answer_head`
+kind}` (`question` is the claim and `sentence` its evidence, the names `bench.fit.answer_head`
 reads), from two sources, none of them kept out anywhere:
 - **human labels**, the half of the fitting part of `../shared/data/dev/support/` that
   `head_half` gives the head (the other half stays unread: the check's veto is chosen on the
-  head's reading of claims it never saw, `bench.train_support_head`): each claim against its
+  head's reading of claims it never saw, `bench.fit.support_head`): each claim against its
   evidence window (`evidence_window`, the best one to three sentences, as the judge reads it)
-  with its human label; each supported claim's one-edit opposites (`bench.opposites`, up to
+  with its human label; each supported claim's one-edit opposites (`bench.data.opposites`, up to
   `PER_FAMILY` per family) labelled 0 and its synonym rewordings labelled 1;
 - **sentences of the dev corpora's fitting documents** (squad2 articles, medquad pages, coqa
-  stories; `bench.devsets.split_of`'s rule, so no kept-out document is read): a sentence, or the
+  stories; `bench.data.devsets.split_of`'s rule, so no kept-out document is read): a sentence, or the
   sentence with one comma-separated part left out, against itself and its neighbour (1); its
   rewordings (1); its one-edit opposites (0); and another sentence of the same document, two or
   more sentences away, against the same window (0: on topic, not said).
 Deterministic (seeded by the ids).
-What it does not: train (see `bench.train_support_head`) or read a kept-out case.
+What it does not: train (see `bench.fit.support_head`) or read a kept-out case.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ import hashlib
 import random
 import re
 
-from bench.opposites import alterations, rewordings
+from bench.data.opposites import alterations, rewordings
 
 PER_FAMILY = 2  # opposites per family and claim
 REWORDINGS = 2
@@ -34,7 +34,7 @@ MIN_WORDS, MAX_WORDS = 8, 40
 
 def head_half(case_id: str) -> bool:
     """Whether a fitting-part label trains the head (about half, by other digits of sha256 than
-    `bench.support_data.part` reads)."""
+    `bench.data.support_data.part` reads)."""
     return int(hashlib.sha256(case_id.encode()).hexdigest()[8:16], 16) % 2 == 0
 
 
@@ -63,7 +63,7 @@ def _variants(claim: str, evidence: str, base: dict, rng: random.Random) -> list
 
 
 def human_pairs() -> list[dict]:
-    from bench.support_data import load_dev
+    from bench.data.support_data import load_dev
     from qa.eval.support import passage_sentences, strip_citation_markers
 
     pairs = []
@@ -93,7 +93,7 @@ def _drop_part(sentence: str, rng: random.Random) -> str:
 
 
 def corpus_pairs() -> list[dict]:
-    from bench.devsets import corpus_folder, document_kept, squad_kept_articles
+    from bench.data.devsets import corpus_folder, document_kept, squad_kept_articles
     from ingest.sentences import split_sentences
 
     pairs = []

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bench.devsets import CACHE, corpus_folder
+from bench.data.devsets import CACHE, corpus_folder
 
 SINGLE_DOC_SETS = ("coqa", "medquad")
 

@@ -16,7 +16,7 @@ and prints it.
 What it does not: measure answer quality or the reranker, embed the replicated chunks, or copy the
 data set into the project.
 
-Run: `python -m bench.scale [--sizes 1000 10000 100000] [--queries N] [--no-write]`.
+Run: `python -m bench.reliability.scale [--sizes 1000 10000 100000] [--queries N] [--no-write]`.
 """
 
 from __future__ import annotations
@@ -33,8 +33,8 @@ from pathlib import Path
 
 import numpy as np
 
-from bench.chroma_server import chroma_server
-from bench.pubmedqa_corpus import DATA, write_abstracts
+from bench.pubmedqa.corpus import DATA, write_abstracts
+from bench.reliability.chroma_server import chroma_server
 from bench.report import RELIABILITY, machine_line, write_section
 
 CACHE = Path("/tmp/pqa/cache/labels-600-1/index")
@@ -233,7 +233,7 @@ def render(results: list[Result], base: Base, queries: int) -> str:
     lines = [
         "## Scale: vector search, embedded Chroma vs a Chroma server",
         "",
-        (f"`python -m bench.scale` — {machine_line()}. Chunks: {len(base.ids):,} PubMedQA-L abstract chunks "
+        (f"`python -m bench.reliability.scale` — {machine_line()}. Chunks: {len(base.ids):,} PubMedQA-L abstract chunks "
         f"from {base.origin}, replicated with distinct ids up to each size; replicas reuse the vectors plus "
         f"Gaussian noise (sigma {NOISE}, renormalised), nothing is re-embedded. Each size and mode is a fresh "
         f"store written with `IndexStore.add_chunks` (batches of 2,000); the server is a local `chroma run` "
@@ -253,7 +253,7 @@ def render(results: list[Result], base: Base, queries: int) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.scale", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m bench.reliability.scale", description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000], help="chunk counts")
     parser.add_argument("--queries", type=int, default=200, help="timed queries per size and store")
     parser.add_argument("--no-write", action="store_true", help="print only; leave RELIABILITY.md alone")

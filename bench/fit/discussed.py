@@ -1,4 +1,4 @@
-"""Fit which documents a conversation is about: `python -m bench.fit_discussed [--limit N] [--no-write]`.
+"""Fit which documents a conversation is about: `python -m bench.fit.discussed [--limit N] [--no-write]`.
 
 What it does: measures the `qa.conversation.discussed` features of the candidate documents of the fit split's
 CoQA follow-ups (their story is the one the conversation was about), of the `shift` cases (a
@@ -22,7 +22,7 @@ import time
 import numpy as np
 from scipy.optimize import minimize
 
-from bench.devsets import index_for, load_set, select
+from bench.data.devsets import index_for, load_set, select
 from bench.report import MODELS, machine_line, write_section
 from qa.conversation.discussed import FEATURES, MODEL_PATH, OWN, DiscussedModel
 
@@ -100,7 +100,7 @@ def first_right(rows, weights: np.ndarray) -> float:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.fit_discussed", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m bench.fit.discussed", description=__doc__.split("\n")[0])
     parser.add_argument("--limit", type=int, default=None, help="at most N cases of each set per split")
     parser.add_argument("--no-write", action="store_true", help="print only: keep the model file and MODELS.md")
     args = parser.parse_args(argv)
@@ -122,7 +122,7 @@ def main(argv: list[str] | None = None) -> int:
     weights = fit_conditional_logit(rows, l2, scale) / scale
     own = own_matches_only(rows, l2, scale)
     lines = [
-        f"`python -m bench.fit_discussed`: {len(rows)} fit-split cases (coqa follow-ups, as many shifts, the follow "
+        f"`python -m bench.fit.discussed`: {len(rows)} fit-split cases (coqa follow-ups, as many shifts, the follow "
         f"set's answerable cases); conditional logit, L2 {l2} (out of fold, {FOLDS} folds); {machine_line()}; "
         f"{time.time() - began:.0f} s. Share of cases whose right document comes first:",
         "",
@@ -145,7 +145,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_write:
         model = {
             "weights": {name: float(value) for name, value in zip(FEATURES, weights)},
-            "provenance": f"python -m bench.fit_discussed{' --limit ' + str(args.limit) if args.limit else ''}: "
+            "provenance": f"python -m bench.fit.discussed{' --limit ' + str(args.limit) if args.limit else ''}: "
             f"{len(rows)} fit-split cases; L2 {l2}",
         }
         MODEL_PATH.write_text(json.dumps(model, indent=1) + "\n", encoding="utf-8")

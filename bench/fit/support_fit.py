@@ -19,7 +19,7 @@ from collections import Counter
 
 import numpy as np
 
-from bench.logistic import fit_logistic
+from bench.fit.logistic import fit_logistic
 from qa.eval.agreement import balanced_accuracy, precision_recall
 from qa.eval.judge import FEATURES, SupportModel
 

@@ -1,7 +1,7 @@
-"""Fine-tune the answer head: `python -m bench.train_answer_head [--sets S ...] [--epochs N] [--limit N] [--layers N]`.
+"""Fine-tune the answer head: `python -m bench.fit.answer_head [--sets S ...] [--epochs N] [--limit N] [--layers N]`.
 
 What it does, reproducibly (seed 0, one thread order, data order fixed):
-1. takes the training pairs of `bench.answer_pairs` for each of `--sets` (default squad2, medquad,
+1. takes the training pairs of `bench.data.answer_pairs` for each of `--sets` (default squad2, medquad,
    coqa, follow: fit split, after the cases the answerability model is fit on, `SKIP`; the
    kept-out articles, pages and stories are never read; `--limit` is per set);
 2. reads each pair once through the shipped int8 cross-encoder up to the layer below the head
@@ -15,7 +15,7 @@ What it does, reproducibly (seed 0, one thread order, data order fixed):
    MODELS.md, each set's held-out AUROC of the shipped score and of the fine-tuned head: per
    pair, and per question (a question's best pair score, answerable vs not: what the
    answerability decision asks of the head; "–" for coqa, whose follow-ups are all answerable).
-What it does not: fit the answerability decision (see `bench.fit_answerability`).
+What it does not: fit the answerability decision (see `bench.fit.answerability`).
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ import time
 
 import numpy as np
 
-from bench.answer_pairs import SETS, collect_pairs
+from bench.data.answer_pairs import SETS, collect_pairs
 from qa.decision.answer_head import (
     HEAD_PATH,
     TOP_LAYERS,
@@ -118,7 +118,7 @@ def main(argv: list[str] | None = None) -> int:
     from bench.report import MODELS, machine_line, write_section
     from qa.search.rerank import LAYERS, CrossEncoder, reranker_dir
 
-    parser = argparse.ArgumentParser(prog="python -m bench.train_answer_head", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m bench.fit.answer_head", description=__doc__.split("\n")[0])
     parser.add_argument("--epochs", type=int, default=3)
     parser.add_argument("--sets", nargs="+", choices=SETS, default=list(SETS), help="the sets whose pairs train the head (default: all)")
     parser.add_argument("--limit", type=int, default=None, help="at most N cases of each set (a quick run)")
@@ -187,7 +187,7 @@ def main(argv: list[str] | None = None) -> int:
     lines = [
         "## Answer head (fine-tuned top layers of the reranker)",
         "",
-        f"`python -m bench.train_answer_head --sets {' '.join(args.sets)} --epochs {args.epochs} --layers {args.layers}"
+        f"`python -m bench.fit.answer_head --sets {' '.join(args.sets)} --epochs {args.epochs} --layers {args.layers}"
         f"{f' --limit {args.limit}' if args.limit else ''}`: {len(pairs)} pairs from fit-split questions after those the "
         f"answerability fit reads ({int(labels.sum())} answering sentences): {counts}. {len(train)} pairs train; the pairs "
         f"of {len(held_documents)} documents (articles, pages, stories; at least {HELD_OUT_ARTICLES} of each corpus) are held "

@@ -29,11 +29,11 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from bench.pubmedqa_ask import ASK_SAMPLE, ask_sample
-from bench.pubmedqa_corpus import DATA, open_index
-from bench.pubmedqa_methods import METHODS, MRR_DEPTH
-from bench.pubmedqa_report import markdown
-from bench.ranking_metrics import document_rank, rerank_order, retrieval_metrics
+from bench.pubmedqa.ask import ASK_SAMPLE, ask_sample
+from bench.pubmedqa.corpus import DATA, open_index
+from bench.pubmedqa.methods import METHODS, MRR_DEPTH
+from bench.pubmedqa.ranking_metrics import document_rank, rerank_order, retrieval_metrics
+from bench.pubmedqa.report import markdown
 from bench.report import peak_memory_mb, write_section
 
 GATE_THRESHOLDS = (-3.0, -2.0, -1.0, 0.0, 1.0)  # what-if relevance thresholds for the gate diagnostics

@@ -9,7 +9,7 @@ signals or what they read change).
 `workers` > 1 runs cases in that many processes. `on=OTHER` asks the cases on another set's
 corpus, where they are off topic (unanswerable): the questions real users ask about something
 the documents do not cover at all, which neither dev set holds.
-What it does not: fit (see `bench.fit_answerability`).
+What it does not: fit (see `bench.fit.answerability`).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import json
 from dataclasses import replace
 from pathlib import Path
 
-from bench.devsets import CACHE, DevCase, index_for, load_set, select
+from bench.data.devsets import CACHE, DevCase, index_for, load_set, select
 from qa.eval.dev_metrics import is_doc_hit, is_hit
 from qa.text.sentences import scoring_text
 

@@ -1,9 +1,9 @@
-"""The PubMedQA-L abstracts as a corpus: written out as files, ingested, loaded (for `bench.pubmedqa`, `bench.scale`).
+"""The PubMedQA-L abstracts as a corpus: written out as files, ingested, loaded (for `bench.pubmedqa.run`, `bench.reliability.scale`).
 
 What it does: `abstract_text` renders one record as a file (each section label on its own line as a
 heading, then its text), `write_abstracts` writes `<PMID>.txt` files (an unchanged file is not
 rewritten), and `open_index` ingests such a folder and loads the index for the chain's settings.
-What it does not: measure (see `bench.pubmedqa`) or copy the data set into the project: `DATA`
+What it does not: measure (see `bench.pubmedqa.run`) or copy the data set into the project: `DATA`
 is read from `../shared/`, the files go to a temporary folder.
 """
 
@@ -13,7 +13,7 @@ import sys
 import time
 from pathlib import Path
 
-DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "pubmedqa" / "ori_pqal.json"
+DATA = Path(__file__).resolve().parents[3] / "shared" / "data" / "pubmedqa" / "ori_pqal.json"
 
 
 def abstract_text(record: dict, labels: bool = True) -> str:

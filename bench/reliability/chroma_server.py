@@ -3,7 +3,7 @@
 What it does: `chroma_server(path)` starts the `chroma` command of this environment on `path`,
 waits for its heartbeat and yields its URL, then stops it; `chroma_heartbeat(url)` says whether a
 server answers there.
-What it does not: write or query collections (see `ingest.store`, `bench.scale`).
+What it does not: write or query collections (see `ingest.store`, `bench.reliability.scale`).
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ What it does: `ask_sample` asks a seeded sample of PubMedQA-L questions through 
 benchmark's index and counts refusals (by reason: a policy notice or the answerability decision),
 answers citing the question's own abstract, and questions per second. Every question has its
 abstract in the index, so the refusal rate should be near 0.
-What it does not: rank documents (see `bench.pubmedqa.evaluate`).
+What it does not: rank documents (see `bench.pubmedqa.run.evaluate`).
 """
 
 from __future__ import annotations

@@ -1,12 +1,12 @@
-"""Fit the answerability model: `python -m bench.fit_answerability [--squad N] [--medquad N] [--coqa N] [--per-set]`.
+"""Fit the answerability model: `python -m bench.fit.answerability [--squad N] [--medquad N] [--coqa N] [--per-set]`.
 
 What it does, reproducibly (no randomness: folds are fixed by article, the solver is Newton's):
 1. collects the signals (`qa.decision.answer_signals`) of the first N cases of the *fit* split of squad2
    (answerable and unanswerable questions over 12 Wikipedia articles), of coqa (conversational
    follow-ups, all answerable), and of off-topic questions (the next squad2 fit-split questions
    asked on coqa's corpus) and, with `--medquad N`, of medquad's health questions (on-topic near
-   misses among them), cached by `bench.answer_signals_cache`, and the answer head's
-   logit for each case's best sentence (the head, `bench.train_answer_head`, is trained on other
+   misses among them), cached by `bench.fit.signals_cache`, and the answer head's
+   logit for each case's best sentence (the head, `bench.fit.answer_head`, is trained on other
    fit-split cases than these);
 2. fits an L2-regularised logistic regression (answerable = 1) on all three kinds (see the
    comment in `main` for why each is there);
@@ -20,7 +20,7 @@ What it does, reproducibly (no randomness: folds are fixed by article, the solve
    set (squad2, medquad, coqa, follow and the topic shifts, `shift`, which is read for this only);
 4. writes `qa/models/answerability.json` (weights, threshold, provenance) and a report of the
    out-of-fold AUROC, beside the best-sentence score alone, into MODELS.md.
-The kept-out split (4 squad2 articles, a third of coqa's stories; `bench.devsets`) and the golden
+The kept-out split (4 squad2 articles, a third of coqa's stories; `bench.data.devsets`) and the golden
 set are never read here: `python -m bench.suite` reports on them.
 What it does not: run at answer time (see `qa.decision.answerability`).
 """
@@ -33,10 +33,10 @@ import time
 
 import numpy as np
 
-from bench.answer_signals_cache import collect, fingerprint
-from bench.devsets import article_of, load_set, squad_kept_articles, topic_document
-from bench.logistic import fit_logistic, standardise
-from bench.thresholds import TARGET_FALSE_REFUSAL, choose_threshold, joint_thresholds
+from bench.data.devsets import article_of, load_set, squad_kept_articles, topic_document
+from bench.fit.logistic import fit_logistic, standardise
+from bench.fit.signals_cache import collect, fingerprint
+from bench.fit.thresholds import TARGET_FALSE_REFUSAL, choose_threshold, joint_thresholds
 from qa.decision.answer_signals import SIGNALS
 from qa.decision.answerability import MODEL_PATH
 from qa.eval.agreement import auroc
@@ -96,13 +96,13 @@ def _predict(x: np.ndarray, mean: np.ndarray, scale: np.ndarray, w: np.ndarray, 
 def main(argv: list[str] | None = None) -> int:
     from bench.report import MODELS, machine_line, write_section
 
-    parser = argparse.ArgumentParser(prog="python -m bench.fit_answerability", description=__doc__.split("\n")[0])
-    # The answer head is trained on the fit-split cases after those read here (bench.answer_pairs
+    parser = argparse.ArgumentParser(prog="python -m bench.fit.answerability", description=__doc__.split("\n")[0])
+    # The answer head is trained on the fit-split cases after those read here (bench.data.answer_pairs
     # SKIP): the decision is fit on these alone, so the head's weight is not learnt from questions
     # it was trained on (an eight-layer head scores its own training questions far better).
     parser.add_argument("--squad", type=int, default=1200, help="first N fit-split squad2 cases (default 1200)")
     parser.add_argument("--medquad", type=int, default=0, help="first N fit-split medquad cases (default 0, as shipped; "
-                        "300 leaves the rest to bench.answer_pairs)")
+                        "300 leaves the rest to bench.data.answer_pairs)")
     parser.add_argument("--coqa", type=int, default=400, help="first N fit-split coqa follow-ups (default 400)")
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--signals", nargs="*", default=list(DEFAULT_SIGNALS), choices=SIGNALS,
@@ -220,7 +220,7 @@ def main(argv: list[str] | None = None) -> int:
             f"follow-ups of the follow set and {int(conversation.sum())} coqa ones (out of fold) scored with their conversation"),
             "l2": l2,
             "signals_fingerprint": fingerprint(),
-            "script": "python -m bench.fit_answerability" + (f" --squad {args.squad}" if args.squad != 1200 else "")
+            "script": "python -m bench.fit.answerability" + (f" --squad {args.squad}" if args.squad != 1200 else "")
             + (f" --medquad {args.medquad}" if args.medquad else "")
             + (" --per-set" if args.per_set else "")
             + (f" --coqa {args.coqa}" if args.coqa != 400 else "")

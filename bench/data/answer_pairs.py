@@ -16,7 +16,7 @@ and keeps the gold sentence (label 1, answerable cases) and the best
   `gold_text` rationale, else the answer.
 Pairs are cached by case id in `.bench-index/answer-pairs.jsonl` (squad2, the format it always
 had) and `.bench-index/answer-pairs-<set>.jsonl` (the others).
-What it does not: train (see `bench.train_answer_head`), read a kept-out case, or read the
+What it does not: train (see `bench.fit.answer_head`), read a kept-out case, or read the
 conversation of a coqa follow-up beyond the previous question.
 """
 
@@ -27,13 +27,13 @@ from functools import lru_cache
 
 import numpy as np
 
-from bench.devsets import CACHE, article_of, corpus_folder, load_set, select, topic_document
+from bench.data.devsets import CACHE, article_of, corpus_folder, load_set, select, topic_document
 from qa.eval.dev_metrics import normalise
 
 CANDIDATES = 6
 NEGATIVES = 2
 SETS = ("squad2", "medquad", "coqa", "follow")
-# Fit-split cases the answerability fit reads first (bench.fit_answerability): squad2's first
+# Fit-split cases the answerability fit reads first (bench.fit.answerability): squad2's first
 # 1000 and 1200-1500 asked off-topic, medquad's 300 (of 762: the rest, 150 of them near misses,
 # teach the head what a page's other sections do not answer), coqa's 400 follow-ups, follow's 400.
 SKIP = {"squad2": 1500, "medquad": 300, "coqa": 400, "follow": 400}

@@ -1,4 +1,4 @@
-"""Fit how much a question leans on the conversation: `python -m bench.fit_follow_up [--limit N] [--no-write]`.
+"""Fit how much a question leans on the conversation: `python -m bench.fit.follow_up [--limit N] [--no-write]`.
 
 What it does: measures the `qa.conversation.follow_up` features of the fit split's CoQA follow-ups (label 1:
 they lean on the exchange before them) and of the `shift` cases (label 0: a SQuAD question asked
@@ -18,8 +18,8 @@ import time
 
 import numpy as np
 
-from bench.devsets import index_for, load_set, select
-from bench.logistic import fit_logistic, standardise
+from bench.data.devsets import index_for, load_set, select
+from bench.fit.logistic import fit_logistic, standardise
 from bench.report import MODELS, machine_line, write_section
 from qa.conversation.follow_up import FEATURES, MODEL_PATH
 from qa.eval.agreement import auroc
@@ -58,7 +58,7 @@ def labelled(split: str, limit: int | None):
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.fit_follow_up", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m bench.fit.follow_up", description=__doc__.split("\n")[0])
     parser.add_argument("--limit", type=int, default=None, help="at most N follow-ups (and as many shifts) per split")
     parser.add_argument("--no-write", action="store_true", help="print only: keep the model file and MODELS.md")
     args = parser.parse_args(argv)
@@ -87,11 +87,11 @@ def main(argv: list[str] | None = None) -> int:
         "bias": float(b),
         "means": {name: float(value) for name, value in zip(FEATURES, mean)},
         "scales": {name: float(value) for name, value in zip(FEATURES, scale)},
-        "provenance": f"python -m bench.fit_follow_up{' --limit ' + str(args.limit) if args.limit else ''}: "
+        "provenance": f"python -m bench.fit.follow_up{' --limit ' + str(args.limit) if args.limit else ''}: "
         f"{int(y.sum())} coqa follow-ups vs {int((1 - y).sum())} squad2 topic shifts of the fit split; L2 {l2}",
     }
     lines = [
-        f"`python -m bench.fit_follow_up`: {int(y.sum())} CoQA follow-ups (lean) vs {int((1 - y).sum())} topic shifts "
+        f"`python -m bench.fit.follow_up`: {int(y.sum())} CoQA follow-ups (lean) vs {int((1 - y).sum())} topic shifts "
         f"(squad2 questions after an exchange about another article), fit split; {machine_line()}; {time.time() - began:.0f} s.",
         "",
         "| cases | AUROC | follow-ups leaning (p ≥ 0.5) | shifts left alone (p < 0.5) |",

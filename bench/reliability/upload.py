@@ -7,7 +7,7 @@ What it does: starts `python app.py` on a private copy of the corpus (its own in
    first session keeps asking; each answer's wall time is recorded as the client sees it.
 Writes the `upload` section of RELIABILITY.md: upload time, the progress updates the client saw,
 the summary, and the asking session's median (and p90) latency idle and during the upload.
-Run: `python -m bench.upload [--files 20] [--rounds 3]` (also part of `make bench`).
+Run: `python -m bench.reliability.upload [--files 20] [--rounds 3]` (also part of `make bench`).
 What it does not: assert anything (timings depend on the machine; tests never assert on them).
 """
 
@@ -130,7 +130,7 @@ def report(result: dict, count: int, size: int, load: float) -> str:
         [
             "## Upload while another session asks",
             "",
-            f"`python -m bench.upload --files {count}`: `python app.py` on 127.0.0.1 with a private copy of the corpus; "
+            f"`python -m bench.reliability.upload --files {count}`: `python app.py` on 127.0.0.1 with a private copy of the corpus; "
             f"{count} files of {size:,} bytes on average (copies of the default corpus's documents, each with its own "
             "heading) sent to `/upload` in one call by one gradio_client session, while a second session asks "
             f"{len(QUESTIONS)} questions in turn through `/ask` (wall time per answer as the client sees it). "
@@ -157,7 +157,7 @@ def report(result: dict, count: int, size: int, load: float) -> str:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m bench.upload")
+    parser = argparse.ArgumentParser(prog="python -m bench.reliability.upload")
     parser.add_argument("--files", type=int, default=20, help="files in each upload (default 20)")
     parser.add_argument("--rounds", type=int, default=3, help="uploads, one after the other (default 3)")
     args = parser.parse_args(argv if argv is not None else [])

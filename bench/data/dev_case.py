@@ -5,8 +5,8 @@ is the folder of documents a set's questions are asked on; `article_of(case)` is
 `shift`, `follow`) question's article: its gold document, or for an unanswerable one the article
 BM25 ranks first for it; `squad_kept_articles()` are the articles kept out of all fitting (every
 fourth in name order, from the second).
-What it does not: read the sets' cases or split them (see `bench.devsets`), or build the derived
-sets (`bench.devsets`, `bench.follow_set`), which read this module.
+What it does not: read the sets' cases or split them (see `bench.data.devsets`), or build the derived
+sets (`bench.data.devsets`, `bench.data.follow_set`), which read this module.
 """
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 DEV = ROOT.parent / "shared" / "data" / "dev"
-# The sets built from another set's cases, asked on its corpus (see `bench.devsets.SETS`).
+# The sets built from another set's cases, asked on its corpus (see `bench.data.devsets.SETS`).
 DERIVED_FROM = {"shift": "squad2", "follow": "squad2"}
 SQUAD_KEPT_ARTICLES_EVERY = 4
 

@@ -1,9 +1,9 @@
-"""How a refusal threshold is chosen from out-of-fold probabilities, for `bench.fit_answerability`.
+"""How a refusal threshold is chosen from out-of-fold probabilities, for `bench.fit.answerability`.
 
 What it does: `choose_threshold` is the highest threshold refusing at most a target share of the
 answerable cases of one pool; `joint_thresholds` chooses the threshold for questions scored alone
 and the one for follow-ups scored with their conversation at once, under that bound on *each* set.
-What it does not: fit the model or load cases (see `bench.fit_answerability`).
+What it does not: fit the model or load cases (see `bench.fit.answerability`).
 """
 
 from __future__ import annotations

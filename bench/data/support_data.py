@@ -11,7 +11,7 @@ What it does:
 - `measure(rows)`: the key-term veto and every signal of `qa.eval.judge` for each row, exactly as
   `qa.eval.support.sentence_support` computes them; cross-encoder scores are cached in
   `.cache/support/` (git-ignored) by a hash of the pair, so a second run takes seconds.
-What it does not: fit or report anything (see `bench.support_fit`, `bench.calibrate_support`).
+What it does not: fit or report anything (see `bench.fit.support_fit`, `bench.fit.support_judge`).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 DEV = ROOT.parent / "shared" / "data" / "dev" / "support" / "cases.jsonl"
 PROJECT = ROOT / "tests" / "data" / "support_pairs.jsonl"
 CACHE = ROOT / ".cache" / "support" / "cross_encoder.json"

@@ -7,7 +7,7 @@ that earlier exchange. These follow-ups lean on the conversation, and half of th
 does not answer: coqa's follow-ups are all answerable, so only this set shows whether a leaning
 follow-up that the documents do not answer is refused. The rules are rough on purpose: some
 questions read clumsily ("the fewest Protestants in it"), answerable and unanswerable alike.
-What it does not: load or split sets (see `bench.devsets`, which calls it) or ask anything.
+What it does not: load or split sets (see `bench.data.devsets`, which calls it) or ask anything.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from bench.dev_case import DevCase, article_of
+from bench.data.dev_case import DevCase, article_of
 
 SUBJECT_AFTER = frozenset("what when where why how which who whom whose did do does was were is are has have had will would can could".split())
 AUXILIARIES = frozenset("did do does was were is are has have had will would can could".split())
