@@ -35,6 +35,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict  # noqa: E402
 from qa import Settings  # noqa: E402
 from qa_ui import documents, render  # noqa: E402
 from qa_ui.library import build_library, upload_allowed  # noqa: E402
+from qa_ui.look import CITATIONS_JS, DOCUMENT_JS, THEME  # noqa: E402
 
 # Questions a first-time reader can start with (a follow-up such as "What about cocaine?" needs a
 # question before it).
@@ -57,32 +58,6 @@ class AppSettings(BaseSettings):
     allow_upload: bool | None = Field(
         None, description="Let users add and remove documents; unset: on when bound to 127.0.0.1 or behind a login."
     )
-
-
-THEME = gr.themes.Soft(
-    primary_hue="teal",
-    font=["system-ui", "-apple-system", "Segoe UI", "Roboto", "Helvetica Neue", "Arial", "sans-serif"],
-    font_mono=["ui-monospace", "SFMono-Regular", "Menlo", "Consolas", "monospace"],
-)
-
-# A click on a source's summary asks the server for its document (the <details> still toggles).
-CITATIONS_JS = """
-element.addEventListener('click', (event) => {
-  const summary = event.target.closest('summary[data-cite]');
-  if (summary) trigger('click', {cite: Number(summary.dataset.cite)});
-});
-"""
-# Scroll the document panel so the highlighted quote is in view, without moving the page.
-DOCUMENT_JS = """
-watch('value', () => {
-  const mark = element.querySelector('#qa-hl');
-  let box = mark && mark.parentElement;
-  while (box && box !== document.body && !(box.scrollHeight > box.clientHeight + 4 &&
-         ['auto', 'scroll'].includes(getComputedStyle(box).overflowY))) box = box.parentElement;
-  if (mark && box && box !== document.body)
-    box.scrollTop += mark.getBoundingClientRect().top - box.getBoundingClientRect().top - box.clientHeight / 3;
-});
-"""
 
 
 def _index():

@@ -186,9 +186,9 @@ def _answer(turn: Turn) -> Answer:
     """The answer (`qa.compose.answers`); then, in the background, the vector of this exchange's opening,
     which the conversation's next question searches with (`qa.search.retrieve`): the user reads the
     answer meanwhile, and the follow-up does not wait for it."""
-    answer = None
-    for answer in _answers(turn):
-        pass
+    answer = compose.answer(
+        turn.reading, turn.retrieved, turn.scored, turn.decision, turn.settings, turn.index, turn.timings, turn.started
+    )
     if turn.settings.conversation_weight and not turn.notice and turn.index is not None:
         turns = clean_history(list(turn.history or []) + answer.history_turns())  # as the next question reads them
         newest = Conversation.of(turns, turn.index, 1).exchanges

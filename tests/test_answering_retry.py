@@ -8,6 +8,7 @@ import pytest
 import qa.compose.answers
 from qa.answer import REFUSAL, Answer
 from qa.answering import QAChain
+from qa.request import Turn
 from qa.search.index import IndexChanged
 from qa.settings import Settings
 
@@ -40,9 +41,9 @@ def test_a_second_change_in_a_row_is_raised_not_retried_forever():
 
 def test_stream_asks_once_more_after_an_index_change(monkeypatch):
     chain = QAChain()
-    chain._prefix = Flaky(0, lambda state: {**state, "settings": Settings(llm="none")})
+    chain._prefix = Flaky(0, lambda call: Turn(question=call.question, history=[], settings=Settings(llm="none"), started=0.0))
     refusal = Answer(question="What changed?", standalone_question="What changed?", answer=REFUSAL, refused=True)
     answering = Flaky(1, refusal)
-    monkeypatch.setattr(qa.compose.answers, "answer", answering.invoke)
+    monkeypatch.setattr(qa.compose.answers, "answer", lambda *records: answering.invoke(records))
     assert list(chain.stream("What changed?")) == [refusal]
     assert chain._prefix.calls == 2 and answering.calls == 2

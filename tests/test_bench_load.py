@@ -8,16 +8,13 @@ import math
 
 import pytest
 
-from bench.reliability.load import (
+from bench.reliability.load import SessionResult, percentile, run_session, summarize
+from bench.reliability.session_checks import (
     Conversation,
-    SessionResult,
     foreign_words,
     history_problem,
     load_conversations,
     malformed,
-    percentile,
-    run_session,
-    summarize,
 )
 
 COCAINE = Conversation("cocaine", "Who led the cocaine trial?", "In which journal was it published?")

@@ -5,11 +5,12 @@ from __future__ import annotations
 import ast
 import re
 import subprocess
+from pathlib import Path
 
 from bench.report import BENCHMARKS, HEADER, MODELS, MODELS_HEADER, RELIABILITY, machine_line, write_section
 
 ROOT = BENCHMARKS.parent
-FITTING = ("fit_", "train_", "calibrate_")  # the scripts that fit a shipped model
+FITTING = "fit."  # the scripts that fit a shipped model: bench/fit/
 
 
 def github_anchor(heading: str) -> str:
@@ -21,14 +22,22 @@ def anchors(path) -> set[str]:
     return {github_anchor(line.lstrip("#")) for line in path.read_text(encoding="utf-8").splitlines() if line.startswith("#")}
 
 
+def runnable(name: str) -> bool:
+    """`python -m bench.NAME` has a module to run: bench/NAME.py, or a package with a __main__."""
+    path = ROOT / "bench" / Path(*name.split("."))
+    return path.with_suffix(".py").exists() or (path / "__main__.py").exists()
+
+
 def written_sections() -> list[tuple[str, str, str]]:
-    """(script, section, the path argument's name) of each write_section call in bench/ that names its section."""
+    """(script, section, the path argument's name) of each write_section call in bench/ that names its
+    section; the script as its module under bench ("suite", "fit.answerability")."""
     calls = []
-    for script in sorted((ROOT / "bench").glob("*.py")):
-        for node in ast.walk(ast.parse(script.read_text(encoding="utf-8"))):
+    for path in sorted((ROOT / "bench").rglob("*.py")):
+        script = ".".join(path.relative_to(ROOT / "bench").with_suffix("").parts)
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "write_section" and isinstance(node.args[0], ast.Constant):
-                path = next((ast.unparse(k.value) for k in node.keywords if k.arg == "path"), "BENCHMARKS")
-                calls.append((script.stem, node.args[0].value, path))
+                where = next((ast.unparse(k.value) for k in node.keywords if k.arg == "path"), "BENCHMARKS")
+                calls.append((script, node.args[0].value, where))
     return calls
 
 
@@ -42,12 +51,12 @@ def test_every_index_line_links_to_a_heading_and_names_commands_that_exist():
         lines = [line for line in header.splitlines() if line.startswith("- ")]
         assert lines
         for line in lines:
-            link = re.match(r"- \[[^]]+\]\(([^)#]*)(?:#([^)]+))?\): `python -m bench\.\w+", line)
+            link = re.match(r"- \[[^]]+\]\(([^)#]*)(?:#([^)]+))?\): `python -m bench\.[\w.]+", line)
             assert link, line
             target = ROOT / link[1] if link[1] else path
             assert target.exists(), line
             assert link[2] is None or link[2] in anchors(target), line
-            assert [name for name in re.findall(r"`python -m bench\.(\w+)", line) if not (ROOT / "bench" / f"{name}.py").exists()] == []
+            assert [name for name in re.findall(r"`python -m bench\.([\w.]+)", line) if not runnable(name)] == []
 
 
 def test_the_fitting_scripts_write_their_sections_into_models_md():

@@ -1,5 +1,5 @@
-"""qa/'s shape: stage packages whose imports run one way, in pipeline order, and no import circle
-(nor one in bench/).
+"""The code's shape: qa/ as stage packages whose imports run one way, in pipeline order; no import
+circle in qa/ or bench/; no module over 300 lines.
 
 The imports are read from the source (every `import` and `from ... import`, those inside functions
 too), so the test needs nothing loaded. A module may import its own layer or one below it:
@@ -145,3 +145,9 @@ def test_a_backward_import_is_caught(monkeypatch):
     monkeypatch.setitem(globals(), "import_graph", lambda: graph)
     with pytest.raises(AssertionError, match="qa.text.sentences .* imports qa.decision.decide"):
         test_no_stage_imports_a_later_one()
+
+
+def test_no_module_is_over_300_lines():
+    files = [ROOT / "app.py", *(path for folder in ("qa", "qa_ui", "ingest", "bench", "tests") for path in (ROOT / folder).rglob("*.py"))]
+    long = {str(path.relative_to(ROOT)): n for path in files if (n := len(path.read_text(encoding="utf-8").splitlines())) > 300}
+    assert long == {}, "split these by job: " + ", ".join(f"{name} ({n} lines)" for name, n in sorted(long.items()))
