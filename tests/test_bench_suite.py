@@ -81,6 +81,14 @@ def test_a_name_becomes_a_pronoun_only_where_it_stands_alone():
     assert as_pronoun("What did Newcomen's engine pump?", "Newcomen's") is None
 
 
+def test_names_of_a_question_come_in_one_order_whatever_the_hash_seed():
+    from bench.data.follow_set import _names
+
+    # Longest first; "Tesla" and "Paris" are as long: the set they pass through would order them by
+    # the process's hash seed.
+    assert _names("Did Tesla or Edison build the first dynamo in Paris?") == ["Edison", "Paris", "Tesla"]
+
+
 @pytest.mark.parametrize("name", ["squad2", "coqa", "medquad", "golden", "shift", "follow"])
 def test_suite_runs_ten_cases_of_each_set(tmp_path, name):
     kinds = {"coqa-followup"} if name == "coqa" else None

@@ -26,7 +26,8 @@ QUESTION_OPENERS = frozenset("what when where why how which who whom whose did d
 
 
 def _names(question: str) -> list[str]:
-    """The capitalised names of a question, longest first (not its opening wh-word)."""
+    """The capitalised names of a question, longest first, then in alphabetical order (not its
+    opening wh-word): the same order in every process, whatever its hash seed."""
     found = []
     for match in NAME.finditer(question):
         words = match.group(0).split()
@@ -34,7 +35,7 @@ def _names(question: str) -> list[str]:
             words = words[1:]
         if words and not (len(words) == 1 and words[0].lower() in QUESTION_OPENERS):
             found.append(" ".join(words))
-    return sorted(set(found), key=len, reverse=True)
+    return sorted(set(found), key=lambda name: (-len(name), name))
 
 
 def as_pronoun(question: str, name: str) -> str | None:
