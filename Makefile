@@ -40,8 +40,11 @@ browser:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "chromium is missing: install it (sudo apt-get install chromium) or the browser test is skipped"; fi; }
 
+# Two workers (pytest-xdist), each test file whole on one: its module fixtures load once.
+TEST_WORKERS ?= 2
+
 test: install browser
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n $(TEST_WORKERS) --dist loadfile
 
 bench: install
 	$(PY) -m bench
