@@ -4,7 +4,8 @@ What it does: asks every selected case of the external dev sets (`squad2`, `coqa
 `../shared/data/dev/`), of `shift` (squad2 questions asked after an exchange about another
 article: a topic shift the conversation must not drag back), of `follow` (squad2 questions with
 a name turned into a pronoun after an exchange about it: follow-ups that lean on the
-conversation, half unanswerable) and of the golden set through `ask()`, on one cached index per set
+conversation, half unanswerable), of `swap` (squad2 questions whose focus was swapped for a word
+their article lacks: on-topic near misses, all unanswerable) and of the golden set through `ask()`, on one cached index per set
 (`bench.data.devsets`), scores each answer by the dev README's rules (`qa.eval.dev_metrics`), prints a
 table per set — hit, doc_hit, refusal_ok, false_refusal, balanced, median answer length, p50/p95
 ms — writes it to BENCHMARKS.md (section `suite`, or `suite-LABEL` with `--label`), draws

@@ -68,6 +68,22 @@ def test_a_follow_case_turns_a_name_the_exchange_named_into_a_pronoun():
         assert article_of(earlier) == article_of(original) and split_of(follow) == split_of(original)
 
 
+def test_a_swap_case_asks_about_a_word_its_article_never_uses():
+    from bench.data.swap_set import _article_words
+
+    squad = {c.id: c for c in load_set("squad2")}
+    swaps = load_set("swap")
+    assert len(swaps) > 2000 and not any(c.answerable for c in swaps)
+    for swap in swaps[:50]:
+        original = squad[swap.id.removesuffix("|swap")]
+        old, new = swap.extra["swapped"]
+        assert original.answerable and old in original.question and new in swap.question
+        assert swap.question == original.question.replace(old, new, 1)
+        assert new.lower() not in _article_words()[article_of(original)]
+        assert old[:1].isupper() == new[:1].isupper()
+        assert split_of(swap) == split_of(original)
+
+
 def test_a_name_becomes_a_pronoun_only_where_it_stands_alone():
     from bench.data.follow_set import as_pronoun
 
@@ -124,7 +140,7 @@ def test_an_unknown_set_is_an_error_that_names_the_sets(capsys):
 
     with pytest.raises(SystemExit) as exit_:
         main(["squad3"])
-    assert exit_.value.code == 2 and "the sets are: squad2, coqa, medquad, golden, shift, follow" in capsys.readouterr().err
+    assert exit_.value.code == 2 and "the sets are: squad2, coqa, medquad, golden, shift, follow, swap" in capsys.readouterr().err
 
 
 def test_a_medquad_near_miss_question_is_about_the_page_its_title_names():

@@ -41,3 +41,20 @@ def test_a_set_counts_its_questions_alone_and_with_conversation_together():
     assert refused[(groups == "c")].mean() <= 0.10
     assert refused[groups == "d"].mean() == 1.0  # d's unanswerable cases: 0.35 alone, 0.1 with conversation
     assert threshold > 0.35 > conversation_threshold  # follow-ups looser only as far as set c needs
+
+
+def test_the_objective_counts_only_the_sets_named():
+    # Set "e"'s unanswerable follow-ups are refused only below 0.2, set "f"'s questions only below
+    # 0.6; answerable follow-ups at 0.3 allow one or the other, not both.
+    p = np.concatenate([np.full(20, 0.3), np.full(20, 0.15), np.full(20, 0.5), np.full(20, 0.9)])
+    y = np.concatenate([np.ones(20), np.zeros(20), np.zeros(20), np.ones(20)])
+    groups = np.array(["e"] * 40 + ["f"] * 40)
+    conversation = np.array([True] * 40 + [False] * 40)
+    everything = joint_thresholds(p, y, groups, conversation, target=0.10)
+    only_e = joint_thresholds(p, y, groups, conversation, target=0.10, objective=["e"])
+    only_f = joint_thresholds(p, y, groups, conversation, target=0.10, objective=["f"])
+    assert 0.15 < only_e[1] <= 0.3 and 0.5 < everything[0] <= 0.9 and 0.5 < only_f[0] <= 0.9
+    assert only_e[0] <= 0.3  # f's refusals do not count: the pair closest together wins
+    # Counted or not, a set's answerable cases still bound the thresholds.
+    for t_alone, t_conv in (everything, only_e, only_f):
+        assert t_conv <= 0.3 and t_alone <= 0.9

@@ -2,7 +2,7 @@
 
 What it does: `DevCase` is a question of any dev set or of the golden set; `corpus_folder(name)`
 is the folder of documents a set's questions are asked on; `article_of(case)` is a squad2 (or
-`shift`, `follow`) question's article: its gold document, or for an unanswerable one the article
+`shift`, `follow`, `swap`) question's article: its gold document, or for an unanswerable one the article
 BM25 ranks first for it; `squad_kept_articles()` are the articles kept out of all fitting (every
 fourth in name order, from the second).
 What it does not: read the sets' cases or split them (see `bench.data.devsets`), or build the derived
@@ -19,7 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 DEV = ROOT.parent / "shared" / "data" / "dev"
 # The sets built from another set's cases, asked on its corpus (see `bench.data.devsets.SETS`).
-DERIVED_FROM = {"shift": "squad2", "follow": "squad2"}
+DERIVED_FROM = {"shift": "squad2", "follow": "squad2", "swap": "squad2"}
 SQUAD_KEPT_ARTICLES_EVERY = 4
 
 

@@ -10,7 +10,7 @@ says whether a case may be fit on (`fit`) or is kept out of all fitting (`kept`)
   question, whose page is in the corpus without the section that answered it); an absent
   topic's question by its id;
 - golden: never fit on (it is the project's regression test), so every case is `kept`.
-`shift` and `follow` are built from squad2 (see `SETS`) and split by its articles.
+`shift`, `follow` and `swap` are built from squad2 (see `SETS`) and split by its articles.
 `index_for(name)` builds or refreshes a cached index of the set's corpus under `.bench-index/`.
 `DevCase`, `corpus_folder`, `article_of` and `squad_kept_articles` come from `bench.data.dev_case` (so
 that `bench.data.follow_set`, which builds `follow`, can read them too) and are importable from here.
@@ -28,14 +28,17 @@ from pathlib import Path
 
 from bench.data.dev_case import DERIVED_FROM, DEV, ROOT, DevCase, article_of, corpus_folder, squad_kept_articles
 from bench.data.follow_set import pronoun_follow_ups
+from bench.data.swap_set import swapped_focus
 
 CACHE = ROOT / ".bench-index"
 # `shift` is derived from squad2: an answerable question asked after an exchange about another
 # article, so the conversation must be left behind (a topic shift). `follow` too: a question
 # (answerable or not) with a name turned into a pronoun, asked after an exchange that named it -
 # follow-ups that lean on the conversation, half of which the article does not answer
-# (`bench.data.follow_set`; coqa's follow-ups are all answerable).
-SETS = ("squad2", "coqa", "medquad", "golden", "shift", "follow")
+# (`bench.data.follow_set`; coqa's follow-ups are all answerable). `swap` too: answerable questions
+# with their focus swapped for a word their article never uses, on-topic near misses
+# (`bench.data.swap_set`), all unanswerable.
+SETS = ("squad2", "coqa", "medquad", "golden", "shift", "follow", "swap")
 
 
 def load_set(name: str) -> list[DevCase]:
@@ -45,6 +48,8 @@ def load_set(name: str) -> list[DevCase]:
         return _topic_shifts(load_set("squad2"))
     if name == "follow":
         return pronoun_follow_ups(load_set("squad2"))
+    if name == "swap":
+        return swapped_focus(load_set("squad2"))
     path = DEV / name / "cases.jsonl"
     if not path.exists():
         raise FileNotFoundError(f"{path} is missing: the dev sets live in ../shared/data/dev/")
@@ -110,7 +115,7 @@ def split_of(case: DevCase) -> str:
     """`kept` (never fit on; thresholds are not chosen on it either) or `fit`."""
     if case.set == "golden":
         return "kept"
-    if case.set in ("squad2", "shift", "follow"):
+    if case.set in ("squad2", "shift", "follow", "swap"):
         return "kept" if article_of(case) in squad_kept_articles() else "fit"
     story = case.gold_doc[0] if case.gold_doc else (topic_document(case) if case.set == "medquad" else None) or case.id.split("|")[0]
     return "kept" if document_kept(story) else "fit"

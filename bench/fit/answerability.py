@@ -1,11 +1,13 @@
-"""Fit the answerability model: `python -m bench.fit.answerability [--squad N] [--medquad N] [--coqa N] [--per-set]`.
+"""Fit the answerability model: `python -m bench.fit.answerability [--squad N] [--medquad N] [--coqa N] [--swap N] [--per-set]`.
 
 What it does, reproducibly (no randomness: folds are fixed by article, the solver is Newton's):
 1. collects the signals (`qa.decision.answer_signals`) of the first N cases of the *fit* split of squad2
    (answerable and unanswerable questions over 12 Wikipedia articles), of coqa (conversational
    follow-ups, all answerable), and of off-topic questions (the next squad2 fit-split questions
    asked on coqa's corpus) and, with `--medquad N`, of medquad's health questions (on-topic near
-   misses among them), cached by `bench.fit.signals_cache`, and the answer head's
+   misses among them) and, with `--swap N`, of the `swap` set's on-topic near misses (squad2 questions
+   whose focus was swapped for a word their article lacks: `bench.data.swap_set`), cached by
+   `bench.fit.signals_cache`, and the answer head's
    logit for each case's best sentence (the head, `bench.fit.answer_head`, is trained on other
    fit-split cases than these);
 2. fits an L2-regularised logistic regression (answerable = 1) on all three kinds (see the
@@ -18,6 +20,8 @@ What it does, reproducibly (no randomness: folds are fixed by article, the solve
    with `--per-set`, instead, both thresholds at once (`joint_thresholds`): the pair refusing the
    most unanswerable cases while refusing at most the target of the answerable cases of *each*
    set (squad2, medquad, coqa, follow and the topic shifts, `shift`, which is read for this only);
+   `--per-fold` holds the target on each fold of each set apart, and `--objective S ...` maximises the
+   unanswerable cases refused of those sets only;
 4. writes `qa/models/answerability.json` (weights, threshold, provenance) and a report of the
    out-of-fold AUROC, beside the best-sentence score alone, into MODELS.md.
 The kept-out split (4 squad2 articles, a third of coqa's stories; `bench.data.devsets`) and the golden
@@ -104,6 +108,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--medquad", type=int, default=0, help="first N fit-split medquad cases (default 0, as shipped; "
                         "300 leaves the rest to bench.data.answer_pairs)")
     parser.add_argument("--coqa", type=int, default=400, help="first N fit-split coqa follow-ups (default 400)")
+    parser.add_argument("--swap", type=int, default=0, help="first N fit-split cases of the swap set (squad2 questions "
+                        "with their focus swapped for a word their article lacks: unanswerable; default 0)")
+    parser.add_argument("--objective", nargs="*", default=None,
+                        help="with --per-set: the sets whose unanswerable cases refused are maximised (default: all)")
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--signals", nargs="*", default=list(DEFAULT_SIGNALS), choices=SIGNALS,
                         help=f"signals to use (default: {' '.join(DEFAULT_SIGNALS)})")
@@ -112,6 +120,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--per-set", action="store_true",
                         help="choose both thresholds at once under the target on each set (`joint_thresholds`) instead of "
                         "the shipped rule: the question threshold on squad2, the conversation one on the pooled follow-ups")
+    parser.add_argument("--per-fold", action="store_true",
+                        help="with --per-set: hold the target on each fold of each set (its articles, pages or stories apart)")
     parser.add_argument("--dry-run", action="store_true", help="report without writing the model or MODELS.md")
     args = parser.parse_args(argv)
     began = time.time()
@@ -120,32 +130,34 @@ def main(argv: list[str] | None = None) -> int:
     squad = kept(collect("squad2", "fit", args.squad, args.workers))
     medquad = kept(collect("medquad", "fit", args.medquad, args.workers)) if args.medquad else []
     coqa = kept(collect("coqa", "fit", args.coqa, args.workers)) if args.coqa else []
+    swap = kept(collect("swap", "fit", args.swap, args.workers)) if args.swap else []
     # Off-topic questions: squad2 questions asked on coqa's stories (see answer_signals_cache).
     off_topic = kept(collect("squad2", "fit", OFF_TOPIC, args.workers, on="coqa", offset=args.squad))
     # Read only to choose the thresholds: follow-ups that lean on their conversation (half
     # unanswerable) and topic shifts (answerable questions after an exchange about another article).
     follow = kept(collect("follow", "fit", FOLLOW, args.workers))
     shift = kept(collect("shift", "fit", SHIFT, args.workers)) if args.per_set else []
-    with_fit_time_signals(squad + medquad + coqa + off_topic + follow + shift)
+    with_fit_time_signals(squad + medquad + swap + coqa + off_topic + follow + shift)
 
     # Four kinds of case are fit on: squad2's on-topic questions, half unanswerable; medquad's
     # health questions over look-alike pages, whose near misses ask for a section the page lost;
     # off-topic ones, all unanswerable (without them a low score would not mean "refuse"); coqa's
     # follow-ups, all answerable (without them a short, elliptic follow-up would look off topic).
     # Folds: squad2 by article, medquad by page, the others spread evenly.
-    by_id = {c.id: c for name in ("squad2", "medquad") for c in load_set(name)}
-    articles = sorted({article_of(by_id[r["id"]]) for r in squad})
+    by_id = {c.id: c for name in ("squad2", "medquad", "swap") for c in load_set(name)}
+    articles = sorted({article_of(by_id[r["id"]]) for r in squad + swap})
     pages = sorted({topic_document(by_id[r["id"]]) or r["id"] for r in medquad})
-    rows = squad + medquad + off_topic + coqa
+    rows = squad + medquad + swap + off_topic + coqa
     names = list(args.signals)
     x = matrix(rows, names)
-    y = np.array([float(r["answerable"]) for r in squad + medquad] + [0.0] * len(off_topic) + [1.0] * len(coqa))
+    y = np.array([float(r["answerable"]) for r in squad + medquad] + [0.0] * len(swap + off_topic) + [1.0] * len(coqa))
     folds = np.concatenate([
-        [fold_of("squad2", article_of(by_id[r["id"]]), articles) for r in squad],
+        [fold_of("squad2", article_of(by_id[r["id"]]), articles) for r in squad + swap],
         [pages.index(topic_document(by_id[r["id"]]) or r["id"]) % FOLDS for r in medquad],
         np.arange(len(off_topic)) % FOLDS, np.arange(len(coqa)) % FOLDS,
     ]).astype(int)
-    kind = np.array(["squad2"] * len(squad) + ["medquad"] * len(medquad) + ["off_topic"] * len(off_topic) + ["coqa"] * len(coqa))
+    kind = np.array(["squad2"] * len(squad) + ["medquad"] * len(medquad) + ["swap"] * len(swap) + ["off_topic"] * len(off_topic)
+                    + ["coqa"] * len(coqa))
     questions = {c.id: c.question for name in ("coqa", "follow", "shift") for c in load_set(name)}
     conversation = np.array([k == "coqa" and scored_with_conversation(r, questions[r["id"]]) for k, r in zip(kind, rows)])
 
@@ -173,9 +185,19 @@ def main(argv: list[str] | None = None) -> int:
     conv_y = np.concatenate([y[conversation], follow_y[follow_conv], shift_y[shift_conv]])
     conv_g = np.concatenate([kind[conversation], ["follow"] * int(follow_conv.sum()), ["shift"] * int(shift_conv.sum())])
     if args.per_set:
+        groups = np.concatenate([alone_g, conv_g])
+        if args.per_fold:  # each set's folds apart: a threshold that holds on every group of documents
+            squad_ids = {c.id for c in load_set("squad2")}
+            fold_by_id = {r["id"]: fold_of("squad2", article_of(by_id[r["id"]]), articles) for r in follow + shift if r["id"] in squad_ids}
+            row_folds = np.concatenate([folds[~conversation], [fold_by_id.get(r["id"], 0) for r, c in zip(follow, follow_conv) if not c],
+                                        [fold_by_id.get(r["id"], 0) for r, c in zip(shift, shift_conv) if not c],
+                                        folds[conversation], [fold_by_id.get(r["id"], 0) for r, c in zip(follow, follow_conv) if c],
+                                        [fold_by_id.get(r["id"], 0) for r, c in zip(shift, shift_conv) if c]])
+            groups = np.array([f"{g}#{int(f)}" for g, f in zip(groups, row_folds)])
         threshold, conversation_threshold = joint_thresholds(
-            np.concatenate([alone_p, conv_p]), np.concatenate([alone_y, conv_y]), np.concatenate([alone_g, conv_g]),
-            np.concatenate([np.zeros(len(alone_p), bool), np.ones(len(conv_p), bool)]), args.target)
+            np.concatenate([alone_p, conv_p]), np.concatenate([alone_y, conv_y]), groups,
+            np.concatenate([np.zeros(len(alone_p), bool), np.ones(len(conv_p), bool)]), args.target,
+            [f"{name}#{fold}" for name in args.objective for fold in range(FOLDS)] + args.objective if args.objective else None)
     else:  # the shipped rule: squad2 out of fold; follow-ups scored with their conversation, pooled
         threshold = choose_threshold(oof[kind == "squad2"], y[kind == "squad2"], args.target)
         conversation_threshold = choose_threshold(
@@ -207,6 +229,7 @@ def main(argv: list[str] | None = None) -> int:
         "provenance": {
             "fit_on": f"{len(squad)} squad2 cases (fit split: 12 of 16 articles, SQuAD 2.0 dev, CC BY-SA 4.0), "
             f"{len(medquad)} medquad cases (fit split: two thirds of the pages, MedQuAD, CC BY 4.0), "
+            + (f"{len(swap)} swap cases (squad2 fit-split questions with their focus swapped: unanswerable), " if swap else "") +
             f"{len(off_topic)} off-topic ones (the next squad2 fit questions asked on coqa's stories) and "
             f"{len(coqa)} coqa follow-ups (fit split: two thirds of the stories, Abg-CoQA validation, MIT)",
             "kept_out": "squad2 articles " + ", ".join(sorted(squad_kept_articles()))
@@ -222,6 +245,9 @@ def main(argv: list[str] | None = None) -> int:
             "signals_fingerprint": fingerprint(),
             "script": "python -m bench.fit.answerability" + (f" --squad {args.squad}" if args.squad != 1200 else "")
             + (f" --medquad {args.medquad}" if args.medquad else "")
+            + (f" --swap {args.swap}" if args.swap else "")
+            + (f" --objective {' '.join(args.objective)}" if args.objective else "")
+            + (" --per-fold" if args.per_fold else "")
             + (" --per-set" if args.per_set else "")
             + (f" --coqa {args.coqa}" if args.coqa != 400 else "")
             + (f" --target {args.target:g}" if args.target != TARGET_FALSE_REFUSAL else ""),
