@@ -187,17 +187,16 @@ def main(argv: list[str] | None = None) -> int:
     if args.per_set:
         groups = np.concatenate([alone_g, conv_g])
         if args.per_fold:  # each set's folds apart: a threshold that holds on every group of documents
-            squad_ids = {c.id for c in load_set("squad2")}
-            fold_by_id = {r["id"]: fold_of("squad2", article_of(by_id[r["id"]]), articles) for r in follow + shift if r["id"] in squad_ids}
-            row_folds = np.concatenate([folds[~conversation], [fold_by_id.get(r["id"], 0) for r, c in zip(follow, follow_conv) if not c],
-                                        [fold_by_id.get(r["id"], 0) for r, c in zip(shift, shift_conv) if not c],
-                                        folds[conversation], [fold_by_id.get(r["id"], 0) for r, c in zip(follow, follow_conv) if c],
-                                        [fold_by_id.get(r["id"], 0) for r, c in zip(shift, shift_conv) if c]])
-            groups = np.array([f"{g}#{int(f)}" for g, f in zip(groups, row_folds)])
+            # follow and shift cases keep their squad2 question's id, so their article's fold.
+            follow_f, shift_f = ([fold_of("squad2", article_of(by_id[r["id"]]), articles) for r in part] for part in (follow, shift))
+            follow_f, shift_f = np.array(follow_f, dtype=int), np.array(shift_f, dtype=int)
+            row_folds = np.concatenate([folds[~conversation], follow_f[~follow_conv], shift_f[~shift_conv],
+                                        folds[conversation], follow_f[follow_conv], shift_f[shift_conv]])
+            groups = np.array([f"{g}#{f}" for g, f in zip(groups, row_folds)])
+        objective = args.objective and [*args.objective, *(f"{name}#{fold}" for name in args.objective for fold in range(FOLDS))]
         threshold, conversation_threshold = joint_thresholds(
             np.concatenate([alone_p, conv_p]), np.concatenate([alone_y, conv_y]), groups,
-            np.concatenate([np.zeros(len(alone_p), bool), np.ones(len(conv_p), bool)]), args.target,
-            [f"{name}#{fold}" for name in args.objective for fold in range(FOLDS)] + args.objective if args.objective else None)
+            np.concatenate([np.zeros(len(alone_p), bool), np.ones(len(conv_p), bool)]), args.target, objective or None)
     else:  # the shipped rule: squad2 out of fold; follow-ups scored with their conversation, pooled
         threshold = choose_threshold(oof[kind == "squad2"], y[kind == "squad2"], args.target)
         conversation_threshold = choose_threshold(

@@ -26,23 +26,24 @@ def choose_threshold(probabilities: np.ndarray, labels: np.ndarray, target: floa
 def joint_thresholds(probabilities: np.ndarray, labels: np.ndarray, groups: np.ndarray, conversation: np.ndarray,
                      target: float = TARGET_FALSE_REFUSAL, objective: list[str] | None = None) -> tuple[float, float]:
     """(threshold, conversation_threshold): the pair, on a grid, that refuses the largest mean share
-    of unanswerable cases over the groups that have them (those of `objective`, when given), while refusing at most `target` of the
-    answerable cases of *each* group (a set's questions scored alone and with their conversation
-    counted together, as a user of that set meets them). Ties go to the pair closest together
-    (follow-ups get no looser rule than questions unless a set needs it)."""
+    of unanswerable cases over the groups that have them (those named in `objective`, when given),
+    while refusing at most `target` of the answerable cases of *each* group (a set's questions
+    scored alone and with their conversation counted together, as a user of that set meets them).
+    Ties go to the pair closest together (follow-ups get no looser rule than questions unless a set
+    needs it)."""
     names = list(dict.fromkeys(groups.tolist()))
-    answerable = [(groups == name) & (labels == 1) for name in names]
-    unanswerable = [(groups == name) & (labels == 0) if objective is None or name in objective else None for name in names]
-    unanswerable = [mask if mask is not None and mask.any() else None for mask in unanswerable]
+    answerable = [mask for mask in ((groups == name) & (labels == 1) for name in names) if mask.any()]
+    counted = [name for name in names if objective is None or name in objective]
+    unanswerable = [mask for mask in ((groups == name) & (labels == 0) for name in counted) if mask.any()]
     grid = np.round(np.arange(0.0, 1.0001, GRID_STEP), 6)
     best, best_key = (0.0, 0.0), None
     for t_alone in grid:
         refused_alone = (probabilities < t_alone) & ~conversation
         for t_conv in grid:
             refused = refused_alone | ((probabilities < t_conv) & conversation)
-            if any(mask.any() and refused[mask].mean() > target + 1e-12 for mask in answerable):
+            if any(refused[mask].mean() > target + 1e-12 for mask in answerable):
                 break  # a higher conversation threshold only refuses more
-            rates = [refused[mask].mean() for mask in unanswerable if mask is not None]
+            rates = [refused[mask].mean() for mask in unanswerable]
             key = (round(float(np.mean(rates)) if rates else 0.0, 9), -abs(t_alone - t_conv))
             if best_key is None or key > best_key:
                 best, best_key = (float(t_alone), float(t_conv)), key
