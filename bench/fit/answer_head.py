@@ -2,7 +2,7 @@
 
 What it does, reproducibly (seed 0, one thread order, data order fixed):
 1. takes the training pairs of `bench.data.answer_pairs` for each of `--sets` (default squad2, medquad,
-   coqa, follow: fit split, after the cases the answerability model is fit on, `SKIP`; the
+   coqa, follow; `swap` on request: fit split, after the cases the answerability model is fit on, `SKIP`; the
    kept-out articles, pages and stories are never read; `--limit` is per set);
 2. reads each pair once through the shipped int8 cross-encoder up to the layer below the head
    (the fourth: frozen, exactly as at answer time) and keeps the hidden states in memory;
@@ -26,7 +26,7 @@ import time
 
 import numpy as np
 
-from bench.data.answer_pairs import SETS, collect_pairs
+from bench.data.answer_pairs import DEFAULT_SETS, SETS, collect_pairs
 from qa.decision.answer_head import (
     HEAD_PATH,
     TOP_LAYERS,
@@ -80,7 +80,7 @@ def question_auroc(scores: np.ndarray, positions: np.ndarray, pairs: list[dict])
 
 
 def held_out(pairs: list[dict]) -> set[tuple[str, str]]:
-    """The (corpus, document) pairs held out: per corpus (follow reads squad2's articles, so an
+    """The (corpus, document) pairs held out: per corpus (follow and swap read squad2's articles, so an
     article is held out for both), max(3, a tenth) of its documents, chosen by a hash of the
     name: deterministic for a given list of pairs."""
     by_corpus: dict[str, set[str]] = {}
@@ -96,7 +96,7 @@ def held_out(pairs: list[dict]) -> set[tuple[str, str]]:
 
 def _corpus(pair: dict) -> str:
     name = pair.get("set", "squad2")
-    return "squad2" if name == "follow" else name
+    return "squad2" if name in ("follow", "swap") else name
 
 
 def per_set(scores: np.ndarray, positions: np.ndarray, pairs: list[dict], labels: np.ndarray) -> dict[str, tuple[float, float]]:
@@ -120,7 +120,8 @@ def main(argv: list[str] | None = None) -> int:
 
     parser = argparse.ArgumentParser(prog="python -m bench.fit.answer_head", description=__doc__.split("\n")[0])
     parser.add_argument("--epochs", type=int, default=3)
-    parser.add_argument("--sets", nargs="+", choices=SETS, default=list(SETS), help="the sets whose pairs train the head (default: all)")
+    parser.add_argument("--sets", nargs="+", choices=SETS, default=list(DEFAULT_SETS),
+                        help=f"the sets whose pairs train the head (default: {' '.join(DEFAULT_SETS)})")
     parser.add_argument("--limit", type=int, default=None, help="at most N cases of each set (a quick run)")
     parser.add_argument("--lr", type=float, default=3e-5)
     parser.add_argument(
