@@ -6,7 +6,11 @@ kept-out human-labelled supported claims of `../shared/data/dev/support/`
 share of originals accepted, of each family's alterations rejected, of faithful rewordings
 accepted; its agreement with every kept-out label; the time to judge a sentence; and a new user's
 tries against the default corpus's paragraph on the cocaine trial. Writes them to MODELS.md, beside
-the fits of the two models the check reads (the judge's weights and the support head).
+the fits of the two models the check reads (the judge's weights and the support head). And, in a
+second section, the directions the key-term veto cannot see: PubMedQA-L abstract sentences with one
+direction word flipped where the sentence already holds the opposite's direction
+(`bench.data.direction_flips`), judged against the original sentence with and without the check's
+direction reading (test (d), `qa.eval.direction_conflicts`), beside faithful rewordings of them.
 What it does not: make the alterations (see `bench.data.opposites`), judge anything itself, or read
 the fitting part of the labels.
 """
@@ -22,6 +26,7 @@ from bench.data.opposites import FAMILIES, OPPOSITE, SYNONYM, Alteration, altera
 # A new user's tries against the default corpus's paragraph on the cocaine trial (issue 25): the
 # passage says "...led to significantly more abstinence and lower relapse risk compared to a control."
 USER_PASSAGE_HOLDS = "significantly more abstinence"
+FLIPS = 300  # at most this many flipped abstract sentences (PubMedQA-L holds about 150)
 USER_CLAIMS = (
     ("A single ketamine infusion led to more relapse compared to a control. [1]", False),
     ("Mindfulness-based therapy alone led to more abstinence than ketamine. [1]", False),
@@ -139,9 +144,69 @@ def main(argv: list[str] | None = None) -> int:
               "cross-encoder warm, nothing cached; bar ≤ 25 ms).", "", "Let through, the first of each family:", ""]
     lines += [f"- {family}: {examples[family]}" for family in FAMILIES if family in examples]
     print("\n".join(lines))
+    flipped = direction_flip_section(CachedScorer(), machine_line())
+    print(flipped)
     if not args.dry_run:
         write_section("contradictions", "\n".join(lines), path=MODELS)
+        write_section("direction_flips", flipped, path=MODELS)
     return 0
+
+
+def direction_flip_section(scorer, machine: str, limit: int = FLIPS) -> str:
+    """The second section: flipped directions rejected and rewordings accepted, with and without (d)."""
+    from unittest import mock
+
+    from bench.data.direction_flips import abstract_sentences, flips
+    from qa.eval import support
+
+    began = time.time()
+    altered, reworded = [], []
+    for sentence in abstract_sentences():
+        for before, after, text in flips(sentence)[:1]:  # one flip per sentence: many sentences, not many flips of one
+            altered.append((sentence, f"{before} -> {after}", text))
+            reworded += [(sentence, a.text) for a in rewordings(sentence)[:1]]
+        if len(altered) >= limit:
+            break
+
+    def rejected(pairs, reading: bool) -> list[bool]:
+        with mock.patch.object(support, "direction_conflicts", support.direction_conflicts if reading else lambda *_: []):
+            return [not support.sentence_support(claim, [evidence], scorer=scorer).supported for evidence, claim in pairs]
+
+    flipped = [(evidence, text) for evidence, _, text in altered]
+    with_reading, without = rejected(flipped, True), rejected(flipped, False)
+    reworded_with, reworded_without = rejected(reworded, True), rejected(reworded, False)
+    scorer.save()
+    share = lambda flags: sum(flags) / len(flags) if flags else float("nan")  # noqa: E731
+    start = time.perf_counter()
+    for evidence, _, text in altered:
+        support.direction_conflicts(text, [evidence])
+    reading_us = (time.perf_counter() - start) / max(1, len(altered)) * 1e6
+    caught = [a for a, w, wo in zip(altered, with_reading, without) if w and not wo]
+    missed = [a for a, w in zip(altered, with_reading) if not w]
+    lines = [
+        "## Directions the key-term veto cannot see",
+        "",
+        f"`python -m bench.contradictions` (second section): {len(altered)} sentences of the PubMedQA-L abstracts that "
+        "state both directions of an amount, one direction word flipped to its opposite where the sentence already holds "
+        "a word of the opposite's direction (so the key-term veto passes every altered claim; `bench.data.direction_flips`), "
+        f"each judged against the original sentence; and {len(reworded)} faithful rewordings of the same sentences (one "
+        f"word replaced by a synonym). {machine}; {time.time() - began:.0f} s. The direction reading (d) takes "
+        f"{reading_us:.0f} µs a claim.",
+        "",
+        "| support check | flipped: rejected | rewordings: accepted |",
+        "|---|---:|---:|",
+        f"| without the direction reading (d) | {share(without):.3f} | {1 - share(reworded_without):.3f} |",
+        f"| shipped, with (d) | {share(with_reading):.3f} | {1 - share(reworded_with):.3f} |",
+        "",
+        "Caught by (d) alone, the first three:",
+        "",
+        *[f"- {change}: {text[:160]}" for _, change, text in caught[:3]],
+        "",
+        "Still let through, the first three:",
+        "",
+        *[f"- {change}: {text[:160]}" for _, change, text in missed[:3]],
+    ]
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":

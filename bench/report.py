@@ -49,7 +49,7 @@ newest first.
 MODELS_HEADER = """# Models
 
 How each model that quoteqa ships was fit, and how well it did: one section per model, each written
-by the command that fits it, with the machine, date and commit of its run; the last section measures
+by the command that fits it, with the machine, date and commit of its run; the last two sections measure
 the support check that reads two of them against claims turned into their opposite. The figures of
 the whole chain are in [BENCHMARKS.md](BENCHMARKS.md); what was tried and superseded is in
 [bench/NOTEBOOK.md](bench/NOTEBOOK.md), newest first.
@@ -61,6 +61,7 @@ the whole chain are in [BENCHMARKS.md](BENCHMARKS.md); what was tried and supers
 - [Support check against human labels](#support-check-faithfulness-judge-against-human-labels): `python -m bench.fit.support_judge --write`
 - [Support head](#support-head-fine-tuned-top-layers-of-the-reranker-read-by-the-support-check): `python -m bench.fit.support_head`
 - [Contradictions](#contradictions-supported-claims-turned-into-their-opposite): `python -m bench.contradictions`
+- [Directions the key-term veto cannot see](#directions-the-key-term-veto-cannot-see): `python -m bench.contradictions`
 """
 HEADERS = {BENCHMARKS: HEADER, MODELS: MODELS_HEADER}
 

@@ -67,3 +67,12 @@ def test_rewordings_swap_a_synonym_and_never_an_opposite():
 def test_the_users_passage_is_found_in_the_default_corpus():
     passage = user_passage()
     assert passage and USER_PASSAGE_HOLDS in passage and "lower relapse risk" in passage
+
+
+def test_a_direction_flip_keeps_every_direction_of_the_claim_in_its_sentence():
+    from bench.data.direction_flips import flips
+
+    sentence = "Ketamine led to more abstinence and lower relapse risk."
+    assert ("more", "less", "Ketamine led to less abstinence and lower relapse risk.") in flips(sentence)
+    assert ("lower", "higher", "Ketamine led to more abstinence and higher relapse risk.") in flips(sentence)
+    assert flips("Ketamine led to lower relapse risk.") == []  # "higher" would be a word the sentence lacks

@@ -1,7 +1,7 @@
 """The support check: is one answer sentence backed by the passages it cites?
 
 No entailment (NLI) model ships in any package this project may install, so this is not an
-entailment judge and is never called one. It is a *support check*, three tests that must all pass:
+entailment judge and is never called one. It is a *support check*, four tests that must all pass:
 
 (a) **Key terms** (a hard veto). Every number (with its unit), year, dose, percentage, proper
     name, and every direction or negation word of the sentence appears in one passage, and all
@@ -26,6 +26,9 @@ something the passage does not discuss although it shares its numbers.
     however (b) reads it, and the reason lays the parting words side by side (`qa.eval.contrast`:
     "claim: 'no patients', evidence: 'all patients'"). The veto sits under every supported human
     claim the head never trained on, so it only fires where the head is sure.
+(d) **Opposite directions.** A direction word of the claim said of a thing its best evidence
+    sentences give only the opposite direction ("more relapse" against "lower relapse risk",
+    `qa.eval.direction_conflicts`) rejects it, the two phrases side by side in the reason.
 A sentence the passages state word for word (one sentence, or up to `QUOTED_RUN` consecutive
 ones: entries of a bibliography) is supported whatever (b) and (c) read. The judge reads the evidence
 with each acronym the claim spells out followed by its words ("severe AUD (alcohol use
@@ -53,6 +56,7 @@ from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 
 from qa.eval.contrast import closest_sentence, contrasts
+from qa.eval.direction_conflicts import direction_conflicts
 from qa.eval.judge import SupportModel, load_model, signals
 from qa.eval.key_terms import (  # noqa: F401 - re-exported: tests and reports import them from here
     BIBLIOGRAPHY_LINE,
@@ -179,6 +183,10 @@ def sentence_support(
     relevance = measured.values["ce1"]
     evidence = measured.best[0] if measured.best else ""
     novel = measured.novel_words
+    opposed = direction_conflicts(claim, measured.best) if not quoted else []
+    if opposed:
+        reason = "says the opposite of its evidence; " + "; ".join(f"claim: '{said}', evidence: '{source}'" for said, source in opposed)
+        return SupportResult(False, reason, probability, [], novel, evidence, relevance)
     head = getattr(scorer, "head", None)
     if head and measured.best and not quoted:
         contradicted = _contradiction(claim, measured.best, head, veto_below)
