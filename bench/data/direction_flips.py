@@ -20,7 +20,7 @@ from qa.eval.key_terms import DIRECTION_WORDS
 def flips(sentence: str) -> list[tuple[str, str, str]]:
     """(before, after, altered sentence) for each direction word whose opposite's direction the
     sentence already states elsewhere."""
-    words = [m for m in WORD.finditer(sentence)]
+    words = list(WORD.finditer(sentence))
     classes = {DIRECTION_WORDS.get(m.group(0).lower()) for m in words} - {None, "NEGATION"}
     out = []
     for match in words:

@@ -4,10 +4,11 @@ What it does: `direction_conflicts(claim, evidence)` pairs each direction word o
 (`qa.eval.key_terms.DIRECTION_WORDS`: more/less, higher/lower, increased/reduced, improve/worsen,
 ...) with the thing it is said of - the first content word after it, within `REACH` words
 ("more relapse", "reduced the cravings") - and looks for the same thing in the evidence sentences
-(the same first `STEM` letters), where a verb form of a direction is also read of the things just
-before it ("cravings decreased", "relapse rates fell"), so that evidence is read generously. Where the evidence says only the opposite direction of that thing
-and never the claim's, the two phrases are returned side by side:
-("more relapse", "lower relapse risk"). A claim that says both ("lower relapse and more
+(the same first `STEM` letters; a prefix, since a light stem keeps "relapse" apart from
+"relapses"), where a verb form of a direction is also read of the words just before it ("cravings
+decreased", "relapse rates decreased"), so that evidence is read generously. Where the evidence
+says only the opposite direction of that thing and never the claim's, the two phrases are returned
+side by side: ("more relapse", "lower relapse risk"). A claim that says both ("lower relapse and more
 abstinence") is read word by word, so each direction is checked against its own thing.
 The key-term veto (`qa.eval.term_veto`) only asks that the claim's direction words appear somewhere
 in the passage, and the support head reads "more" beside "lower relapse" as a reworded sentence;
@@ -43,8 +44,8 @@ def _content(word: str) -> bool:
 
 def _said_of(text: str, before_too: bool = False) -> list[tuple[str, str, str, str]]:
     """(direction class, thing's stem, phrase, phrase with the words after) for each direction word
-    of `text` said of a thing: the first content word after it; with `before_too`, also the
-    nearest one before it ("cravings decreased"), so evidence is read generously."""
+    of `text` said of a thing: the first content word after it; with `before_too`, a verb form is
+    also said of each content word in the `BACK_REACH` words before it ("relapse rates decreased")."""
     words = WORD.findall(fold(strip_citation_markers(text)))
     found = []
     for i, word in enumerate(words):
