@@ -5,12 +5,11 @@ kept-out human-labelled supported claims of `../shared/data/dev/support/`
 (`bench.data.support_data.part`), each turned into its opposite by one edit (`bench.data.opposites`): the
 share of originals accepted, of each family's alterations rejected, of faithful rewordings
 accepted; its agreement with every kept-out label; the time to judge a sentence; and a new user's
-tries against the default corpus's paragraph on the cocaine trial. Writes them to MODELS.md, beside
-the fits of the two models the check reads (the judge's weights and the support head). And, in a
-second section, the directions the key-term veto cannot see: PubMedQA-L abstract sentences with one
-direction word flipped where the sentence already holds the opposite's direction
-(`bench.data.direction_flips`), judged against the original sentence with and without the check's
-direction reading (test (d), `qa.eval.direction_conflicts`), beside faithful rewordings of them.
+tries against the default corpus's paragraph on the cocaine trial; and the same families with the
+check's readings of a claim turned round (tests (d)-(g)) added one at a time. Writes them to
+MODELS.md, beside the fits of the two models the check reads (the judge's weights and the support
+head). And, in a second section, claims turned round that the key-term veto cannot see, made from
+PubMedQA-L sentences (`bench.pubmedqa.turned_claims`).
 What it does not: make the alterations (see `bench.data.opposites`), judge anything itself, or read
 the fitting part of the labels.
 """
@@ -20,13 +19,13 @@ from __future__ import annotations
 import argparse
 import statistics
 import time
+from unittest import mock
 
 from bench.data.opposites import FAMILIES, OPPOSITE, SYNONYM, Alteration, alterations, rewordings  # noqa: F401 - re-exported
 
 # A new user's tries against the default corpus's paragraph on the cocaine trial (issue 25): the
 # passage says "...led to significantly more abstinence and lower relapse risk compared to a control."
 USER_PASSAGE_HOLDS = "significantly more abstinence"
-FLIPS = 300  # at most this many flipped abstract sentences (PubMedQA-L holds about 150)
 USER_CLAIMS = (
     ("A single ketamine infusion led to more relapse compared to a control. [1]", False),
     ("Mindfulness-based therapy alone led to more abstinence than ketamine. [1]", False),
@@ -48,7 +47,9 @@ def user_passage() -> str | None:
 
 def main(argv: list[str] | None = None) -> int:
     from bench.data.support_data import CachedScorer, load_dev
+    from bench.pubmedqa.turned_claims import turned_claims_section
     from bench.report import MODELS, machine_line, write_section
+    from qa.eval import support
     from qa.eval.support import sentence_support
 
     parser = argparse.ArgumentParser(prog="python -m bench.contradictions", description=__doc__.split("\n")[0])
@@ -64,27 +65,13 @@ def main(argv: list[str] | None = None) -> int:
     def check(text: str, passages: list[str]) -> bool:
         return sentence_support(text, passages, scorer=scorer).supported
 
-    accepted = {}
-    by_family: dict[str, dict[str, list[int]]] = {}
-    reworded: dict[str, list[int]] = {}
-    examples: dict[str, str] = {}
-    for row in rows:
-        accepted[row.id] = check(row.claim, row.passages)
-        per_family: dict[str, int] = {}
-        for alteration in alterations(row.claim):
-            if per_family.get(alteration.family, 0) >= args.per_claim:
-                continue
-            per_family[alteration.family] = per_family.get(alteration.family, 0) + 1
-            rejected = not check(alteration.text, row.passages)
-            counts = by_family.setdefault(alteration.family, {}).setdefault(row.source, [0, 0])
-            counts[0] += rejected
-            counts[1] += 1
-            if not rejected and alteration.family not in examples:
-                examples[alteration.family] = f"{alteration.before} -> {alteration.after}: {alteration.text[:140]}"
-        for rewording in rewordings(row.claim)[: args.per_claim]:
-            counts = reworded.setdefault(row.source, [0, 0])
-            counts[0] += check(rewording.text, row.passages)
-            counts[1] += 1
+    accepted, by_family, reworded, examples = judge_families(rows, check, args.per_claim)
+    # The readings of a claim turned round, added one at a time (tests (d)-(g) of the support check).
+    readings = support.OPPOSITE_READINGS
+    ablation = []
+    for n in range(len(readings)):
+        with mock.patch.object(support, "OPPOSITE_READINGS", readings[:n]):
+            ablation.append(judge_families(rows, check, args.per_claim))
     verdicts = {r.id: check(r.claim, r.passages) for r in kept_out}  # every human label, for agreement
     scorer.save()
     timings = []
@@ -120,6 +107,14 @@ def main(argv: list[str] | None = None) -> int:
         table = by_family.get(family, {})
         lines.append(f"| {family}: rejected | " + " | ".join(cell(table.get(s)) for s in sources) + f" | {cell(pooled(table))} |")
     lines.append("| rewordings (synonyms) accepted | " + " | ".join(cell(reworded.get(s)) for s in sources) + f" | {cell(pooled(reworded))} |")
+    names = ["key terms, judge, head"] + [f"+ ({chr(ord('d') + n)}) {read.__module__.rsplit('.', 1)[-1]}" for n, read in enumerate(readings)]
+    lines += ["", "The readings of a claim turned round, added one at a time (all sources; the last column is the shipped check):", "",
+              "| | " + " | ".join(names) + " |", "|---|" + "---:|" * len(names)]
+    runs = ablation + [(accepted, by_family, reworded, examples)]
+    lines.append("| originals accepted | " + " | ".join(f"{sum(run[0].values()) / len(run[0]):.3f}" for run in runs) + " |")
+    for family in FAMILIES:
+        lines.append(f"| {family}: rejected | " + " | ".join(cell(pooled(run[1].get(family, {}))) for run in runs) + " |")
+    lines.append("| rewordings accepted | " + " | ".join(cell(pooled(run[2])) for run in runs) + " |")
     lines += ["", "The same check on every kept-out human label (supported or not), as agreement with people:", "",
               "| source | labels | balanced accuracy | precision (supported) |", "|---|---:|---:|---:|"]
     for source in sources:
@@ -144,69 +139,39 @@ def main(argv: list[str] | None = None) -> int:
               "cross-encoder warm, nothing cached; bar ≤ 25 ms).", "", "Let through, the first of each family:", ""]
     lines += [f"- {family}: {examples[family]}" for family in FAMILIES if family in examples]
     print("\n".join(lines))
-    flipped = direction_flip_section(CachedScorer(), machine_line())
-    print(flipped)
+    turned = turned_claims_section(CachedScorer(), machine_line())
+    print(turned)
     if not args.dry_run:
         write_section("contradictions", "\n".join(lines), path=MODELS)
-        write_section("direction_flips", flipped, path=MODELS)
+        write_section("turned_claims", turned, path=MODELS)
     return 0
 
 
-def direction_flip_section(scorer, machine: str, limit: int = FLIPS) -> str:
-    """The second section: flipped directions rejected and rewordings accepted, with and without (d)."""
-    from unittest import mock
-
-    from bench.data.direction_flips import abstract_sentences, flips
-    from qa.eval import support
-
-    began = time.time()
-    altered, reworded = [], []
-    for sentence in abstract_sentences():
-        for before, after, text in flips(sentence)[:1]:  # one flip per sentence: many sentences, not many flips of one
-            altered.append((sentence, f"{before} -> {after}", text))
-            reworded += [(sentence, a.text) for a in rewordings(sentence)[:1]]
-        if len(altered) >= limit:
-            break
-
-    def rejected(pairs, reading: bool) -> list[bool]:
-        with mock.patch.object(support, "direction_conflicts", support.direction_conflicts if reading else lambda *_: []):
-            return [not support.sentence_support(claim, [evidence], scorer=scorer).supported for evidence, claim in pairs]
-
-    flipped = [(evidence, text) for evidence, _, text in altered]
-    with_reading, without = rejected(flipped, True), rejected(flipped, False)
-    reworded_with, reworded_without = rejected(reworded, True), rejected(reworded, False)
-    scorer.save()
-    share = lambda flags: sum(flags) / len(flags) if flags else float("nan")  # noqa: E731
-    start = time.perf_counter()
-    for evidence, _, text in altered:
-        support.direction_conflicts(text, [evidence])
-    reading_us = (time.perf_counter() - start) / max(1, len(altered)) * 1e6
-    caught = [a for a, w, wo in zip(altered, with_reading, without) if w and not wo]
-    missed = [a for a, w in zip(altered, with_reading) if not w]
-    lines = [
-        "## Directions the key-term veto cannot see",
-        "",
-        f"`python -m bench.contradictions` (second section): {len(altered)} sentences of the PubMedQA-L abstracts that "
-        "state both directions of an amount, one direction word flipped to its opposite where the sentence already holds "
-        "a word of the opposite's direction (so the key-term veto passes every altered claim; `bench.data.direction_flips`), "
-        f"each judged against the original sentence; and {len(reworded)} faithful rewordings of the same sentences (one "
-        f"word replaced by a synonym). {machine}; {time.time() - began:.0f} s. The direction reading (d) takes "
-        f"{reading_us:.0f} µs a claim.",
-        "",
-        "| support check | flipped: rejected | rewordings: accepted |",
-        "|---|---:|---:|",
-        f"| without the direction reading (d) | {share(without):.3f} | {1 - share(reworded_without):.3f} |",
-        f"| shipped, with (d) | {share(with_reading):.3f} | {1 - share(reworded_with):.3f} |",
-        "",
-        "Caught by (d) alone, the first three:",
-        "",
-        *[f"- {change}: {text[:160]}" for _, change, text in caught[:3]],
-        "",
-        "Still let through, the first three:",
-        "",
-        *[f"- {change}: {text[:160]}" for _, change, text in missed[:3]],
-    ]
-    return "\n".join(lines)
+def judge_families(rows, check, per_claim: int):
+    """(originals accepted by id, family -> source -> [rejected, n], source -> [rewordings accepted, n],
+    family -> the first alteration let through) for `rows` judged by `check(text, passages)`."""
+    accepted: dict[str, bool] = {}
+    by_family: dict[str, dict[str, list[int]]] = {}
+    reworded: dict[str, list[int]] = {}
+    examples: dict[str, str] = {}
+    for row in rows:
+        accepted[row.id] = check(row.claim, row.passages)
+        per_family: dict[str, int] = {}
+        for alteration in alterations(row.claim):
+            if per_family.get(alteration.family, 0) >= per_claim:
+                continue
+            per_family[alteration.family] = per_family.get(alteration.family, 0) + 1
+            rejected = not check(alteration.text, row.passages)
+            counts = by_family.setdefault(alteration.family, {}).setdefault(row.source, [0, 0])
+            counts[0] += rejected
+            counts[1] += 1
+            if not rejected and alteration.family not in examples:
+                examples[alteration.family] = f"{alteration.before} -> {alteration.after}: {alteration.text[:140]}"
+        for rewording in rewordings(row.claim)[:per_claim]:
+            counts = reworded.setdefault(row.source, [0, 0])
+            counts[0] += check(rewording.text, row.passages)
+            counts[1] += 1
+    return accepted, by_family, reworded, examples
 
 
 if __name__ == "__main__":

@@ -61,7 +61,7 @@ the whole chain are in [BENCHMARKS.md](BENCHMARKS.md); what was tried and supers
 - [Support check against human labels](#support-check-faithfulness-judge-against-human-labels): `python -m bench.fit.support_judge --write`
 - [Support head](#support-head-fine-tuned-top-layers-of-the-reranker-read-by-the-support-check): `python -m bench.fit.support_head`
 - [Contradictions](#contradictions-supported-claims-turned-into-their-opposite): `python -m bench.contradictions`
-- [Directions the key-term veto cannot see](#directions-the-key-term-veto-cannot-see): `python -m bench.contradictions`
+- [Claims turned round that the key-term veto cannot see](#claims-turned-round-that-the-key-term-veto-cannot-see): `python -m bench.contradictions`
 """
 HEADERS = {BENCHMARKS: HEADER, MODELS: MODELS_HEADER}
 

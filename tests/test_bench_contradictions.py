@@ -76,3 +76,40 @@ def test_a_direction_flip_keeps_every_direction_of_the_claim_in_its_sentence():
     assert ("more", "less", "Ketamine led to less abstinence and lower relapse risk.") in flips(sentence)
     assert ("lower", "higher", "Ketamine led to more abstinence and higher relapse risk.") in flips(sentence)
     assert flips("Ketamine led to lower relapse risk.") == []  # "higher" would be a word the sentence lacks
+
+
+def test_a_comparison_is_swapped_and_turned_round():
+    from bench.data.comparison_swaps import swaps
+
+    sentence = "Patients given ketamine had higher scores than those given placebo."
+    [(swapped, turned)] = swaps(sentence)
+    assert swapped == "those given placebo higher scores than Patients given ketamine had."
+    assert turned == "those given placebo lower scores than Patients given ketamine had."
+    assert swaps("Twenty-two patients had more than 1 cause.") == []  # "1" names no side
+    assert swaps("Ketamine led to more abstinence.") == []  # nothing compared
+
+
+def test_the_opposites_table_is_built_from_wordnet_files(tmp_path):
+    from bench.fit.antonyms import build, regular_forms
+
+    header = "  1 This software and database is being provided to you, the LICENSEE, by Princeton University\n"
+    (tmp_path / "data.adj").write_text(
+        header
+        + "00000001 00 a 01 high 0 001 ! 00000002 a 0101 | greater than normal in degree\n"
+        + "00000002 00 a 01 low 0 001 ! 00000001 a 0101 | less than normal in degree\n"
+        + "00000003 00 s 02 tall 0 big_deal 0 000 | a satellite without an opposite\n",
+        encoding="latin-1",
+    )
+    (tmp_path / "data.verb").write_text(
+        header + "00000004 30 v 01 win 0 001 ! 00000005 v 0101 | be the winner\n00000005 30 v 01 lose 0 001 ! 00000004 v 0101 | fail to win\n",
+        encoding="latin-1",
+    )
+    for name in ("noun", "adv"):
+        (tmp_path / f"data.{name}").write_text(header, encoding="latin-1")
+    (tmp_path / "verb.exc").write_text("won win\nlost lose\n", encoding="latin-1")
+    table = build(tmp_path)
+    assert table["antonyms"] == {"high": ["low"], "low": ["high"], "lose": ["win"], "win": ["lose"]}
+    assert table["forms"]["higher"] == ["high"] and table["forms"]["won"] == ["win"] and table["forms"]["lost"] == ["lose"]
+    assert "tall" not in table["forms"]  # no opposite, no entry
+    assert {"increased", "increasing", "increases"} <= regular_forms("increase", "v")
+    assert {"bigger", "biggest"} <= regular_forms("big", "a") and "stopped" in regular_forms("stop", "v")

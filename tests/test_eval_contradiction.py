@@ -48,7 +48,10 @@ def corpus_paragraphs():
         ("sobriety after detox", "The primary challenge in treating AUD is maintaining sobriety before detox.", "before"),
     ],
 )
-def test_the_shipped_head_rejects_a_one_word_opposite_of_a_corpus_sentence(corpus_paragraphs, holds, claim, named):
+def test_the_shipped_head_rejects_a_one_word_opposite_of_a_corpus_sentence(corpus_paragraphs, holds, claim, named, monkeypatch):
+    from qa.eval import support
+
+    monkeypatch.setattr(support, "OPPOSITE_READINGS", ())  # the head alone, without the word readings (d)-(g)
     passage = next(p for p in corpus_paragraphs if holds in p)
     result = sentence_support(claim, [passage])
     assert not result.supported and result.reason.startswith("reads as contradicting its evidence")

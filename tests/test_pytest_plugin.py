@@ -60,16 +60,12 @@ COCAINE_TRIAL = next(
 )
 
 
-# The second still passes the check: nothing in it reads who did better than whom ("alone" ... "than
-# ketamine" against "ketamine plus ... compared to a control"; bench/NOTEBOOK.md).
-NOT_YET = pytest.mark.xfail(strict=True, reason="the support check does not yet read this contradiction")
-
-
 @pytest.mark.parametrize(
     "claim, named",
     [
         ("A single ketamine infusion led to more relapse compared to a control. [1]", "claim: 'more relapse', evidence: 'lower relapse risk'"),
-        pytest.param("Mindfulness-based therapy alone led to more abstinence than ketamine. [1]", "alone", marks=NOT_YET),
+        # who did better than whom: the passage has ketamine ahead, the claim measures against it
+        ("Mindfulness-based therapy alone led to more abstinence than ketamine. [1]", "claim: 'more abstinence than ketamine', evidence: 'ketamine infusion"),
         ("Ketamine cured cocaine addiction in most patients. [1]", "cured"),
     ],
 )

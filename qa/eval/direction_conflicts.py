@@ -13,6 +13,8 @@ abstinence") is read word by word, so each direction is checked against its own 
 The key-term veto (`qa.eval.term_veto`) only asks that the claim's direction words appear somewhere
 in the passage, and the support head reads "more" beside "lower relapse" as a reworded sentence;
 this reads which thing each direction is said of.
+A comparison said from the other side ("B had lower X than A" for "A had higher X than B",
+`qa.eval.comparisons.said_from_the_other_side`) is the same claim and is not read as opposed.
 What it does not: read negation (a class of its own in the key-term veto), opposites outside the
 direction classes, or decide support (`qa.eval.support` does).
 """
@@ -22,15 +24,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from qa.eval.key_terms import DIRECTION_WORDS, fold, strip_citation_markers
+from qa.eval.comparisons import said_from_the_other_side
+from qa.eval.key_terms import DIRECTION_WORDS, OPPOSITE_CLASS, fold, strip_citation_markers
 from qa.text.bm25 import STOP_WORDS
 
-# Each direction class and its opposite (negation is not a direction: the term veto reads it).
-OPPOSITE_CLASS = {
-    "UP": "DOWN", "DOWN": "UP", "enhance": "weaken", "weaken": "enhance", "improve": "worsen",
-    "worsen": "improve", "fail": "succeed", "succeed": "fail", "smaller": "larger", "larger": "smaller",
-    "longer": "shorter", "shorter": "longer",
-}  # fmt: skip
 REACH = 3  # words after a direction word in which to find the thing it is said of
 STEM = 5  # "relapse" ~ "relapses", "craving" ~ "cravings"
 BACK_REACH = 2  # words before a direction word in which evidence may name its thing ("relapse rates decreased")
@@ -79,8 +76,11 @@ def direction_conflicts(claim: str, evidence: Sequence[str]) -> list[tuple[str, 
     if not claimed:  # most claims give no direction: the evidence need not be read
         return []
     said = [item for sentence in evidence for item in _said_of(sentence, before_too=True)]
+    turned = said_from_the_other_side(claim, evidence)
     conflicts = []
     for direction, thing, phrase, _ in claimed:
+        if phrase.split()[0] in turned:  # "B had lower X than A" against "A had higher X than B": the same claim
+            continue
         about = [(d, longer) for d, t, _, longer in said if t == thing]
         if about and all(d == OPPOSITE_CLASS[direction] for d, _ in about):
             conflicts.append((phrase, about[0][1]))

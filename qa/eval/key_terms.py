@@ -87,6 +87,14 @@ DIRECTION_WORDS = {
 }  # fmt: skip
 
 
+# Each direction class and its opposite (negation is not a direction: the term veto reads it).
+OPPOSITE_CLASS = {
+    "UP": "DOWN", "DOWN": "UP", "enhance": "weaken", "weaken": "enhance", "improve": "worsen",
+    "worsen": "improve", "fail": "succeed", "succeed": "fail", "smaller": "larger", "larger": "smaller",
+    "longer": "shorter", "shorter": "longer",
+}  # fmt: skip
+
+
 @dataclass(frozen=True)
 class Term:
     """One key term of a sentence: `kind` is number, name or direction; `key` is what is matched."""

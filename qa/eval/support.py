@@ -26,9 +26,16 @@ something the passage does not discuss although it shares its numbers.
     however (b) reads it, and the reason lays the parting words side by side (`qa.eval.contrast`:
     "claim: 'no patients', evidence: 'all patients'"). The veto sits under every supported human
     claim the head never trained on, so it only fires where the head is sure.
-(d) **Opposite directions.** A direction word of the claim said of a thing its best evidence
-    sentences give only the opposite direction ("more relapse" against "lower relapse risk",
-    `qa.eval.direction_conflicts`) rejects it, the two phrases side by side in the reason.
+(d)-(g) **The claim turned round.** Each reads the claim against its best evidence sentences
+    and rejects it, the two phrases side by side in the reason, where
+    (d) a direction word is said of a thing the evidence gives only the opposite direction ("more
+        relapse" against "lower relapse risk", `qa.eval.direction_conflicts`);
+    (e) a comparison's sides are the other way round ("more abstinence than ketamine" against
+        "ketamine ... more abstinence compared to a control", `qa.eval.comparisons`);
+    (f) a word stands where the evidence has its opposite (WordNet's antonyms: "the late stages"
+        against "the early stages", `qa.eval.opposite_words`);
+    (g) a word is negated where the evidence affirms it, or the other way ("was not published"
+        against "was published", `qa.eval.negated_words`).
 A sentence the passages state word for word (one sentence, or up to `QUOTED_RUN` consecutive
 ones: entries of a bibliography) is supported whatever (b) and (c) read. The judge reads the evidence
 with each acronym the claim spells out followed by its words ("severe AUD (alcohol use
@@ -55,9 +62,12 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 
+from qa.eval.comparisons import comparison_conflicts
 from qa.eval.contrast import closest_sentence, contrasts
 from qa.eval.direction_conflicts import direction_conflicts
 from qa.eval.judge import SupportModel, load_model, signals
+from qa.eval.negated_words import negation_conflicts
+from qa.eval.opposite_words import opposite_words
 from qa.eval.key_terms import (  # noqa: F401 - re-exported: tests and reports import them from here
     BIBLIOGRAPHY_LINE,
     MARKER,
@@ -86,6 +96,8 @@ from qa.text.abbreviations import spell_out_initials
 
 # The fitted judge's probability threshold (see `qa.eval.judge` and MODELS.md).
 SUPPORT_THRESHOLD = load_model().threshold
+# Tests (d)-(g), in order: each returns (claim phrase, evidence phrase) for what it reads turned round.
+OPPOSITE_READINGS = (direction_conflicts, comparison_conflicts, opposite_words, negation_conflicts)
 
 Scorer = Callable[[list[tuple[str, str]]], Sequence[float]]
 
@@ -183,7 +195,8 @@ def sentence_support(
     relevance = measured.values["ce1"]
     evidence = measured.best[0] if measured.best else ""
     novel = measured.novel_words
-    opposed = direction_conflicts(claim, measured.best) if not quoted else []
+    # The first reading that finds the claim turned round is the one the reason gives.
+    opposed = [] if quoted else next((found for read in OPPOSITE_READINGS if (found := read(claim, measured.best))), [])
     if opposed:
         reason = "says the opposite of its evidence; " + "; ".join(f"claim: '{said}', evidence: '{source}'" for said, source in opposed)
         return SupportResult(False, reason, probability, [], novel, evidence, relevance)

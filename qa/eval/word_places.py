@@ -1,0 +1,44 @@
+"""Where a word stands in a sentence: the nearest content word before and after it.
+
+What it does: `words_of(text)` gives a text's words, folded (`qa.eval.key_terms.fold`), citation
+markers removed (cached: the same evidence sentences are read by several tests); `place_of(words, i)`
+gives where word `i` stands - the first `STEM` letters of the nearest content word before and after
+it, within `NEIGHBOURS` - so that the support check can ask whether a claim's word and an evidence
+word stand in the same place ("the late stages" and "the early stages": before nothing, after
+"stage").
+What it does not: parse: a place is two neighbours, not a syntactic role.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from functools import lru_cache
+
+from qa.eval.antonyms import lemmas_of
+from qa.eval.key_terms import DIRECTION_WORDS, fold, strip_citation_markers
+from qa.text.bm25 import STOP_WORDS
+
+NEIGHBOURS = 3  # words either side in which to find the nearest content word that makes a place
+STEM = 5  # neighbours match by their first letters: "stages" ~ "stage"
+WORD = re.compile(r"[a-z][a-z'-]*")
+
+
+@lru_cache(maxsize=4096)
+def words_of(text: str) -> tuple[str, ...]:
+    return tuple(WORD.findall(fold(strip_citation_markers(text))))
+
+
+def place_of(words: Sequence[str], i: int, skip: frozenset[str] = frozenset()) -> set[tuple[str, str]]:
+    """Where position `i` stands: the nearest content word on each side within `NEIGHBOURS`, as
+    ("before" | "after", its first `STEM` letters), skipping negations and words whose lemmas are in
+    `skip` (`qa.eval.antonyms`)."""
+    place = set()
+    for side, span in (("before", range(i - 1, max(-1, i - 1 - NEIGHBOURS), -1)), ("after", range(i + 1, min(len(words), i + 1 + NEIGHBOURS)))):
+        for j in span:
+            w = words[j]
+            if w in STOP_WORDS or len(w) < 3 or DIRECTION_WORDS.get(w) == "NEGATION" or (skip and lemmas_of(w) & skip):
+                continue
+            place.add((side, w[:STEM]))
+            break
+    return place
