@@ -67,8 +67,9 @@ def _split_line(line: str, offset: int) -> list[Sentence]:
     body_end = len(line.rstrip())
     spans: list[Sentence] = []
     piece_start = lead
+    depth = ParenDepth(line, lead)
     for match in CANDIDATE_END.finditer(line, lead, body_end):
-        if _is_boundary(line, lead, match.start(), match.end()):
+        if depth.at(match.start()) == 0 and _is_boundary(line, match.start(), match.end()):
             spans.append(Sentence(offset + piece_start, offset + match.end(), kind))
             piece_start = _skip_space(line, match.end())
     if piece_start < body_end:
@@ -78,10 +79,8 @@ def _split_line(line: str, offset: int) -> list[Sentence]:
     return spans
 
 
-def _is_boundary(line: str, line_lead: int, punct_start: int, end: int) -> bool:
-    """Whether the punctuation at `punct_start` (ending at `end`) ends a sentence."""
-    if _paren_depth(line[line_lead:punct_start]) > 0:
-        return False
+def _is_boundary(line: str, punct_start: int, end: int) -> bool:
+    """Whether the punctuation at `punct_start` (ending at `end`), outside brackets, ends a sentence."""
     nxt = _skip_space(line, end)
     following = line[nxt:]
     if not following:
@@ -112,14 +111,22 @@ def _word_before(line: str, index: int) -> str:
     return line[start:index].lstrip("([\"'\u201c")
 
 
-def _paren_depth(segment: str) -> int:
-    depth = 0
-    for char in segment:
-        if char in "([":
-            depth += 1
-        elif char in ")]" and depth > 0:
-            depth -= 1
-    return depth
+class ParenDepth:
+    """How many brackets are open before a position of a line, read left to right once: the
+    candidate ends of a line come in order, so each character is read once (a long line of a
+    bibliography has hundreds of candidate ends)."""
+
+    def __init__(self, line: str, start: int) -> None:
+        self._line, self._read, self._depth = line, start, 0
+
+    def at(self, index: int) -> int:
+        for char in self._line[self._read : index]:
+            if char in "([":
+                self._depth += 1
+            elif char in ")]" and self._depth > 0:
+                self._depth -= 1
+        self._read = max(self._read, index)
+        return self._depth
 
 
 def _skip_space(line: str, index: int) -> int:

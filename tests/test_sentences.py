@@ -198,3 +198,31 @@ def test_the_first_corpus_document_kinds():
         "for up to 2 weeks [5].",
     )
     assert got[-1][1].startswith("[5] Krupitsky EM") and got[-1][1].endswith("10.1080/02791072.2007.10399860.")
+
+
+def test_bracket_depth_read_once_per_line_matches_a_count_from_the_line_start():
+    import random
+
+    from ingest.sentences import ParenDepth
+
+    def counted(segment: str) -> int:  # the depth read afresh from the start, as each position would be
+        depth = 0
+        for char in segment:
+            depth = depth + 1 if char in "([" else depth - 1 if char in ")]" and depth > 0 else depth
+        return depth
+
+    rng = random.Random(7)
+    for _ in range(200):
+        line = "".join(rng.choice("ab .()[]") for _ in range(rng.randint(0, 80)))
+        start = rng.randint(0, len(line))
+        depth = ParenDepth(line, start)
+        for index in sorted(rng.sample(range(start, len(line) + 1), min(10, len(line) + 1 - start))):
+            assert depth.at(index) == counted(line[start:index])
+
+
+def test_a_period_inside_brackets_ends_no_sentence():
+    text = "Ketamine was tested (see Dakwar et al. 2019. Am J Psychiatry). It helped."
+    assert [text[s.start : s.end] for s in split_sentences(text)] == [
+        "Ketamine was tested (see Dakwar et al. 2019. Am J Psychiatry).",
+        "It helped.",
+    ]
