@@ -5,8 +5,9 @@ it is negated - the first content word within `NEGATED_WITHIN` after a negation 
 "never", "n't", ...: `qa.eval.key_terms.DIRECTION_WORDS`' negation class, or a word of failing:
 "failed to reduce" is "did not reduce") - and the same for each time the evidence sentences say
 that word in the same place (matched by its first `STEM` letters, with the same nearest content
-word before or after it: `qa.eval.word_places.place_of`). Where the evidence says the word and only ever the other way, the two phrases
-are returned side by side: ("not published", "was published"). A word said both ways in the
+word before or after it: `qa.eval.word_places.place_of`). Where the evidence says the word and
+only ever the other way, the two phrases are returned side by side: ("not published", "was
+published"). A word said both ways in the
 evidence is not read: the claim may mean either.
 The key-term veto asks only that a claim's negation appears somewhere in the passage; this reads
 which word it negates.
@@ -17,20 +18,13 @@ support (`qa.eval.support` does).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
-from qa.eval.key_terms import DIRECTION_WORDS, fold, strip_citation_markers
-from qa.eval.word_places import place_of
+from qa.eval.key_terms import DIRECTION_WORDS
+from qa.eval.word_places import STEM, place_of, words_of
 from qa.text.bm25 import STOP_WORDS
 
 NEGATED_WITHIN = 3  # a negation this many words before a word negates it
-STEM = 5
-WORD = re.compile(r"[a-z][a-z'-]*")
-
-
-def _words(text: str) -> list[str]:
-    return WORD.findall(fold(strip_citation_markers(text)))
 
 
 def _negator(word: str) -> bool:
@@ -41,7 +35,7 @@ def _content(word: str) -> bool:
     return word not in STOP_WORDS and len(word) > 2 and not _negator(word) and word not in DIRECTION_WORDS
 
 
-def _readings(words: list[str]) -> list[tuple[str, bool, bool, int]]:
+def _readings(words: Sequence[str]) -> list[tuple[str, bool, bool, int]]:
     """(stem, negated, near a negation, position) for each content word of `words`. Negated: the
     first content word within `NEGATED_WITHIN` after a negation ("did not start the race": "start");
     near one: any word in those `NEGATED_WITHIN` ("race" too, which "no written rule" needs)."""
@@ -56,7 +50,7 @@ def _readings(words: list[str]) -> list[tuple[str, bool, bool, int]]:
     return [(word[:STEM], i in negated_at, i in near, i) for i, word in enumerate(words) if _content(word)]
 
 
-def _phrase(words: list[str], i: int) -> str:
+def _phrase(words: Sequence[str], i: int) -> str:
     """The word at `i` from the negation before it, or from the word before it."""
     start = next((j for j in range(max(0, i - NEGATED_WITHIN), i) if _negator(words[j])), max(0, i - 1))
     return " ".join(words[start : i + 1])
@@ -65,12 +59,12 @@ def _phrase(words: list[str], i: int) -> str:
 def negation_conflicts(claim: str, evidence: Sequence[str]) -> list[tuple[str, str]]:
     """(claim phrase, evidence phrase) for each word of `claim` that the evidence says only with the
     other polarity; empty when none."""
-    said = _words(claim)
+    said = words_of(claim)
     if not any(_negator(w) for w in said) and not any(
-        _negator(w) for sentence in evidence for w in _words(sentence)
+        _negator(w) for sentence in evidence for w in words_of(sentence)
     ):  # no negation on either side: nothing to read
         return []
-    read = [(words, _readings(words)) for words in (_words(sentence) for sentence in evidence)]
+    read = [(words, _readings(words)) for words in (words_of(sentence) for sentence in evidence)]
     conflicts, seen = [], set()
     # Each side is read toward agreement: a claim's word is negated only as the first word after
     # its negation and affirmed only far from any; the evidence may negate it anywhere near one.

@@ -58,6 +58,7 @@ def opposite_words(claim: str, evidence: Sequence[str]) -> list[tuple[str, str]]
         # opposite only counts when no other word that has opposites of its own (a word of a
         # polarity, as a rewording of one is) is placed as well.
         opposed, rival, same = None, 0, False
+        neighbours = {stem for _, stem in place}
         for words in read:
             for j, other in enumerate(words):
                 if other in STOP_WORDS or len(other) < 3:
@@ -71,7 +72,7 @@ def opposite_words(claim: str, evidence: Sequence[str]) -> list[tuple[str, str]]
                         same = True
                     elif not _negated(words, j) and (opposed is None or matched > opposed[0]):
                         opposed = (matched, words, j)
-                elif found and other[:STEM] not in {stem for _, stem in place}:
+                elif found and other[:STEM] not in neighbours:
                     rival = max(rival, len(place_of(words, j, frozenset()) & place))
         if opposed and not same and opposed[0] > rival:
             _, words, j = opposed
