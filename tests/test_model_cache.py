@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 
 from ingest.model_cache import cache_folder, derived_model
 
@@ -40,3 +41,23 @@ def test_the_folder_follows_xdg_when_not_chosen(tmp_path, monkeypatch):
     monkeypatch.delenv("QUOTEQA_CACHE", raising=False)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     assert cache_folder() == tmp_path / "quoteqa"
+
+
+def test_a_new_file_removes_the_older_copies_of_the_same_source_and_variant(tmp_path, monkeypatch):
+    """A reinstall (or a fresh checkout) gives the source a new time: its old derived file goes,
+    other variants and a copy made within the hour stay."""
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("QUOTEQA_CACHE", str(folder))
+    folder.mkdir()
+    old, recent, other_variant, unrelated = (folder / name for name in (
+        "model-head-7-111.onnx", "model-head-7-222.onnx", "model-head_v2-7-111.onnx", "notes.txt"))
+    for path in (old, recent, other_variant, unrelated):
+        path.write_bytes(b"x")
+    two_hours_ago = time.time() - 7200
+    for path in (old, other_variant, unrelated):
+        os.utime(path, (two_hours_ago, two_hours_ago))
+    source = tmp_path / "model.onnx"
+    source.write_bytes(b"weights")
+    made = derived_model(source, "head", lambda path: b"made")
+    assert made.read_bytes() == b"made"
+    assert sorted(p.name for p in folder.iterdir()) == sorted([made.name, recent.name, other_variant.name, unrelated.name])
