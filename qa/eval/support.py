@@ -26,7 +26,7 @@ something the passage does not discuss although it shares its numbers.
     however (b) reads it, and the reason lays the parting words side by side (`qa.eval.contrast`:
     "claim: 'no patients', evidence: 'all patients'"). The veto sits under every supported human
     claim the head never trained on, so it only fires where the head is sure.
-(d)-(g) **The claim turned round.** Each reads the claim against its best evidence sentences
+(d)-(h) **The claim turned round.** Each reads the claim against its best evidence sentences
     and rejects it, the two phrases side by side in the reason, where
     (d) a direction word is said of a thing the evidence gives only the opposite direction ("more
         relapse" against "lower relapse risk", `qa.eval.direction_conflicts`);
@@ -35,7 +35,9 @@ something the passage does not discuss although it shares its numbers.
     (f) a word stands where the evidence has its opposite (WordNet's antonyms: "the late stages"
         against "the early stages", `qa.eval.opposite_words`);
     (g) a word is negated where the evidence affirms it, or the other way ("was not published"
-        against "was published", `qa.eval.negated_words`).
+        against "was published", `qa.eval.negated_words`);
+    (h) two names stand the other way round about the same word ("Oxford beat Cambridge" against
+        "Cambridge beat Oxford", `qa.eval.swapped_roles`).
 A sentence the passages state word for word (one sentence, or up to `QUOTED_RUN` consecutive
 ones: entries of a bibliography) is supported whatever (b) and (c) read. The judge reads the evidence
 with each acronym the claim spells out followed by its words ("severe AUD (alcohol use
@@ -68,6 +70,7 @@ from qa.eval.direction_conflicts import direction_conflicts
 from qa.eval.judge import SupportModel, load_model, signals
 from qa.eval.negated_words import negation_conflicts
 from qa.eval.opposite_words import opposite_words
+from qa.eval.swapped_roles import swapped_roles
 from qa.eval.key_terms import (  # noqa: F401 - re-exported: tests and reports import them from here
     BIBLIOGRAPHY_LINE,
     MARKER,
@@ -96,8 +99,8 @@ from qa.text.abbreviations import spell_out_initials
 
 # The fitted judge's probability threshold (see `qa.eval.judge` and MODELS.md).
 SUPPORT_THRESHOLD = load_model().threshold
-# Tests (d)-(g), in order: each returns (claim phrase, evidence phrase) for what it reads turned round.
-OPPOSITE_READINGS = (direction_conflicts, comparison_conflicts, opposite_words, negation_conflicts)
+# Tests (d)-(h), in order: each returns (claim phrase, evidence phrase) for what it reads turned round.
+OPPOSITE_READINGS = (direction_conflicts, comparison_conflicts, opposite_words, negation_conflicts, swapped_roles)
 
 Scorer = Callable[[list[tuple[str, str]]], Sequence[float]]
 
