@@ -23,7 +23,8 @@ What it does, reproducibly (no randomness: folds are fixed by article, the solve
    `--per-fold` holds the target on each fold of each set apart, and `--objective S ...` maximises the
    unanswerable cases refused of those sets only;
 4. writes `qa/models/answerability.json` (weights, threshold, provenance) and a report of the
-   out-of-fold AUROC, beside the best-sentence score alone, into MODELS.md.
+   out-of-fold AUROC, beside the best-sentence score alone, into MODELS.md; with `--out M`, the model
+   to M alone (a variant, for `python -m bench.fit.kept_out M`), with `--head H`, read with that head.
 The kept-out split (4 squad2 articles, a third of coqa's stories; `bench.data.devsets`) and the golden
 set are never read here: `python -m bench.suite` reports on them.
 What it does not: run at answer time (see `qa.decision.answerability`).
@@ -34,6 +35,7 @@ from __future__ import annotations
 import argparse
 import json
 import time
+from pathlib import Path
 
 import numpy as np
 
@@ -69,13 +71,14 @@ def out_of_fold(x, y, folds, l2=L2, weights=None) -> np.ndarray:
     return predictions
 
 
-def with_fit_time_signals(rows: list[dict]) -> None:
+def with_fit_time_signals(rows: list[dict], head_path: Path | None = None) -> None:
     """Fill the signal a cached row is collected without, from its best pair (question, sentence):
-    the answer head's logit (the head may have been retrained since)."""
-    from qa.decision.answer_head import get_answer_head
+    the answer head's logit (the head may have been retrained since), of the shipped head or of the
+    one stored at `head_path`."""
+    from qa.decision.answer_head import AnswerHead, get_answer_head
     from qa.search.rerank import get_cross_encoder
 
-    head, cross_encoder = get_answer_head(), get_cross_encoder(2)
+    head, cross_encoder = AnswerHead(head_path) if head_path else get_answer_head(), get_cross_encoder(2)
     for row in rows:
         pair = row.get("best_pair")
         row["signals"]["answer_head"] = head.score(cross_encoder.read_pairs([tuple(pair)])[1][0]) if pair else -12.0
@@ -122,6 +125,8 @@ def main(argv: list[str] | None = None) -> int:
                         "the shipped rule: the question threshold on squad2, the conversation one on the pooled follow-ups")
     parser.add_argument("--per-fold", action="store_true",
                         help="with --per-set: hold the target on each fold of each set (its articles, pages or stories apart)")
+    parser.add_argument("--head", type=Path, default=None, help="the answer head's weights (default: the shipped head)")
+    parser.add_argument("--out", type=Path, default=None, help="write the model here, not over the shipped one nor MODELS.md")
     parser.add_argument("--dry-run", action="store_true", help="report without writing the model or MODELS.md")
     args = parser.parse_args(argv)
     began = time.time()
@@ -137,7 +142,7 @@ def main(argv: list[str] | None = None) -> int:
     # unanswerable) and topic shifts (answerable questions after an exchange about another article).
     follow = kept(collect("follow", "fit", FOLLOW, args.workers))
     shift = kept(collect("shift", "fit", SHIFT, args.workers)) if args.per_set else []
-    with_fit_time_signals(squad + medquad + swap + coqa + off_topic + follow + shift)
+    with_fit_time_signals(squad + medquad + swap + coqa + off_topic + follow + shift, args.head)
 
     # Four kinds of case are fit on: squad2's on-topic questions, half unanswerable; medquad's
     # health questions over look-alike pages, whose near misses ask for a section the page lost;
@@ -158,8 +163,9 @@ def main(argv: list[str] | None = None) -> int:
     ]).astype(int)
     kind = np.array(["squad2"] * len(squad) + ["medquad"] * len(medquad) + ["swap"] * len(swap) + ["off_topic"] * len(off_topic)
                     + ["coqa"] * len(coqa))
-    questions = {c.id: c.question for name in ("coqa", "follow", "shift") for c in load_set(name)}
-    conversation = np.array([k == "coqa" and scored_with_conversation(r, questions[r["id"]]) for k, r in zip(kind, rows)])
+    # Per set: a follow-up and a topic shift made from the same squad2 question share its id.
+    questions = {name: {c.id: c.question for c in load_set(name)} for name in ("coqa", "follow", "shift")}
+    conversation = np.array([k == "coqa" and scored_with_conversation(r, questions["coqa"][r["id"]]) for k, r in zip(kind, rows)])
 
     # The penalty: the one whose out-of-fold AUROC, the mean over squad2 and medquad, is best.
     tried = {l2: out_of_fold(x, y, folds, l2) for l2 in L2_CHOICES}
@@ -176,8 +182,8 @@ def main(argv: list[str] | None = None) -> int:
     # and the shifts that were (the fitted model: they were never fit on).
     follow_p, shift_p = _predict(matrix(follow, names), mean, scale, w, b), _predict(matrix(shift, names), mean, scale, w, b)
     follow_y, shift_y = np.array([float(r["answerable"]) for r in follow]), np.ones(len(shift))
-    follow_conv = np.array([scored_with_conversation(r, questions[r["id"]]) for r in follow], dtype=bool)
-    shift_conv = np.array([scored_with_conversation(r, questions[r["id"]]) for r in shift], dtype=bool)
+    follow_conv = np.array([scored_with_conversation(r, questions["follow"][r["id"]]) for r in follow], dtype=bool)
+    shift_conv = np.array([scored_with_conversation(r, questions["shift"][r["id"]]) for r in shift], dtype=bool)
     alone_p = np.concatenate([oof[~conversation], follow_p[~follow_conv], shift_p[~shift_conv]])
     alone_y = np.concatenate([y[~conversation], follow_y[~follow_conv], shift_y[~shift_conv]])
     alone_g = np.concatenate([kind[~conversation], ["follow"] * int((~follow_conv).sum()), ["shift"] * int((~shift_conv).sum())])
@@ -245,6 +251,7 @@ def main(argv: list[str] | None = None) -> int:
             "script": "python -m bench.fit.answerability" + (f" --squad {args.squad}" if args.squad != 1200 else "")
             + (f" --medquad {args.medquad}" if args.medquad else "")
             + (f" --swap {args.swap}" if args.swap else "")
+            + (f" --head {args.head}" if args.head else "")
             + (f" --objective {' '.join(args.objective)}" if args.objective else "")
             + (" --per-fold" if args.per_fold else "")
             + (" --per-set" if args.per_set else "")
@@ -278,7 +285,10 @@ def main(argv: list[str] | None = None) -> int:
               + ", ".join(f"{name} {weight:+.3f}" for name, weight in zip(names, w[:k])) + "."]
 
     print("\n".join(lines))
-    if not args.dry_run:
+    if args.out and not args.dry_run:
+        args.out.write_text(json.dumps(spec, indent=1) + "\n", encoding="utf-8")
+        print(f"wrote {args.out}")
+    elif not args.dry_run:
         MODEL_PATH.parent.mkdir(parents=True, exist_ok=True)
         MODEL_PATH.write_text(json.dumps(spec, indent=1) + "\n", encoding="utf-8")
         write_section("answerability", "\n".join(lines), path=MODELS)
