@@ -58,10 +58,11 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{args.model}: threshold {model.threshold:.3f}, with the conversation {model.conversation_threshold:.3f}; "
           "kept-out, the focus-term veto off\n")
     print("| set | cases | hit | refusal_ok | false_refusal | AUROC |\n|---|---:|---:|---:|---:|---:|")
-    for name in args.sets:
-        rows = collect(name, "kept", None if name == "golden" else LIMIT, args.workers)
+    by_set = {name: collect(name, "kept", None if name == "golden" else LIMIT, args.workers) for name in args.sets}
+    # One pass over every set's rows: the head (and, with --head, its graph) is loaded once.
+    with_fit_time_signals([r for rows in by_set.values() for r in rows if r["signals"]], args.head)
+    for name, rows in by_set.items():
         questions = {c.id: c.question for c in load_set(name)}
-        with_fit_time_signals([r for r in rows if r["signals"]], args.head)
         probability = np.array([model.probability(r["signals"]) if r["signals"] else 0.0 for r in rows])
         conversation = np.array([scored_with_conversation(r, questions[r["id"]]) for r in rows], dtype=bool)
         found = figures(rows, probability, conversation, model.threshold, model.conversation_threshold)
