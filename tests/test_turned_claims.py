@@ -110,3 +110,20 @@ def test_a_comparison_said_from_the_other_side_is_not_read_as_an_opposite_word_o
     assert direction_conflicts(turned.replace("lower", "higher"), [TRIAL]) == []  # "higher ... than ketamine": the same claim
     swapped = "A control led to lower relapse risk compared to a single ketamine infusion plus therapy."
     assert comparison_conflicts(swapped, [TRIAL])  # the sides swapped, the direction kept: the opposite
+
+
+@pytest.mark.parametrize(
+    "claim, evidence, conflict",
+    [
+        # a short word with an opposite ("same" is a stop word for search, not for meaning)
+        ("It is a superhero film based on the team of the different name.",
+         "It is a superhero film based on the comics team of the same name.", ("different name", "same name")),
+        # a neighbour in the plural on one side only ("cats" ~ "cat")
+        ("Black cats sleep here.", "White cat sleeps here.", ("black cats", "white cat")),
+        # an auxiliary in the same place ("has") is no rival reading of the word
+        ('"Ski" is one of the words Norway has imported.',
+         '"Ski" is one of the words Norway has exported to the international community.', ("norway has imported", "exported to the international")),
+    ],
+)  # fmt: skip
+def test_an_opposite_is_found_past_stop_words_and_plurals(claim, evidence, conflict):
+    assert opposite_words(claim, [evidence]) == [conflict]

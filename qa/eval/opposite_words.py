@@ -1,11 +1,13 @@
 """A word of the claim standing where its evidence has the word's opposite: "the late stages" against "the early stages".
 
 What it does: `opposite_words(claim, evidence)` looks at each word of the claim that has an
-opposite in WordNet (`qa.eval.antonyms`, built by `python -m bench.fit.antonyms`: 6,000
-lemmas in their inflected forms, "won"/"lost", "northern"/"southern", "imported"/"exported") and
-finds, in the evidence sentences, that opposite in the same place: with the same nearest content
-word before it or after it (`qa.eval.word_places.place_of`).
-Where the evidence has the opposite there and never the claim's own word there, the two phrases are
+opposite in WordNet (`qa.eval.antonyms`, built by `python -m bench.fit.antonyms`: 6,000 lemmas in
+their inflected forms, "won"/"lost", "northern"/"southern", "imported"/"exported"), short words that
+search ignores among them ("same", "over"), and finds, in the evidence sentences, that opposite in
+the same place: with the same nearest content word before it or after it
+(`qa.eval.word_places.place_of`).
+Where the evidence has the opposite there and never the claim's own word there (nor another word
+with opposites of its own, a rewording; an auxiliary such as "has" is none), the two phrases are
 returned side by side: ("late stages", "early stages"). A comparison said from the other side
 ("B fared better than A" for "A fared worse than B", `qa.eval.comparisons`) is the same claim. A word the claim negates ("not high"
 against "low") and an opposite the evidence negates ("did not win" against "lost") are read as
@@ -25,7 +27,7 @@ from collections.abc import Sequence
 from qa.eval.antonyms import lemmas_of, opposites_of
 from qa.eval.comparisons import said_from_the_other_side
 from qa.eval.key_terms import DIRECTION_WORDS
-from qa.eval.word_places import NEIGHBOURS, STEM, place_of, words_of
+from qa.eval.word_places import NEIGHBOURS, place_of, stem_of, words_of
 from qa.text.bm25 import STOP_WORDS
 
 NEGATED_WITHIN = 3  # a negation this many words before a word turns it into its opposite
@@ -45,7 +47,7 @@ def opposite_words(claim: str, evidence: Sequence[str]) -> list[tuple[str, str]]
     turned = said_from_the_other_side(claim, evidence)
     for i, word in enumerate(said):
         lemmas = lemmas_of(word)
-        if not lemmas or word in STOP_WORDS or word in turned or _negated(said, i):
+        if not lemmas or word in turned or _negated(said, i):
             continue
         opposites = opposites_of(word)
         if not opposites:
@@ -61,7 +63,7 @@ def opposite_words(claim: str, evidence: Sequence[str]) -> list[tuple[str, str]]
         neighbours = {stem for _, stem in place}
         for words in read:
             for j, other in enumerate(words):
-                if other in STOP_WORDS or len(other) < 3:
+                if len(other) < 3:
                     continue
                 found = lemmas_of(other)
                 if other == word or found & lemmas or found & opposites:
@@ -72,7 +74,7 @@ def opposite_words(claim: str, evidence: Sequence[str]) -> list[tuple[str, str]]
                         same = True
                     elif not _negated(words, j) and (opposed is None or matched > opposed[0]):
                         opposed = (matched, words, j)
-                elif found and other[:STEM] not in neighbours:
+                elif found and other not in STOP_WORDS and stem_of(other) not in neighbours:
                     rival = max(rival, len(place_of(words, j, frozenset()) & place))
         if opposed and not same and opposed[0] > rival:
             _, words, j = opposed

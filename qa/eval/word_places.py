@@ -2,10 +2,10 @@
 
 What it does: `words_of(text)` gives a text's words, folded (`qa.eval.key_terms.fold`), citation
 markers removed (cached: the same evidence sentences are read by several tests); `place_of(words, i)`
-gives where word `i` stands - the first `STEM` letters of the nearest content word before and after
-it, within `NEIGHBOURS` - so that the support check can ask whether a claim's word and an evidence
-word stand in the same place ("the late stages" and "the early stages": before nothing, after
-"stage").
+gives where word `i` stands - the nearest content word before and after it, within
+`NEIGHBOURS`, by its first `STEM` letters once a plural "s" is dropped (`stem_of`) - so that the
+support check can ask whether a claim's word and an evidence word stand in the same place ("the
+late stages" and "the early stages": before nothing, after "stage").
 What it does not: parse: a place is two neighbours, not a syntactic role.
 """
 
@@ -24,6 +24,14 @@ STEM = 5  # neighbours match by their first letters: "stages" ~ "stage"
 WORD = re.compile(r"[a-z][a-z'-]*")
 
 
+def stem_of(word: str) -> str:
+    """A neighbour as a place compares it: its first `STEM` letters, a plural "s" dropped first
+    ("downs" ~ "down", which five letters alone keep apart)."""
+    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+        word = word[:-1]
+    return word[:STEM]
+
+
 @lru_cache(maxsize=4096)
 def words_of(text: str) -> tuple[str, ...]:
     return tuple(WORD.findall(fold(strip_citation_markers(text))))
@@ -31,7 +39,7 @@ def words_of(text: str) -> tuple[str, ...]:
 
 def place_of(words: Sequence[str], i: int, skip: frozenset[str] = frozenset()) -> set[tuple[str, str]]:
     """Where position `i` stands: the nearest content word on each side within `NEIGHBOURS`, as
-    ("before" | "after", its first `STEM` letters), skipping negations and words whose lemmas are in
+    ("before" | "after", `stem_of` it), skipping negations and words whose lemmas are in
     `skip` (`qa.eval.antonyms`)."""
     place = set()
     for side, span in (("before", range(i - 1, max(-1, i - 1 - NEIGHBOURS), -1)), ("after", range(i + 1, min(len(words), i + 1 + NEIGHBOURS)))):
@@ -39,6 +47,6 @@ def place_of(words: Sequence[str], i: int, skip: frozenset[str] = frozenset()) -
             w = words[j]
             if w in STOP_WORDS or len(w) < 3 or DIRECTION_WORDS.get(w) == "NEGATION" or (skip and lemmas_of(w) & skip):
                 continue
-            place.add((side, w[:STEM]))
+            place.add((side, stem_of(w)))
             break
     return place
