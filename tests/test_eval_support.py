@@ -132,6 +132,12 @@ def test_spelled_numbers_and_unit_spellings_match_digits():
     assert missing_terms("It helped 25.5% of patients.", [passage]) == ["25.5%"]
 
 
+def test_a_month_matches_its_short_form_but_not_another_month():
+    assert missing_terms("He died on November 10, 2018.", ["He died on Nov 10, 2018."]) == []
+    assert missing_terms("The case remains open (June 2018).", ["The case remains open, 30 JUN 2018."]) == []
+    assert missing_terms("He died on November 10, 2018.", ["He died on Oct 10, 2018."]) == ["November"]
+
+
 def test_numbers_are_whole_tokens():
     passage = "In 1996, 0.85 of 1,000 patients improved."
     assert missing_terms("In 1996 they improved.", [passage]) == []

@@ -51,6 +51,11 @@ SHARED_UNIT = re.compile(r"^\s*(?:and|or|to|-|,)\s*$")
 THOUSANDS = re.compile(r"(?<![\d.,])(\d{1,3}(?:,\d{3})+)(?![\d,])")
 
 WORD = re.compile(r"[^\W\d_][^\W_]*")
+# A month is the same name written short ("Nov 10, 2018", "30 JUN 2018"): dates are written both ways.
+MONTH_ABBREVIATIONS = {
+    "jan": "january", "feb": "february", "mar": "march", "apr": "april", "jun": "june", "jul": "july",
+    "aug": "august", "sep": "september", "sept": "september", "oct": "october", "nov": "november", "dec": "december",
+}  # fmt: skip
 # After a capitalised first word, these make it a name: "Krupitsky EM,", "Shen et al.", "Grabski's".
 NAME_FOLLOWERS = re.compile(r"^(?:\s+[A-Z]{1,3}\b,?|\s+et\s+al\b|\s+and\s+(?:colleagues|co-?workers)\b|['\u2019]s\b)")
 # A bibliography entry: "Krupitsky EM, Burakov AM, ..." or "American Psychiatric Association. (2013)."
@@ -262,6 +267,8 @@ def _sentence_terms(text: str) -> _SentenceTerms:
     quantity_keys = _passage_quantities(folded)
     numbers = Counter(number for number, _, _ in quantities(stripped))
     words = Counter(word.lower() for word in WORD.findall(unicodedata.normalize("NFKC", stripped)))
+    for short, month in MONTH_ABBREVIATIONS.items():
+        words[month] += words[short]
     directions = Counter(key for key, _ in _direction_words(folded))
     return _SentenceTerms(frozenset(quantity_keys), numbers, words, directions)
 

@@ -79,7 +79,8 @@ def term_check(sentence: str, passages: Sequence[str]) -> tuple[list[str], list[
     A number with a unit needs the same number with the same unit ("0.8 mg" is not backed by
     "0.8 mg/kg", "2 months" not by "2 weeks"); a bare number needs the same number with any unit
     or none ("96" is backed by "96 people"). Numbers compare as written after `fold`: exact, no
-    rounding, no tolerance. Names and direction words compare as whole lower-case words.
+    rounding, no tolerance. Names and direction words compare as whole lower-case words; a month
+also as its short form ("November" is held by "Nov 10").
     A claim that merges facts of two source sentences fails this test: an answer should say them
     in two sentences, each with its citation.
     """
