@@ -281,3 +281,15 @@ def test_key_terms_lists_each_term_once_with_its_kind():
     kinds = {term.surface: term.kind for term in terms}
     assert kinds["0.8 mg/kg"] == "number" and kinds["Grabski"] == "name" and kinds["fewer"] == "direction"
     assert [t.surface for t in terms].count("2022") == 1
+
+
+def test_the_lines_of_a_list_are_read_as_sentences_apart():
+    # Folding the list into one line made "...control use fail Use continues..." read as "fail to use".
+    from qa.eval.negated_words import negation_conflicts
+    from qa.eval.support import evidence_sentences
+
+    passage = "Common symptoms include:\n  • Attempts to cut back or control use fail\n  • Use continues despite problems [1].\n"
+    claim = "Use continues despite problems."
+    sentences = evidence_sentences(claim, [passage])
+    assert "Attempts to cut back or control use fail" in sentences and "Use continues despite problems." in sentences
+    assert negation_conflicts(claim, sentences) == []

@@ -114,6 +114,12 @@ def strip_citation_markers(text: str) -> str:
     return re.sub(r"\s+", " ", MARKER.sub("", text)).strip()
 
 
+def strip_markers_by_line(text: str) -> str:
+    """`strip_citation_markers` line by line: the lines stay apart, as the sentences of a list do
+    ("...control use fail" / "Use continues despite ...")."""
+    return "\n".join(strip_citation_markers(line) for line in text.split("\n"))
+
+
 def fold(text: str) -> str:
     """Lower-cased, NFKC-normalised text with one space for any whitespace, unicode dashes as
     "-", "µ" as "u", thousands separators dropped ("1,000" -> "1000") and small spelled numbers

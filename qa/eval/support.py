@@ -85,6 +85,7 @@ from qa.eval.key_terms import (  # noqa: F401 - re-exported: tests and reports i
     names,
     quantities,
     strip_citation_markers,
+    strip_markers_by_line,
 )
 from qa.eval.term_veto import (  # noqa: F401 - re-exported: tests, reports and the LLM gate import them from here
     NEAR_COPY,
@@ -117,7 +118,7 @@ def default_scorer() -> Scorer:
 def evidence_sentences(claim: str, passages: Iterable[str]) -> list[str]:
     """The sentences the judge reads `claim` against: those of `passages` without citation
     markers, each acronym the claim spells out followed by its words (`spell_out_initials`)."""
-    return [spell_out_initials(text, claim) for text in passage_sentences(strip_citation_markers(p) for p in passages)]
+    return [spell_out_initials(text, claim) for text in passage_sentences(strip_markers_by_line(p) for p in passages)]
 
 
 def _words_only(text: str) -> str:
@@ -191,7 +192,7 @@ def sentence_support(
     model = model or load_model()
     threshold = model.threshold if threshold is None else threshold
     scorer = scorer or default_scorer()
-    sentences = passage_sentences(strip_citation_markers(t) for t in holding)
+    sentences = passage_sentences(strip_markers_by_line(t) for t in holding)
     quoted = _quoted(claim, sentences)
     measured = signals(claim, evidence_sentences(claim, holding), scorer, apart)
     probability = model.probability(measured.values)
