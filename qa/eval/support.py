@@ -26,7 +26,7 @@ something the passage does not discuss although it shares its numbers.
     however (b) reads it, and the reason lays the parting words side by side (`qa.eval.contrast`:
     "claim: 'no patients', evidence: 'all patients'"). The veto sits under every supported human
     claim the head never trained on, so it only fires where the head is sure.
-(d)-(h) **The claim turned round.** Each reads the claim against its best evidence sentences
+(d)-(i) **The claim turned round.** Each reads the claim against its best evidence sentences
     and rejects it, the two phrases side by side in the reason, where
     (d) a direction word is said of a thing the evidence gives only the opposite direction ("more
         relapse" against "lower relapse risk", `qa.eval.direction_conflicts`);
@@ -37,7 +37,9 @@ something the passage does not discuss although it shares its numbers.
     (g) a word is negated where the evidence affirms it, or the other way ("was not published"
         against "was published", `qa.eval.negated_words`);
     (h) two names stand the other way round about the same word ("Oxford beat Cambridge" against
-        "Cambridge beat Oxford", `qa.eval.swapped_roles`).
+        "Cambridge beat Oxford", `qa.eval.swapped_roles`);
+    (i) a certainty stands where the evidence only allows it ("you must listen" against "you can
+        listen", `qa.eval.hedges`).
 A sentence the passages state word for word (one sentence, or up to `QUOTED_RUN` consecutive
 ones: entries of a bibliography) is supported whatever (b) and (c) read. The judge reads the evidence
 with each acronym the claim spells out followed by its words ("severe AUD (alcohol use
@@ -68,6 +70,7 @@ from qa.eval.comparisons import comparison_conflicts
 from qa.eval.contrast import closest_sentence, contrasts
 from qa.eval.direction_conflicts import direction_conflicts
 from qa.eval.judge import SupportModel, load_model, signals
+from qa.eval.hedges import overstated_hedges
 from qa.eval.negated_words import negation_conflicts
 from qa.eval.opposite_words import opposite_words
 from qa.eval.swapped_roles import swapped_roles
@@ -100,8 +103,10 @@ from qa.text.abbreviations import spell_out_initials
 
 # The fitted judge's probability threshold (see `qa.eval.judge` and MODELS.md).
 SUPPORT_THRESHOLD = load_model().threshold
-# Tests (d)-(h), in order: each returns (claim phrase, evidence phrase) for what it reads turned round.
-OPPOSITE_READINGS = (direction_conflicts, comparison_conflicts, opposite_words, negation_conflicts, swapped_roles)
+# Tests (d)-(i), in order: each returns (claim phrase, evidence phrase) for what it reads turned round.
+OPPOSITE_READINGS = (
+    direction_conflicts, comparison_conflicts, opposite_words, negation_conflicts, swapped_roles, overstated_hedges
+)
 
 Scorer = Callable[[list[tuple[str, str]]], Sequence[float]]
 
