@@ -38,13 +38,13 @@ def overstated_hedges(claim: str, evidence: Sequence[str]) -> list[tuple[str, st
     for i, word in enumerate(said):
         if word not in CERTAIN:
             continue
-        place = place_of(said, i, CLASSES)
+        place = place_of(said, i)
         if not place:
             continue
         hedged, same = None, False
         for words in (words_of(sentence) for sentence in evidence):
             for j, other in enumerate(words):
-                if other not in CLASSES or not place_of(words, j, CLASSES) & place:
+                if other not in CLASSES or not place_of(words, j) & place:
                     continue
                 if other in CERTAIN:
                     same = True

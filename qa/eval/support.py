@@ -69,8 +69,8 @@ from functools import lru_cache
 from qa.eval.comparisons import comparison_conflicts
 from qa.eval.contrast import closest_sentence, contrasts
 from qa.eval.direction_conflicts import direction_conflicts
-from qa.eval.judge import SupportModel, load_model, signals
 from qa.eval.hedges import overstated_hedges
+from qa.eval.judge import SupportModel, load_model, signals
 from qa.eval.negated_words import negation_conflicts
 from qa.eval.opposite_words import opposite_words
 from qa.eval.swapped_roles import swapped_roles
@@ -123,7 +123,11 @@ def default_scorer() -> Scorer:
 def evidence_sentences(claim: str, passages: Iterable[str]) -> list[str]:
     """The sentences the judge reads `claim` against: those of `passages` without citation
     markers, each acronym the claim spells out followed by its words (`spell_out_initials`)."""
-    return [spell_out_initials(text, claim) for text in passage_sentences(strip_markers_by_line(p) for p in passages)]
+    return _spelt_out(claim, passage_sentences(strip_markers_by_line(p) for p in passages))
+
+
+def _spelt_out(claim: str, sentences: list[str]) -> list[str]:
+    return [spell_out_initials(text, claim) for text in sentences]
 
 
 def _words_only(text: str) -> str:
@@ -199,7 +203,7 @@ def sentence_support(
     scorer = scorer or default_scorer()
     sentences = passage_sentences(strip_markers_by_line(t) for t in holding)
     quoted = _quoted(claim, sentences)
-    measured = signals(claim, evidence_sentences(claim, holding), scorer, apart)
+    measured = signals(claim, _spelt_out(claim, sentences), scorer, apart)
     probability = model.probability(measured.values)
     relevance = measured.values["ce1"]
     evidence = measured.best[0] if measured.best else ""
