@@ -64,14 +64,14 @@ def _variants(claim: str, evidence: str, base: dict, rng: random.Random) -> list
 
 def human_pairs() -> list[dict]:
     from bench.data.support_data import load_dev
-    from qa.eval.support import passage_sentences, strip_citation_markers
+    from qa.eval.support import passage_sentences, strip_citation_markers, strip_markers_by_line
 
     pairs = []
     for row in load_dev():
         if row.part != "fit" or not head_half(row.id):
             continue
         claim = strip_citation_markers(row.claim)
-        sentences = passage_sentences(strip_citation_markers(p) for p in row.passages if p.strip())
+        sentences = passage_sentences(strip_markers_by_line(p) for p in row.passages if p.strip())
         if not claim or not sentences:
             continue
         evidence = evidence_window(claim, sentences)

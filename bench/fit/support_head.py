@@ -149,7 +149,7 @@ def write_veto() -> str:
     """Choose and write the veto for the shipped head (see the module docstring); its line for MODELS.md."""
     from bench.data.support_data import load_dev
     from bench.data.support_head_pairs import evidence_window, head_half
-    from qa.eval.support import passage_sentences, sentence_support, strip_citation_markers
+    from qa.eval.support import passage_sentences, sentence_support, strip_citation_markers, strip_markers_by_line
     from qa.eval.support_head import VETO_PATH, ModelReader, get_support_head
 
     get_support_head.cache_clear()
@@ -162,7 +162,7 @@ def write_veto() -> str:
         if not sentence_support(row.claim, row.passages, scorer=reader, veto_below=-math.inf).supported:
             continue
         claim = strip_citation_markers(row.claim)
-        sentences = passage_sentences(strip_citation_markers(p) for p in row.passages if p.strip())
+        sentences = passage_sentences(strip_markers_by_line(p) for p in row.passages if p.strip())
         logits.append(reader.head((claim, evidence_window(claim, sentences))))
     veto = math.floor((min(logits) - VETO_MARGIN) * 2) / 2
     VETO_PATH.write_text(json.dumps({"veto_below": veto, "supported_claims_read": len(logits)}, indent=1) + "\n", encoding="utf-8")
