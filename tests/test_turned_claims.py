@@ -61,6 +61,8 @@ def test_no_opposite_where_the_evidence_agrees_or_the_word_stands_elsewhere(clai
         ("The book was not published in December.", "The book was published in December by his daughter.", ("not published", "was published")),
         ("Hoffman was not filming the final part.", "At the time, Hoffman was filming the final part.", ("not filming", "was filming")),
         ("He has done his job.", "He hasn't done his job.", ("has done", "hasn't done")),
+        # the word only shows once the evidence is folded: the quick test for it must not skip it
+        ("The final file was not filed.", "The \ufb01nal \ufb01le was \ufb01led.", ("not filed", "was filed")),
     ],
 )
 def test_a_word_negated_on_one_side_only_is_named(claim, evidence, conflict):

@@ -18,6 +18,7 @@ support (`qa.eval.support` does).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from qa.eval.key_terms import DIRECTION_WORDS
@@ -56,10 +57,21 @@ def _phrase(words: Sequence[str], i: int) -> str:
     return " ".join(words[start : i + 1])
 
 
+def _may_say(sentence: str, starts: re.Pattern) -> bool:
+    """Whether `sentence` may hold a word that `starts` (the claim's stems at a word's start): one
+    regular-expression search spares reading a long page word by word (the support check gives
+    this reading every sentence of its passages). A sentence with letters beyond ASCII is always
+    read: folding may change them."""
+    return not sentence.isascii() or bool(starts.search(sentence.lower()))
+
+
 def negation_conflicts(claim: str, evidence: Sequence[str]) -> list[tuple[str, str]]:
     """(claim phrase, evidence phrase) for each word of `claim` that the evidence says only with the
     other polarity; empty when none."""
     said = words_of(claim)
+    claim_readings = _readings(said)
+    starts = re.compile(r"\b(?:" + "|".join(sorted({re.escape(stem) for stem, *_ in claim_readings})) + ")")
+    evidence = [sentence for sentence in evidence if _may_say(sentence, starts)]
     if not any(_negator(w) for w in said) and not any(
         _negator(w) for sentence in evidence for w in words_of(sentence)
     ):  # no negation on either side: nothing to read
@@ -68,7 +80,7 @@ def negation_conflicts(claim: str, evidence: Sequence[str]) -> list[tuple[str, s
     conflicts, seen = [], set()
     # Each side is read toward agreement: a claim's word is negated only as the first word after
     # its negation and affirmed only far from any; the evidence may negate it anywhere near one.
-    for stem, negated, near, i in _readings(said):
+    for stem, negated, near, i in claim_readings:
         if stem in seen or (near and not negated):
             continue
         seen.add(stem)

@@ -27,7 +27,8 @@ something the passage does not discuss although it shares its numbers.
     "claim: 'no patients', evidence: 'all patients'"). The veto sits under every supported human
     claim the head never trained on, so it only fires where the head is sure.
 (d)-(i) **The claim turned round.** Each reads the claim against its best evidence sentences
-    and rejects it, the two phrases side by side in the reason, where
+    ((g): every sentence of the kept passages) and rejects it, the two phrases side by side in
+    the reason, where
     (d) a direction word is said of a thing the evidence gives only the opposite direction ("more
         relapse" against "lower relapse risk", `qa.eval.direction_conflicts`);
     (e) a comparison's sides are the other way round ("more abstinence than ketamine" against
@@ -107,6 +108,11 @@ SUPPORT_THRESHOLD = load_model().threshold
 OPPOSITE_READINGS = (
     direction_conflicts, comparison_conflicts, opposite_words, negation_conflicts, swapped_roles, overstated_hedges
 )
+# Readings given every sentence of the kept passages, not only the best few. A negation is read
+# only where a passage says the same word with the same neighbour, so a sentence the judge did not
+# choose ("Because he hasn't done shit") still tells; (f) read that widely finds a word said both
+# ways more often and catches less (bench/NOTEBOOK.md, 2026-12-06).
+READ_IN_EVERY_SENTENCE = frozenset({negation_conflicts})
 
 Scorer = Callable[[list[tuple[str, str]]], Sequence[float]]
 
@@ -203,13 +209,18 @@ def sentence_support(
     scorer = scorer or default_scorer()
     sentences = passage_sentences(strip_markers_by_line(t) for t in holding)
     quoted = _quoted(claim, sentences)
-    measured = signals(claim, _spelt_out(claim, sentences), scorer, apart)
+    spelt = _spelt_out(claim, sentences)
+    measured = signals(claim, spelt, scorer, apart)
     probability = model.probability(measured.values)
     relevance = measured.values["ce1"]
     evidence = measured.best[0] if measured.best else ""
     novel = measured.novel_words
     # The first reading that finds the claim turned round is the one the reason gives.
-    opposed = [] if quoted else next((found for read in OPPOSITE_READINGS if (found := read(claim, measured.best))), [])
+    opposed = [] if quoted else next(
+        (found for read in OPPOSITE_READINGS
+         if (found := read(claim, spelt if read in READ_IN_EVERY_SENTENCE else measured.best))),
+        [],
+    )
     if opposed:
         reason = "says the opposite of its evidence; " + "; ".join(f"claim: '{said}', evidence: '{source}'" for said, source in opposed)
         return SupportResult(False, reason, probability, [], novel, evidence, relevance)
