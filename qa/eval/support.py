@@ -110,7 +110,7 @@ OPPOSITE_READINGS = (
 )
 # Readings given every sentence of the kept passages, not only the best few. A negation is read
 # only where a passage says the same word with the same neighbour, so a sentence the judge did not
-# choose ("Because he hasn't done shit") still tells; (f) read that widely finds a word said both
+# choose ("Because he hasn't done a thing") still tells; (f) read that widely finds a word said both
 # ways more often and catches less (bench/NOTEBOOK.md, 2026-12-06).
 READ_IN_EVERY_SENTENCE = frozenset({negation_conflicts})
 
