@@ -293,24 +293,3 @@ def test_the_lines_of_a_list_are_read_as_sentences_apart():
     sentences = evidence_sentences(claim, [passage])
     assert "Attempts to cut back or control use fail" in sentences and "Use continues despite problems." in sentences
     assert negation_conflicts(claim, sentences) == []
-
-
-def test_a_negation_said_in_a_sentence_the_judge_did_not_choose_still_tells():
-    # The judge's best sentences are the vote and the "All he's done" quote; the one that
-    # negates "done" is another sentence of the same passage.
-    passage = (
-        '"I don\'t care about big oil!" he yelled. He regrets his vote for the governor. '
-        '"Because he hasn\'t done a thing," he said. "All he\'s done," Ojeda said, "is shown that he\'s '
-        'taking care of the people he\'s supposed to be getting rid of."'
-    )
-    always = lambda pairs: [9.0] * len(pairs)  # noqa: E731
-    turned = sentence_support(
-        'He regrets his vote for the governor, saying that "he has done a thing" and is "taking care of the '
-        'people he\'s supposed to be getting rid of".',
-        [passage],
-        scorer=always,
-    )
-    assert not turned.supported
-    assert "claim: 'has done', evidence: 'hasn't done'" in turned.reason
-    faithful = 'He regrets his vote for the governor, saying that "he hasn\'t done a thing".'
-    assert sentence_support(faithful, [passage], scorer=always).supported

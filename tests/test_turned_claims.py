@@ -1,6 +1,7 @@
 """The support check's readings of a claim turned round: opposite words (f), negated words (g), comparisons (e).
 
-Logic only, on the shipped WordNet table (`qa/eval/antonyms.json`); no model."""
+Logic only, on the shipped WordNet table (`qa/eval/antonyms.json`); no model (the check itself with a
+fake scorer, where a reading is given other sentences than the judge's best)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from qa.eval.direction_conflicts import direction_conflicts
 from qa.eval.negated_words import negation_conflicts
 from qa.eval.antonyms import lemmas_of, opposites_of
 from qa.eval.opposite_words import opposite_words
+from qa.eval.support import sentence_support
 
 TRIAL = "A single ketamine infusion plus mindfulness-based therapy led to significantly more abstinence and lower relapse risk compared to a control."
 CLINICS = "The clinics allow medical students to gain real world clinical experience during the early stages of their training."
@@ -129,3 +131,24 @@ def test_a_comparison_said_from_the_other_side_is_not_read_as_an_opposite_word_o
 )  # fmt: skip
 def test_an_opposite_is_found_past_stop_words_and_plurals(claim, evidence, conflict):
     assert opposite_words(claim, [evidence]) == [conflict]
+
+
+def test_a_negation_said_in_a_sentence_the_judge_did_not_choose_still_tells():
+    # The judge's best sentences are the vote and the "All he's done" quote; the one that
+    # negates "done" is another sentence of the same passage.
+    passage = (
+        '"I don\'t care about big oil!" he yelled. He regrets his vote for the governor. '
+        '"Because he hasn\'t done a thing," he said. "All he\'s done," Ojeda said, "is shown that he\'s '
+        'taking care of the people he\'s supposed to be getting rid of."'
+    )
+    always = lambda pairs: [9.0] * len(pairs)  # noqa: E731
+    turned = sentence_support(
+        'He regrets his vote for the governor, saying that "he has done a thing" and is "taking care of the '
+        'people he\'s supposed to be getting rid of".',
+        [passage],
+        scorer=always,
+    )
+    assert not turned.supported
+    assert "claim: 'has done', evidence: 'hasn't done'" in turned.reason
+    faithful = 'He regrets his vote for the governor, saying that "he hasn\'t done a thing".'
+    assert sentence_support(faithful, [passage], scorer=always).supported
