@@ -51,3 +51,18 @@ def test_the_head_half_is_about_half_of_the_ids():
 def test_the_evidence_window_is_the_best_sentences_in_document_order():
     sentences = ["Ketamine was given once.", "The weather was mild.", "Relapse was lower after ketamine."]
     assert evidence_window("Relapse was lower after ketamine was given once.", sentences) == f"{sentences[0]} {sentences[2]}"
+
+
+def test_the_ranking_term_sets_a_claim_and_its_rewordings_above_its_own_opposites_only():
+    from bench.fit.support_head import ranking_pairs
+
+    made = [
+        {"id": "a", "sentence": "E", "label": 1, "kind": "sentence"},
+        {"id": "a", "sentence": "E", "label": 0, "kind": "direction"},
+        {"id": "a", "sentence": "E", "label": 1, "kind": "rewording"},
+        {"id": "a", "sentence": "E", "label": 0, "kind": "elsewhere"},  # another sentence: no opposite of this claim
+        {"id": "b", "sentence": "F", "label": 0, "kind": "negation"},  # its claim is held out
+        {"id": "b", "sentence": "F", "label": 1, "kind": "sentence"},
+    ]
+    assert sorted(ranking_pairs(made, {0, 1, 2, 3, 4})) == [(0, 1), (2, 1)]
+    assert ranking_pairs(made, {4, 5}) == [(5, 4)]

@@ -1,4 +1,4 @@
-"""Fine-tune the support head: `python -m bench.fit.support_head [--epochs N] [--limit N] [--dry-run] [--veto-only]`.
+"""Fine-tune the support head: `python -m bench.fit.support_head [--epochs N] [--rank-weight W] [--out PATH] [--limit N] [--dry-run] [--veto-only]`.
 
 What it does, reproducibly (seed 0, data order fixed):
 1. takes the pairs of `bench.data.support_head_pairs` (a claim against its evidence window, supported
@@ -9,8 +9,10 @@ What it does, reproducibly (seed 0, data order fixed):
 3. initialises a head of the top four layers (`qa.eval.support_head.HEAD_LAYERS`) from the
    shipped model (`qa.decision.answer_head`'s module) and trains it with class-weighted binary
    cross-entropy (AdamW), holding out the pairs of some documents (and human ids) of each source
-   to pick the epoch by their pooled AUROC;
-4. writes `qa/models/support_head.npz`; then (alone with `--veto-only`) the veto: the head's logit
+   to pick the epoch by their pooled AUROC; with `--rank-weight W`, each step also asks, W-weighted, that a
+   supported claim (or its rewording) read `RANK_MARGIN` logits above one of its own opposites against the
+   same evidence (`ranking_pairs`), and each epoch prints how often a held-out claim reads above its opposite;
+4. writes `qa/models/support_head.npz` (or `--out PATH`, then nothing else); then (alone with `--veto-only`) the veto: the head's logit
    for every human-labelled *supported* claim of the fitting part's other half (never read by the
    head) that the check accepts without the veto, and `veto_below` = VETO_MARGIN under the lowest of them, rounded down to a half, to
    `qa/models/support_head.json`; and the held-out figures to MODELS.md.
@@ -23,6 +25,7 @@ import argparse
 import json
 import math
 import time
+from pathlib import Path
 
 import numpy as np
 
@@ -30,6 +33,7 @@ from bench.fit.answer_head import BATCH, SEED, _batches, held_out, predict
 from qa.eval.agreement import auroc
 
 LEARNING_RATE = 5e-5
+RANK_MARGIN = 2.0  # the logit a supported claim should stand above its opposite by (`--rank-weight`)
 VETO_MARGIN = 0.5  # the veto sits this far under the lowest logit of a supported claim the head never read
 BUCKET = 16 * BATCH  # pairs sorted by length within a bucket, so a batch pads little
 
@@ -60,6 +64,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, default=None, help="at most N pairs (a quick run; implies --dry-run)")
     parser.add_argument("--dry-run", action="store_true", help="report without writing the head")
     parser.add_argument("--veto-only", action="store_true", help="only choose the veto for the shipped head")
+    parser.add_argument("--rank-weight", type=float, default=0.0,
+                        help="weight of a ranking term: each claim above its own one-edit opposites (default 0: none)")
+    parser.add_argument("--out", default=None, help="write the head here instead of the shipped path (implies no MODELS.md)")
     args = parser.parse_args(argv)
     if args.veto_only:
         write_veto()
@@ -84,6 +91,7 @@ def main(argv: list[str] | None = None) -> int:
     positive = labels[train].mean()
     loss_fn = torch.nn.BCEWithLogitsLoss(pos_weight=torch.tensor((1 - positive) / positive))
     optimiser = torch.optim.AdamW(head.parameters(), lr=LEARNING_RATE, weight_decay=0.01)
+    ranked = np.array(ranking_pairs(pairs, set(train.tolist())), dtype=int).reshape(-1, 2)
     sources = sorted({p["set"] for p in pairs})
     kinds = sorted({p["kind"] for p in pairs})
 
@@ -106,10 +114,21 @@ def main(argv: list[str] | None = None) -> int:
         for chosen, states, mask in tqdm(list(_batches(hidden, order)), desc=f"epoch {epoch}", unit="batch"):
             optimiser.zero_grad()
             loss = loss_fn(head(states, mask), torch.tensor(labels[chosen]))
+            if args.rank_weight and len(ranked):
+                picked = ranked[rng.integers(0, len(ranked), BATCH // 2)]
+                _, both, both_mask = next(_batches(hidden, picked.T.reshape(-1)))
+                logits = head(both, both_mask)
+                # the supported claim's logit a margin over its opposite's, against the same evidence
+                loss = loss + args.rank_weight * torch.nn.functional.softplus(
+                    RANK_MARGIN - (logits[: len(picked)] - logits[len(picked) :])).mean()
             loss.backward()
             optimiser.step()
-        history.append((f"epoch {epoch}", *measured(predict(head.eval(), hidden, held))))
-        print(f"epoch {epoch}: held-out AUROC {history[-1][1]:.3f}", flush=True)
+        scores = predict(head.eval(), hidden, held)
+        history.append((f"epoch {epoch}", *measured(scores)))
+        held_scores = dict(zip(held.tolist(), scores))
+        held_ranked = ranking_pairs(pairs, set(held_scores))
+        above = np.mean([held_scores[a] > held_scores[b] for a, b in held_ranked]) if held_ranked else float("nan")
+        print(f"epoch {epoch}: held-out AUROC {history[-1][1]:.3f}; a claim above its opposite {above:.3f}", flush=True)
         if history[-1][1] > best_auc:
             best_state, best_auc = weights_of(head), history[-1][1]
 
@@ -119,7 +138,7 @@ def main(argv: list[str] | None = None) -> int:
     lines = [
         "## Support head (fine-tuned top layers of the reranker, read by the support check)",
         "",
-        f"`python -m bench.fit.support_head --epochs {args.epochs}`: {len(pairs)} pairs ({int(labels.sum())} supported) "
+        f"`python -m bench.fit.support_head --epochs {args.epochs}{f' --rank-weight {args.rank_weight}' if args.rank_weight else ''}`: {len(pairs)} pairs ({int(labels.sum())} supported) "
         f"from `bench/data/support_head_pairs.py`; {len(train)} train, {len(held)} of {len(held_documents)} held-out documents "
         f"and human ids pick the epoch by their pooled AUROC; {machine_line()}; {time.time() - began:.0f} s.",
         "",
@@ -136,13 +155,29 @@ def main(argv: list[str] | None = None) -> int:
         f"Kept: the best held-out epoch (pooled AUROC {best_auc:.3f}).",
     ]
     print("\n".join(lines))
-    if not args.dry_run:
+    if args.out:
+        save_stored(Path(args.out), best_state)
+        print(f"wrote {args.out}")
+    elif not args.dry_run:
         save_stored(SUPPORT_HEAD_PATH, best_state)
         print(f"wrote {SUPPORT_HEAD_PATH}")
         lines += ["", write_veto()]
         write_section("support_head", "\n".join(lines), path=MODELS)
     return 0
 
+
+
+def ranking_pairs(pairs: list[dict], usable: set[int]) -> list[tuple[int, int]]:
+    """(supported claim, one of its one-edit opposites) positions among `usable`: the same id and
+    evidence, the first labelled 1 (the human or corpus claim, or one of its rewordings, so that a
+    synonym is ranked above an opposite and not only an exact copy), the second an alteration."""
+    supported: dict[tuple[str, str], list[int]] = {}
+    for i, p in enumerate(pairs):
+        if i in usable and p["label"] == 1 and p["kind"] in ("human", "sentence", "rewording"):
+            supported.setdefault((p["id"], p["sentence"]), []).append(i)
+    return [(j, i) for i, p in enumerate(pairs)
+            if i in usable and p["label"] == 0 and p["kind"] not in ("human", "elsewhere")
+            for j in supported.get((p["id"], p["sentence"]), [])]
 
 
 def write_veto() -> str:
