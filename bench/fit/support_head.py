@@ -166,7 +166,6 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-
 def ranking_pairs(pairs: list[dict], usable: set[int]) -> list[tuple[int, int]]:
     """(supported claim, one of its one-edit opposites) positions among `usable`: the same id and
     evidence, the first labelled 1 (the human or corpus claim, or one of its rewordings, so that a
