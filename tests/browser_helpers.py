@@ -44,6 +44,9 @@ def context(browser_log):
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
         context = browser.new_context(viewport={"width": 1400, "height": 1000})
         context.set_default_timeout(WAIT_MS)
+        # `expect` assertions keep their own 5 s default, which the context's does not change: an
+        # upload's ingest on a busy machine took longer than that.
+        playwright_api.expect.set_options(timeout=WAIT_MS)
         context.on("request", lambda request: browser_log["requests"].append(request.url))
         yield context
         context.close()
