@@ -120,3 +120,15 @@ def test_the_numpy_head_answers_as_the_pytorch_module_it_was_trained_as(cross_en
     with torch.inference_mode():
         expected = [float(module(torch.tensor(h)[None], torch.ones(1, h.shape[0]))[0]) for h in hidden]
     assert [shipped.score(h) for h in hidden] == pytest.approx(expected, abs=1e-3)
+
+
+def test_the_int8_graph_reads_as_the_float_one_within_a_few_tenths(cross_encoder):
+    from qa.decision.answer_head import _int8_graph_of
+
+    assert b"MatMulInteger" in _int8_graph_of(HEAD_PATH)  # quantised, not the float graph again
+    pairs = [(QUESTION, ANSWERS), (QUESTION, ON_TOPIC), (QUESTION, "The weather in Paris was mild.")]
+    _, hidden = cross_encoder.read_pairs(pairs)
+    floats = [AnswerHead().score(h) for h in hidden]
+    int8s = [AnswerHead(int8=True).score(h) for h in hidden]
+    assert int8s == pytest.approx(floats, abs=0.5)
+    assert int8s[0] > int8s[1] and int8s[0] > int8s[2]

@@ -13,7 +13,7 @@ What it does, reproducibly (seed 0, data order fixed):
    supported claim (or its rewording) read `RANK_MARGIN` logits above one of its own opposites against the
    same evidence (`ranking_pairs`), and each epoch prints how often a held-out claim reads above its opposite;
 4. writes `qa/models/support_head.npz` (or `--out PATH`, then nothing else); then (alone with `--veto-only`) the veto: the head's logit
-   for every human-labelled *supported* claim of the fitting part's other half (never read by the
+   (its int8 graph, as the check reads it) for every human-labelled *supported* claim of the fitting part's other half (never read by the
    head) that the check accepts without the veto, and `veto_below` = VETO_MARGIN under the lowest of them, rounded down to a half, to
    `qa/models/support_head.json`; and the held-out figures to MODELS.md.
 What it does not: measure the check (see `bench.contradictions`, `bench.fit.support_judge`).

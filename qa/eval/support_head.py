@@ -3,7 +3,7 @@
 What it does: the shipped cross-encoder (`qa.search.rerank`) reads (claim, evidence) and scores
 relevance, which does not change when "lower" becomes "higher". The support head (the top four
 layers of that model in the answer head's module, `qa.decision.answer_head`; weights
-`qa/models/support_head.npz`, int8) was fine-tuned by `python -m bench.fit.support_head` on
+`qa/models/support_head.npz`, int8, run as an int8 graph: half the float graph's time) was fine-tuned by `python -m bench.fit.support_head` on
 claims against their evidence: human support labels, one-edit opposites (negation, direction,
 quantifier, modality, role: unsupported) and faithful rewordings (supported). `VETO_BELOW`
 (`qa/models/support_head.json`, written by the same command) is the logit under which the check
@@ -35,7 +35,7 @@ def get_support_head():
 
     if not SUPPORT_HEAD_PATH.exists():
         raise FileNotFoundError(f"{SUPPORT_HEAD_PATH} is missing: train it with `python -m bench.fit.support_head`")
-    return AnswerHead(SUPPORT_HEAD_PATH)
+    return AnswerHead(SUPPORT_HEAD_PATH, int8=True)
 
 
 @lru_cache(maxsize=1)
