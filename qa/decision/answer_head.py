@@ -174,8 +174,8 @@ class AnswerHead:
 
         if not Path(path).is_file():
             raise FileNotFoundError(f"{path} is missing: train it with `python -m bench.fit.answer_head`")
-        graph = derived_model(Path(path), "head-int8", _int8_graph_of) if int8 else derived_model(Path(path), "head", _graph_of)
-        self._session = session(graph, threads)
+        variant, make = ("head-int8", _int8_graph_of) if int8 else ("head", _graph_of)
+        self._session = session(derived_model(Path(path), variant, make), threads)
 
     def score(self, hidden: np.ndarray) -> float:
         """The head's logit for one pair, from the [tokens, 384] hidden states after layer 4 (its

@@ -3,9 +3,10 @@
 What it does: the shipped cross-encoder (`qa.search.rerank`) reads (claim, evidence) and scores
 relevance, which does not change when "lower" becomes "higher". The support head (the top four
 layers of that model in the answer head's module, `qa.decision.answer_head`; weights
-`qa/models/support_head.npz`, int8, run as an int8 graph: half the float graph's time) was fine-tuned by `python -m bench.fit.support_head` on
-claims against their evidence: human support labels, one-edit opposites (negation, direction,
-quantifier, modality, role: unsupported) and faithful rewordings (supported). `VETO_BELOW`
+`qa/models/support_head.npz`, int8, run as an int8 graph: half the float graph's time) was
+fine-tuned by `python -m bench.fit.support_head` on claims against their evidence: human support
+labels, one-edit opposites (negation, direction, quantifier, modality, role: unsupported) and
+faithful rewordings (supported). `VETO_BELOW`
 (`qa/models/support_head.json`, written by the same command) is the logit under which the check
 rejects a claim as contradicting its evidence: just under the lowest the head gives to a
 human-labelled supported claim it never trained on. `ModelReader` reads a check's pairs once
