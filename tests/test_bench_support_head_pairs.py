@@ -66,3 +66,18 @@ def test_the_ranking_term_sets_a_claim_and_its_rewordings_above_its_own_opposite
     ]
     assert sorted(ranking_pairs(made, {0, 1, 2, 3, 4})) == [(0, 1), (2, 1)]
     assert ranking_pairs(made, {4, 5}) == [(5, 4)]
+
+
+def test_paraphrases_are_supported_variants_made_only_when_asked():
+    import random
+
+    from bench.data.support_head_pairs import _variants
+
+    claim = "Patients who received ketamine reported significantly fewer cravings afterwards."
+    base = {"id": "x", "article": "x", "set": "squad2"}
+    plain = _variants(claim, claim, base, random.Random(0))
+    widened = _variants(claim, claim, base, random.Random(0), paraphrased=True)
+    assert "paraphrase" not in {p["kind"] for p in plain}
+    assert widened[: len(plain)] == plain  # the other pairs stay as they were
+    added = widened[len(plain):]
+    assert added and all(p["kind"] == "paraphrase" and p["label"] == 1 and p["question"] != claim for p in added)

@@ -14,6 +14,9 @@ reads), from two sources, none of them kept out anywhere:
   sentence with one comma-separated part left out, against itself and its neighbour (1); its
   rewordings (1); its one-edit opposites (0); and another sentence of the same document, two or
   more sentences away, against the same window (0: on topic, not said).
+With `paraphrased` (`python -m bench.fit.support_head --paraphrases`; the shipped head was trained
+without), each such claim also gets up to `PARAPHRASES` faithful variants that change its words
+(`bench.data.paraphrases`: a misspelling; a synonym or a left-out adverb), labelled 1.
 Deterministic (seeded by the ids).
 What it does not: train (see `bench.fit.support_head`) or read a kept-out case.
 """
@@ -25,9 +28,11 @@ import random
 import re
 
 from bench.data.opposites import alterations, rewordings
+from bench.data.paraphrases import paraphrases
 
 PER_FAMILY = 2  # opposites per family and claim
 REWORDINGS = 2
+PARAPHRASES = 2  # faithful variants per claim (`bench.data.paraphrases`): one misspelt, one reworded or shortened
 SENTENCES_PER_DOCUMENT = {"squad2": 40, "medquad": 1, "coqa": 2}
 MIN_WORDS, MAX_WORDS = 8, 40
 
@@ -47,8 +52,9 @@ def evidence_window(claim: str, sentences: list[str]) -> str:
     return " ".join(sentences[i] for i in sorted(chosen))
 
 
-def _variants(claim: str, evidence: str, base: dict, rng: random.Random) -> list[dict]:
-    """The claim's one-edit opposites (0) and rewordings (1) against the same evidence."""
+def _variants(claim: str, evidence: str, base: dict, rng: random.Random, paraphrased: bool = False) -> list[dict]:
+    """The claim's one-edit opposites (0) and rewordings (1) against the same evidence; with `paraphrased`,
+    also `PARAPHRASES` faithful variants (1, `bench.data.paraphrases`)."""
     out = []
     by_family: dict[str, list] = {}
     for alteration in alterations(claim):
@@ -59,10 +65,23 @@ def _variants(claim: str, evidence: str, base: dict, rng: random.Random) -> list
     found = rewordings(claim)
     for rewording in rng.sample(found, min(REWORDINGS, len(found))):
         out.append({**base, "question": rewording.text, "sentence": evidence, "label": 1, "kind": "rewording"})
+    if not paraphrased:
+        return out
+    own = random.Random(f"{base['id']}/paraphrase")  # its own draws: the other pairs stay as they were
+    varied = paraphrases(claim, own)
+    typos = [v for v in varied if _is_typo(v)]
+    others = [v for v in varied if not _is_typo(v)]
+    for group in (typos, others)[:PARAPHRASES]:
+        if group:
+            out.append({**base, "question": own.choice(group).text, "sentence": evidence, "label": 1, "kind": "paraphrase"})
     return out
 
 
-def human_pairs() -> list[dict]:
+def _is_typo(variant) -> bool:
+    return sorted(variant.before) == sorted(variant.after) and variant.before != variant.after
+
+
+def human_pairs(paraphrased: bool = False) -> list[dict]:
     from bench.data.support_data import load_dev
     from qa.eval.support import passage_sentences, strip_citation_markers, strip_markers_by_line
 
@@ -78,7 +97,7 @@ def human_pairs() -> list[dict]:
         base = {"id": row.id, "article": row.id, "set": row.source}
         pairs.append({**base, "question": claim, "sentence": evidence, "label": int(row.supported), "kind": "human"})
         if row.supported:
-            pairs += _variants(claim, evidence, base, random.Random(row.id))
+            pairs += _variants(claim, evidence, base, random.Random(row.id), paraphrased)
     return pairs
 
 
@@ -92,7 +111,7 @@ def _drop_part(sentence: str, rng: random.Random) -> str:
     return ", ".join(keep) + "."
 
 
-def corpus_pairs() -> list[dict]:
+def corpus_pairs(paraphrased: bool = False) -> list[dict]:
     from bench.data.devsets import corpus_folder, document_kept, squad_kept_articles
     from ingest.sentences import split_sentences
 
@@ -112,7 +131,7 @@ def corpus_pairs() -> list[dict]:
                 evidence = " ".join(sentences[j] for j in sorted({i, neighbour}))
                 base = {"id": f"{name}/{path.name}/{i}", "article": path.name, "set": name}
                 pairs.append({**base, "question": claim, "sentence": evidence, "label": 1, "kind": "sentence"})
-                pairs += _variants(claim, evidence, base, rng)
+                pairs += _variants(claim, evidence, base, rng, paraphrased)
                 far = [j for j in usable if abs(j - i) >= 2 and j != neighbour]
                 if far:
                     other = sentences[rng.choice(far)]
@@ -120,8 +139,8 @@ def corpus_pairs() -> list[dict]:
     return pairs
 
 
-def training_pairs() -> list[dict]:
-    return human_pairs() + corpus_pairs()
+def training_pairs(paraphrased: bool = False) -> list[dict]:
+    return human_pairs(paraphrased) + corpus_pairs(paraphrased)
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""Fine-tune the support head: `python -m bench.fit.support_head [--epochs N] [--rank-weight W] [--out PATH] [--limit N] [--dry-run] [--veto-only]`.
+"""Fine-tune the support head: `python -m bench.fit.support_head [--epochs N] [--rank-weight W] [--paraphrases] [--out PATH] [--limit N] [--dry-run] [--veto-only]`.
 
 What it does, reproducibly (seed 0, data order fixed):
 1. takes the pairs of `bench.data.support_head_pairs` (a claim against its evidence window, supported
@@ -66,6 +66,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--veto-only", action="store_true", help="only choose the veto for the shipped head")
     parser.add_argument("--rank-weight", type=float, default=0.0,
                         help="weight of a ranking term: each claim above its own one-edit opposites (default 0: none)")
+    parser.add_argument("--paraphrases", action="store_true",
+                        help="also train on faithful variants that change a claim's words (bench.data.paraphrases)")
     parser.add_argument("--out", default=None, help="write the head here instead of the shipped path (implies no MODELS.md)")
     args = parser.parse_args(argv)
     if args.veto_only:
@@ -74,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
     began = time.time()
     torch.manual_seed(SEED)
     rng = np.random.default_rng(SEED)
-    pairs = training_pairs()
+    pairs = training_pairs(paraphrased=args.paraphrases)
     if args.limit:
         pairs = [pairs[i] for i in sorted(rng.permutation(len(pairs))[: args.limit])]
         args.dry_run = True
@@ -138,7 +140,7 @@ def main(argv: list[str] | None = None) -> int:
     lines = [
         "## Support head (fine-tuned top layers of the reranker, read by the support check)",
         "",
-        f"`python -m bench.fit.support_head --epochs {args.epochs}{f' --rank-weight {args.rank_weight}' if args.rank_weight else ''}`: {len(pairs)} pairs ({int(labels.sum())} supported) "
+        f"`python -m bench.fit.support_head --epochs {args.epochs}{f' --rank-weight {args.rank_weight}' if args.rank_weight else ''}{' --paraphrases' if args.paraphrases else ''}`: {len(pairs)} pairs ({int(labels.sum())} supported) "
         f"from `bench/data/support_head_pairs.py`; {len(train)} train, {len(held)} of {len(held_documents)} held-out documents "
         f"and human ids pick the epoch by their pooled AUROC; {machine_line()}; {time.time() - began:.0f} s.",
         "",
