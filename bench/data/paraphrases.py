@@ -3,10 +3,11 @@
 What it does: `paraphrases(claim)` returns `Alteration`s (family "paraphrase") of three kinds, each
 one edit:
 - a WordNet synonym: a word replaced by another one-word lemma of its most frequent sense, where
-  the word is that lemma as written and neither word is a polar, quantity, modal or negation word
-  of `bench.data.opposites` ("below" -> "beneath", "purchase" -> "buy"; never "below" -> "above");
-- a typo: two adjacent letters of a long word exchanged (a claim or a page spelt wrong still says
-  what it says: "Patriots" / "Partiots");
+  the word is that lemma as written and is no quantity, modal or negation word of
+  `bench.data.opposites`, and the new word is not polar either ("below" -> "beneath",
+  "approximately" -> "roughly"; never "below" -> "under", which has an opposite of its own);
+- a typo: two adjacent letters of a long lower-case word exchanged (a claim or a page spelt wrong
+  still says what it says: "patriots" / "partiots");
 - an adverb left out ("significantly more" -> "more"): the claim says less, which the evidence
   still backs.
 The head's other supported pairs are copies of their evidence and a short table of synonyms, so it

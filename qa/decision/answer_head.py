@@ -200,8 +200,9 @@ def _graph_of(path: Path) -> bytes:
 def _int8_graph_of(path: Path) -> bytes:
     """The graph of `_graph_of` with its products by a weight matrix quantised dynamically: int8 weights
     with a scale per output column (as they are stored), activations quantised per run. About twice as
-    fast on CPU; its logits move by a few tenths, so a threshold is chosen on this graph, not the float
-    one. The attention's products of two activations stay float: quantising them moved logits by 1.5."""
+    fast on CPU; its logits move by a few tenths (one scale per matrix moved them by up to 1.7), so a
+    threshold is chosen on this graph, not the float one. The attention's products of two activations
+    stay float."""
     import tempfile
 
     import onnx
