@@ -7,7 +7,7 @@ import random
 import pytest
 
 from bench.data import paraphrases as module
-from bench.data.paraphrases import FIXED, POLAR, paraphrases
+from bench.data.paraphrases import FIXED, POLAR, is_misspelling, paraphrases
 
 CLAIM = "A single ketamine infusion led to significantly more abstinence and lower relapse risk compared to a control."
 
@@ -50,7 +50,7 @@ def test_a_capitalised_word_or_a_polar_one_is_left_alone(table):
 def test_a_misspelling_exchanges_two_adjacent_letters_of_a_long_word(table):
     for seed in range(20):
         for variant in paraphrases("The participants remained abstinent.", random.Random(seed)):
-            if sorted(variant.before) == sorted(variant.after) and variant.before != variant.after:
+            if is_misspelling(variant):
                 assert len(variant.before) >= module.TYPO_LENGTH
                 differ = [i for i, (a, b) in enumerate(zip(variant.before, variant.after)) if a != b]
                 assert len(differ) == 2 and differ[1] == differ[0] + 1

@@ -76,6 +76,11 @@ def _wordnet() -> tuple[dict[str, list[str]], frozenset[str]]:
     return synonyms, frozenset(lemma for lemma, senses in first_sense.items() if set(senses) == {"adv"})
 
 
+def is_misspelling(variant: Alteration) -> bool:
+    """Whether a variant is the typo kind (its word's letters, two of them exchanged)."""
+    return sorted(variant.before) == sorted(variant.after) and variant.before != variant.after
+
+
 def _replaced(claim: str, match: re.Match, new: str) -> str:
     return claim[: match.start()] + new + claim[match.end():]
 

@@ -28,7 +28,7 @@ import random
 import re
 
 from bench.data.opposites import alterations, rewordings
-from bench.data.paraphrases import paraphrases
+from bench.data.paraphrases import is_misspelling, paraphrases
 
 PER_FAMILY = 2  # opposites per family and claim
 REWORDINGS = 2
@@ -69,16 +69,12 @@ def _variants(claim: str, evidence: str, base: dict, rng: random.Random, paraphr
         return out
     own = random.Random(f"{base['id']}/paraphrase")  # its own draws: the other pairs stay as they were
     varied = paraphrases(claim, own)
-    typos = [v for v in varied if _is_typo(v)]
-    others = [v for v in varied if not _is_typo(v)]
+    typos = [v for v in varied if is_misspelling(v)]
+    others = [v for v in varied if not is_misspelling(v)]
     for group in (typos, others)[:PARAPHRASES]:
         if group:
             out.append({**base, "question": own.choice(group).text, "sentence": evidence, "label": 1, "kind": "paraphrase"})
     return out
-
-
-def _is_typo(variant) -> bool:
-    return sorted(variant.before) == sorted(variant.after) and variant.before != variant.after
 
 
 def human_pairs(paraphrased: bool = False) -> list[dict]:
