@@ -42,14 +42,14 @@ newest first.
 - [Dev suite](#dev-suite): `python -m bench.suite --limit 600`
 - [Ablation of the hand rules](#ablation-each-hand-rule-switched-off): `python -m bench.ablate`
 - [Dev suite over one document](#dev-suite--single-doc): `python -m bench.suite coqa --limit 600 --single-doc`
-- [How each shipped model was fit, and the support check against contradictions](MODELS.md): `python -m bench.fit.answer_head`, `python -m bench.fit.answerability`, `python -m bench.fit.follow_up`, `python -m bench.fit.discussed`, `python -m bench.fit.support_judge --write`, `python -m bench.fit.support_head`, `python -m bench.contradictions`
+- [How each shipped model was fit, and the support check against contradictions](MODELS.md): `python -m bench.fit.answer_head`, `python -m bench.fit.answerability`, `python -m bench.fit.follow_up`, `python -m bench.fit.discussed`, `python -m bench.fit.support_judge --write`, `python -m bench.fit.support_head`, `python -m bench.contradictions`, `python -m bench.fit.question_support`
 - [Reliability: hostile and reworded input, load, uploads while others ask, scale](RELIABILITY.md): `python -m bench.reliability.hostile`, `python -m bench.wording`, `python -m bench.reliability.load`, `python -m bench.reliability.upload`, `python -m bench.reliability.scale`
 """
 # The top of MODELS.md, in the same form.
 MODELS_HEADER = """# Models
 
 How each model that quoteqa ships was fit, and how well it did: one section per model, each written
-by the command that fits it, with the machine, date and commit of its run; the last two sections measure
+by the command that fits it, with the machine, date and commit of its run; two sections measure
 the support check that reads two of them against claims turned into their opposite. The figures of
 the whole chain are in [BENCHMARKS.md](BENCHMARKS.md); what was tried and superseded is in
 [bench/NOTEBOOK.md](bench/NOTEBOOK.md), newest first.
@@ -62,6 +62,7 @@ the whole chain are in [BENCHMARKS.md](BENCHMARKS.md); what was tried and supers
 - [Support head](#support-head-fine-tuned-top-layers-of-the-reranker-read-by-the-support-check): `python -m bench.fit.support_head`
 - [Contradictions](#contradictions-supported-claims-turned-into-their-opposite): `python -m bench.contradictions`
 - [Claims turned round that the key-term veto cannot see](#claims-turned-round-that-the-key-term-veto-cannot-see): `python -m bench.contradictions`
+- [Question-support gate](#question-support-gate): `python -m bench.fit.question_support`
 """
 HEADERS = {BENCHMARKS: HEADER, MODELS: MODELS_HEADER}
 

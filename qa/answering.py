@@ -172,7 +172,7 @@ def _rerank(turn: Turn) -> Turn:
 
 @timed("judge")
 def _judge(turn: Turn) -> Turn:
-    turn.decision = declined(turn.notice) if turn.notice else judge(turn.scored, turn.settings, turn.index)
+    turn.decision = declined(turn.notice) if turn.notice else judge(turn.scored, turn.settings, turn.index, first_turn=not turn.history)
     return turn
 
 

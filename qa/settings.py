@@ -100,6 +100,11 @@ class Settings(IngestSettings):
         description="Refuse when dropping a question word absent from the corpus raises the best sentence's "
         "score by this much (the passages ignore what the question is about; qa/decision/focus.py).",
     )
+    question_support_gate: bool = Field(
+        True,
+        description="Refuse a first question the fitted model would answer when the support head reads it, as a claim, "
+        "as unbacked by the best sentence (qa/decision/question_support.py; threshold in qa/models/question_support.json).",
+    )
     synonym_similarity: float = Field(
         0.62,
         ge=0.0,

@@ -85,7 +85,7 @@ class CachedScorer:
 
     def _head_path(self) -> Path:
         """The head logits' cache, one per version of the head's weights."""
-        from qa.eval.support_head import SUPPORT_HEAD_PATH
+        from qa.decision.support_head import SUPPORT_HEAD_PATH
 
         digest = hashlib.sha256(SUPPORT_HEAD_PATH.read_bytes()).hexdigest()[:12]
         return self.path.with_name(f"support_head-{digest}.json")

@@ -6,7 +6,7 @@ What it does, reproducibly (seed 0, data order fixed):
    sentences of the dev corpora's fitting documents with theirs);
 2. reads each pair once through the shipped int8 cross-encoder up to its eighth layer (frozen, as
    at check time: `qa.search.rerank.CrossEncoder.read_pairs`) and keeps the hidden states;
-3. initialises a head of the top four layers (`qa.eval.support_head.HEAD_LAYERS`) from the
+3. initialises a head of the top four layers (`qa.decision.support_head.HEAD_LAYERS`) from the
    shipped model (`qa.decision.answer_head`'s module) and trains it with class-weighted binary
    cross-entropy (AdamW), holding out the pairs of some documents (and human ids) of each source
    to pick the epoch by their pooled AUROC; with `--rank-weight W`, each step also asks, W-weighted, that a
@@ -56,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
     from bench.data.support_head_pairs import training_pairs
     from bench.report import MODELS, machine_line, write_section
     from qa.decision.answer_head import dequantised_top_layers, load_weights, new_head, save_stored, weights_of
-    from qa.eval.support_head import HEAD_LAYERS, HIDDEN_AFTER, SUPPORT_HEAD_PATH
+    from qa.decision.support_head import HEAD_LAYERS, HIDDEN_AFTER, SUPPORT_HEAD_PATH
     from qa.search.rerank import CrossEncoder, reranker_dir
 
     parser = argparse.ArgumentParser(prog="python -m bench.fit.support_head", description=__doc__.split("\n")[0])
@@ -186,7 +186,7 @@ def write_veto() -> str:
     from bench.data.support_data import load_dev
     from bench.data.support_head_pairs import evidence_window, head_half
     from qa.eval.support import passage_sentences, sentence_support, strip_citation_markers, strip_markers_by_line
-    from qa.eval.support_head import VETO_PATH, ModelReader, get_support_head
+    from qa.decision.support_head import VETO_PATH, ModelReader, get_support_head
 
     get_support_head.cache_clear()
     reader = ModelReader()

@@ -163,7 +163,7 @@ def dequantised_top_layers(onnx_path: Path, count: int = len(TOP_LAYERS)) -> dic
 
 class AnswerHead:
     """A fine-tuned head, for answering (or, over other weights, for the support check:
-    `qa.eval.support_head`): `score(hidden)` of one pair's hidden states; thread-safe. It runs
+    `qa.decision.support_head`): `score(hidden)` of one pair's hidden states; thread-safe. It runs
     on onnxruntime: an ONNX graph of the stored weights (`ingest.bert_onnx`, the arithmetic of the
     PyTorch module training uses), made on first use and kept by `ingest.model_cache`, so
     answering never imports PyTorch."""

@@ -3,7 +3,8 @@
 What it does: `judge(scored, settings, index)` (the chain's step after rerank) computes the
 `qa.decision.answer_signals` of the reranked sentences, the fitted model's probability that they answer
 (`qa.decision.answerability`), and applies the focus-term veto (`qa.decision.focus`), into a
-`Decision`; `related(scored, settings, index)` picks the closest sentences listed under a refusal,
+`Decision`, with, for a first question, the question-support gate (`qa.decision.question_support`);
+`related(scored, settings, index)` picks the closest sentences listed under a refusal,
 never as citations.
 What it does not: retrieve, rerank or build the answer (see `qa.answering`).
 """
@@ -19,6 +20,7 @@ from qa.decision.answer_head import get_answer_head
 from qa.decision.answer_signals import answer_signals
 from qa.decision.answerability import get_model
 from qa.decision.focus import focus_gain_signal
+from qa.decision.question_support import gate_below, question_support
 from qa.search.rerank import get_cross_encoder
 from qa.search.scoring import Scored
 from qa.settings import Settings
@@ -42,9 +44,10 @@ def declined(notice: str) -> Decision:
     return Decision(answerable=False, notice=notice)
 
 
-def judge(scored: Scored, settings: Settings, index) -> Decision:
+def judge(scored: Scored, settings: Settings, index, first_turn: bool = True) -> Decision:
     """The answerability decision (`qa.decision.answerability`) on the signals of the reranked sentences,
-    then the focus-term veto (`qa.decision.focus`)."""
+    then, for a first question (`first_turn`: no conversation before it), the question-support gate
+    (`qa.decision.question_support`), then the focus-term veto (`qa.decision.focus`)."""
     cross_encoder = scored.reader or get_cross_encoder(settings.rerank_threads)
     threshold = settings.answerability_threshold
     # With the decision off (fitting, ablations) no fitted weights are needed: the answer head is skipped.
@@ -70,6 +73,11 @@ def judge(scored: Scored, settings: Settings, index) -> Decision:
         threshold = model.threshold_for(scored.with_conversation)
     if probability < threshold:
         return Decision(answerable=False, probability=probability, signals=signals)
+    if first_turn and settings.question_support_gate and len(scored.scores):
+        best = scoring_text(scored.sentences[int(np.argmax(scored.scores))])
+        signals["question_support"] = question_support(scored.question, best)
+        if signals["question_support"] < gate_below():
+            return Decision(answerable=False, probability=probability, signals=signals)
     # The focus-term veto (qa.decision.focus).
     gains = focus_gain_signal(_without_conversation(scored, cross_encoder), settings, index)
     uncovered = [word for word, gain in gains.items() if gain >= settings.focus_term_margin]

@@ -20,7 +20,7 @@ A sentence citing several passages is judged against the sentences of the passag
 or year, "higher" where it says only "lower" - and (b) catches what a term list is blind to: a
 sentence that adds its own claims on the passage's topic ("novel" content words), or about
 something the passage does not discuss although it shares its numbers.
-(c) **Contradiction veto.** The support head (`qa.eval.support_head`: the cross-encoder's top
+(c) **Contradiction veto.** The support head (`qa.decision.support_head`: the cross-encoder's top
     layers fine-tuned on claims against their evidence, their one-edit opposites and rewordings)
     reads the claim against its best evidence sentences; a logit under the shipped veto rejects it
     however (b) reads it, and the reason lays the parting words side by side (`qa.eval.contrast`:
@@ -119,9 +119,9 @@ Scorer = Callable[[list[tuple[str, str]]], Sequence[float]]
 
 @lru_cache(maxsize=1)
 def default_scorer() -> Scorer:
-    """The real cross-encoder with the support head (`qa.eval.support_head.ModelReader`), loaded
+    """The real cross-encoder with the support head (`qa.decision.support_head.ModelReader`), loaded
     once per process."""
-    from qa.eval.support_head import ModelReader
+    from qa.decision.support_head import ModelReader
 
     return ModelReader()
 
@@ -158,8 +158,8 @@ def _quoted(claim: str, sentences: Sequence[str]) -> bool:
 
 def _contradiction(claim: str, best: list[str], head, veto_below: float | None) -> str:
     """The reason to reject `claim` as contradicting its best evidence sentences, or "" when the
-    support head does not read it so (its logit at or above the veto, `qa.eval.support_head`)."""
-    from qa.eval.support_head import veto_below as shipped_veto
+    support head does not read it so (its logit at or above the veto, `qa.decision.support_head`)."""
+    from qa.decision.support_head import veto_below as shipped_veto
 
     veto = shipped_veto() if veto_below is None else veto_below
     logit = head((claim, " ".join(best)))

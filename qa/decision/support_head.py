@@ -10,7 +10,9 @@ faithful rewordings (supported). `VETO_BELOW`
 (`qa/models/support_head.json`, written by the same command) is the logit under which the check
 rejects a claim as contradicting its evidence: just under the lowest the head gives to a
 human-labelled supported claim it never trained on. `ModelReader` reads a check's pairs once
-through the cross-encoder and gives both the relevance scores and the head's logit.
+through the cross-encoder and gives both the relevance scores and the head's logit. Two readers:
+the support check (`qa.eval.support`) and the question-support gate of the answerability decision
+(`qa.decision.question_support`), which is why it sits here, below both.
 What it does not: decide (see `qa.eval.support`) or name the contradicting words
 (`qa.eval.contrast`).
 """
