@@ -51,7 +51,7 @@ def _judge_with_a_sentence(monkeypatch, reading: float, first_turn: bool, **sett
     sentence the support head reads at `reading` against a gate at -4.5."""
     from types import SimpleNamespace
 
-    monkeypatch.setattr(decide, "question_support", lambda question, sentence: reading)
+    monkeypatch.setattr(decide, "question_support", lambda question, sentence, reader=None: reading)
     monkeypatch.setattr(decide, "gate_below", lambda: -4.5)
     monkeypatch.setattr(decide, "scoring_text", lambda sentence: sentence.text)
     sentence = SimpleNamespace(text="The trial gave three infusions.")

@@ -51,3 +51,11 @@ def test_each_set_is_held_to_the_cap_apart():
     readings = {"a": np.array([-1.0, 1.0]), "b": np.array([-5.0, 1.0])}
     everything = {"a": np.array([True, True]), "b": np.array([True, True])}
     assert choose_gate(readings, everything, everything, cap=0.0) == -5.0
+
+
+def test_read_through_the_chains_cross_encoder_it_is_the_support_checks_reading():
+    from qa.search.rerank import QuestionReader, get_cross_encoder
+
+    reader = QuestionReader(get_cross_encoder(1))
+    for question in ("When was the Ottoman Caliphate abolished?", "When was the Ottoman Caliphate founded?"):
+        assert question_support(question, SENTENCE, reader) == pytest.approx(question_support(question, SENTENCE), abs=1e-4)

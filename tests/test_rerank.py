@@ -122,3 +122,18 @@ def test_long_question_is_scored_not_a_traceback(cross_encoder):
     question = ("What dose of ketamine was used in the alcohol trial? " * 25).strip()  # 1,324 characters
     scores = cross_encoder.score(question, [WITHDRAWAL])
     assert scores.shape == (1,)
+
+
+def test_the_process_wide_model_keeps_the_eighth_layer_too_as_a_model_asked_for_it_alone():
+    from qa.search.rerank import SUPPORT_AFTER, QuestionReader, get_cross_encoder
+
+    pair = ("What dose of ketamine was used?", DOSE_SENTENCE)
+    chain = get_cross_encoder(1)
+    score, fourth = chain.read_pairs([pair])
+    _, eighth = QuestionReader(chain).read_pairs([pair], after=SUPPORT_AFTER)
+    alone_score, alone = CrossEncoder(threads=1, hidden_after=SUPPORT_AFTER).read_pairs([pair])
+    np.testing.assert_allclose(score, alone_score, atol=1e-6)
+    np.testing.assert_allclose(eighth[0], alone[0], atol=1e-6)
+    assert not np.allclose(fourth[0], eighth[0])
+    with pytest.raises(ValueError, match="hidden states after layers"):
+        CrossEncoder(threads=1).read_pairs([pair], after=SUPPORT_AFTER)

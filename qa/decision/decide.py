@@ -75,7 +75,7 @@ def judge(scored: Scored, settings: Settings, index, first_turn: bool = True) ->
         return Decision(answerable=False, probability=probability, signals=signals)
     if first_turn and settings.question_support_gate and len(scored.scores):
         best = scoring_text(scored.sentences[int(np.argmax(scored.scores))])
-        signals["question_support"] = question_support(scored.question, best)
+        signals["question_support"] = question_support(scored.question, best, cross_encoder)
         if signals["question_support"] < gate_below():
             return Decision(answerable=False, probability=probability, signals=signals)
     # The focus-term veto (qa.decision.focus).

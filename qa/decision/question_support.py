@@ -43,6 +43,19 @@ def _reader():
     return ModelReader()
 
 
-def question_support(question: str, sentence: str) -> float:
-    """The support head's logit for `question` read as a claim against `sentence` (higher: backed)."""
-    return float(_reader().head((question, sentence)))
+def question_support(question: str, sentence: str, reader=None) -> float:
+    """The support head's logit for `question` read as a claim against `sentence` (higher: backed).
+    `reader`: the chain's cross-encoder (`qa.search.rerank`), whose process-wide model keeps the
+    hidden states the head reads, so a pair the reranker read costs only the head's layers; without
+    it, or when it keeps none, the pair is read by the support check's own cross-encoder."""
+    from qa.decision.support_head import HIDDEN_AFTER, get_support_head
+
+    pair = (question, sentence)
+    if reader is not None:
+        try:
+            states = reader.read_pairs([pair], after=HIDDEN_AFTER)[1][0]
+        except (TypeError, ValueError):  # a reader that keeps no such layer (or a fake one)
+            pass
+        else:
+            return float(get_support_head().score(states))
+    return float(_reader().head(pair))

@@ -7,7 +7,10 @@ relevant, about -11 for nonsense and above 0 for a passage that answers). `read_
 returns, per pair, the hidden states the model has after its fourth layer (`hidden_after`;
 exposed as a second graph output, in a copy of the model made once and kept by
 `ingest.model_cache`), which the fine-tuned answer head (`qa.decision.answer_head`) reads in place of the
-last eight layers. The pairs of one call run side by side on `threads` workers.
+last eight layers; with `also_after`, those after another layer too (`read_pairs(pairs, after=...)`:
+the process-wide model keeps the eighth layer's, which the support head reads for the decision's
+question-support gate, so a pair the reranker read costs the gate only the head's layers). The pairs
+of one call run side by side on `threads` workers.
 What it does not: choose passages or decide to refuse (see `retrieve`, `answerability`, `extractive`).
 """
 
@@ -26,6 +29,7 @@ from ingest.offline import ensure_offline, package_folder
 RERANKER_NAME = "ms-marco-MiniLM-L-12-v2 (int8 ONNX)"
 LAYERS = 12
 HIDDEN_AFTER = 4  # the answer head (`qa.decision.answer_head`, its top eight layers) reads the hidden states after this many
+SUPPORT_AFTER = 8  # the support head (`qa.decision.support_head`, its top four layers) reads those after this many
 # One pair per run: the int8 model quantises activations per batch, so a pair's score would move
 # with its batch mates and their padding (by up to ~2.6 logits); thresholds need a score that
 # depends on the pair alone. On this CPU, single pairs cost no more than batches of short pairs.
@@ -44,7 +48,8 @@ class CrossEncoder:
     name = RERANKER_NAME
 
     def __init__(
-        self, folder: Path | None = None, max_tokens: int = 320, threads: int | None = None, hidden_after: int = HIDDEN_AFTER
+        self, folder: Path | None = None, max_tokens: int = 320, threads: int | None = None, hidden_after: int = HIDDEN_AFTER,
+        also_after: int | None = None,
     ):
         ensure_offline()
         import onnxruntime
@@ -55,8 +60,9 @@ class CrossEncoder:
         options.intra_op_num_threads = 1  # parallel across pairs, not within one (see the top)
         options.inter_op_num_threads = 1
         options.log_severity_level = 3
-        output = hidden_output(hidden_after)
-        model = derived_model(folder / "model.onnx", output, lambda path: _with_hidden_output(path, output))
+        self._layers = (hidden_after,) + ((also_after,) if also_after and also_after != hidden_after else ())
+        outputs = [hidden_output(after) for after in self._layers]
+        model = derived_model(folder / "model.onnx", "+".join(outputs), lambda path: _with_hidden_outputs(path, outputs))
         self._session = onnxruntime.InferenceSession(
             str(model) if isinstance(model, Path) else model,
             sess_options=options,
@@ -77,8 +83,23 @@ class CrossEncoder:
     def score_pairs(self, pairs: list[tuple[str, str]]) -> np.ndarray:
         return self.read_pairs(pairs)[0]
 
-    def read_pairs(self, pairs: list[tuple[str, str]]) -> tuple[np.ndarray, list[np.ndarray]]:
-        """(one logit per pair, per pair its [tokens, 384] hidden states after layer `hidden_after`), in the order given."""
+    def read_pairs(self, pairs: list[tuple[str, str]], after: int | None = None) -> tuple[np.ndarray, list[np.ndarray]]:
+        """(one logit per pair, per pair its [tokens, 384] hidden states after layer `after`: `hidden_after`
+        unless given, or `also_after`), in the order given."""
+        scores, states = self.read_all(pairs)
+        layer = self.layer_index(after)
+        return scores, [kept[layer] for kept in states]
+
+    def layer_index(self, after: int | None) -> int:
+        """Where the states after layer `after` are in a pair's tuple of states (None: the first)."""
+        if after is None:
+            return 0
+        if after not in self._layers:
+            raise ValueError(f"this cross-encoder keeps the hidden states after layers {self._layers}, not {after}")
+        return self._layers.index(after)
+
+    def read_all(self, pairs: list[tuple[str, str]]) -> tuple[np.ndarray, list[tuple[np.ndarray, ...]]]:
+        """(one logit per pair, per pair its hidden states after each kept layer), in the order given."""
         if not pairs:
             return np.zeros(0, dtype=np.float32), []
         with self._lock:
@@ -100,10 +121,10 @@ class CrossEncoder:
             feed["token_type_ids"] = np.array([encoding.type_ids], dtype=np.int64)
         return feed
 
-    def _run(self, feed: dict[str, np.ndarray]) -> tuple[float, np.ndarray]:
-        """One pair's logit and hidden states (onnxruntime runs are thread-safe)."""
-        logits, states = self._session.run(None, feed)[:2]
-        return float(logits[0, 0]), states[0]
+    def _run(self, feed: dict[str, np.ndarray]) -> tuple[float, tuple[np.ndarray, ...]]:
+        """One pair's logit and hidden states after each kept layer (onnxruntime runs are thread-safe)."""
+        logits, *states = self._session.run(None, feed)
+        return float(logits[0, 0]), tuple(kept[0] for kept in states)
 
 
 class QuestionReader:
@@ -114,19 +135,20 @@ class QuestionReader:
 
     def __init__(self, cross_encoder: CrossEncoder):
         self._cross_encoder = cross_encoder
-        self._read: dict[tuple[str, str], tuple[float, np.ndarray]] = {}
+        self._read: dict[tuple[str, str], tuple[float, tuple[np.ndarray, ...]]] = {}
         self._lock = threading.Lock()  # two steps may read at once (the answer head beside a rescoring)
 
-    def read_pairs(self, pairs: list[tuple[str, str]]) -> tuple[np.ndarray, list[np.ndarray]]:
+    def read_pairs(self, pairs: list[tuple[str, str]], after: int | None = None) -> tuple[np.ndarray, list[np.ndarray]]:
+        layer = self._cross_encoder.layer_index(after)
         with self._lock:
             missing = [pair for pair in dict.fromkeys(pairs) if pair not in self._read]
         if missing:
-            scores, hidden = self._cross_encoder.read_pairs(missing)
+            scores, hidden = self._cross_encoder.read_all(missing)
             with self._lock:
                 self._read.update(zip(missing, zip(scores.tolist(), hidden)))
         with self._lock:
             read = [self._read[pair] for pair in pairs]
-        return np.array([score for score, _ in read], dtype=np.float32), [states for _, states in read]
+        return np.array([score for score, _ in read], dtype=np.float32), [states[layer] for _, states in read]
 
     def score_pairs(self, pairs: list[tuple[str, str]]) -> np.ndarray:
         return self.read_pairs(pairs)[0]
@@ -142,17 +164,18 @@ def hidden_output(after: int) -> str:
     return f"/bert/encoder/layer.{after - 1}/output/LayerNorm/Add_1_output_0"
 
 
-def _with_hidden_output(path: Path, name: str) -> bytes:
-    """The model with the hidden states `name` added to the graph's outputs (after `logits`)."""
+def _with_hidden_outputs(path: Path, names: list[str]) -> bytes:
+    """The model with the hidden states `names` added to the graph's outputs (after `logits`, in order)."""
     import onnx
 
     model = onnx.load(str(path))
-    if name not in {output.name for output in model.graph.output}:
-        model.graph.output.append(onnx.helper.make_tensor_value_info(name, onnx.TensorProto.FLOAT, None))
+    for name in names:
+        if name not in {output.name for output in model.graph.output}:
+            model.graph.output.append(onnx.helper.make_tensor_value_info(name, onnx.TensorProto.FLOAT, None))
     return model.SerializeToString()
 
 
 @lru_cache(maxsize=2)
 def get_cross_encoder(threads: int | None = 1) -> CrossEncoder:
     """The process-wide cross-encoder, loaded on first use (one intra-op thread by default)."""
-    return CrossEncoder(threads=threads)
+    return CrossEncoder(threads=threads, also_after=SUPPORT_AFTER)
