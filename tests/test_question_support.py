@@ -56,6 +56,13 @@ def test_each_set_is_held_to_the_cap_apart():
 def test_read_through_the_chains_cross_encoder_it_is_the_support_checks_reading():
     from qa.search.rerank import QuestionReader, get_cross_encoder
 
-    reader = QuestionReader(get_cross_encoder(1))
+    reader = QuestionReader(get_cross_encoder(2))  # the chain's (two workers), not the support check's
     for question in ("When was the Ottoman Caliphate abolished?", "When was the Ottoman Caliphate founded?"):
         assert question_support(question, SENTENCE, reader) == pytest.approx(question_support(question, SENTENCE), abs=1e-4)
+
+
+def test_the_support_checks_reader_loads_no_cross_encoder_of_its_own():
+    from qa.decision.support_head import ModelReader
+    from qa.search.rerank import get_cross_encoder
+
+    assert ModelReader()._cross_encoder is get_cross_encoder(1)

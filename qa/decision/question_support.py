@@ -47,7 +47,7 @@ def question_support(question: str, sentence: str, reader=None) -> float:
     """The support head's logit for `question` read as a claim against `sentence` (higher: backed).
     `reader`: the chain's cross-encoder (`qa.search.rerank`), whose process-wide model keeps the
     hidden states the head reads, so a pair the reranker read costs only the head's layers; without
-    it, or when it keeps none, the pair is read by the support check's own cross-encoder."""
+    it, or when it keeps none, the pair is read by the support check's reader (`qa.decision.support_head.ModelReader`)."""
     from qa.decision.support_head import HIDDEN_AFTER, get_support_head
 
     pair = (question, sentence)

@@ -41,13 +41,14 @@ def get_support_head():
     return AnswerHead(SUPPORT_HEAD_PATH, int8=True)
 
 
-@lru_cache(maxsize=1)
 def _cross_encoder():
-    """The shipped cross-encoder giving the hidden states the head reads (after layer
-    `HIDDEN_AFTER`): its own session, as the chain's gives those after layer 4."""
-    from qa.search.rerank import CrossEncoder
+    """The process-wide cross-encoder (`qa.search.rerank.get_cross_encoder`, one thread), which keeps
+    the hidden states the head reads (after layer `HIDDEN_AFTER`) beside the answer head's: a process
+    that answers and checks (the LLM back ends' gate, the app) loads the model once."""
+    from qa.search.rerank import SUPPORT_AFTER, get_cross_encoder
 
-    return CrossEncoder(threads=1, hidden_after=HIDDEN_AFTER)
+    assert SUPPORT_AFTER == HIDDEN_AFTER, "the reranker must keep the layer the support head reads"
+    return get_cross_encoder(1)
 
 
 class ModelReader:
@@ -60,13 +61,13 @@ class ModelReader:
         self._states: dict[tuple[str, str], np.ndarray] = {}
 
     def __call__(self, pairs: list[tuple[str, str]]) -> np.ndarray:
-        scores, states = self._cross_encoder.read_pairs(pairs)
+        scores, states = self._cross_encoder.read_pairs(pairs, after=HIDDEN_AFTER)
         self._states = dict(zip(pairs, states))  # the last call's only: a long-lived reader stays small
         return scores
 
     def head(self, pair: tuple[str, str]) -> float:
         if pair not in self._states:
-            return get_support_head().score(self._cross_encoder.read_pairs([pair])[1][0])
+            return get_support_head().score(self._cross_encoder.read_pairs([pair], after=HIDDEN_AFTER)[1][0])
         return get_support_head().score(self._states[pair])
 
 
