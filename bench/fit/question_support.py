@@ -52,6 +52,27 @@ def _readings(rows: list[dict]) -> np.ndarray:
     return np.array([question_support(*row["best_pair"]) if row.get("best_pair") else -12.0 for row in rows])
 
 
+def _follow_up_table(follow_ups: dict[str, list[dict]], questions: dict[str, dict], model, gate: float) -> str:
+    """What gating follow-ups would do: per set and per way the chain scored them (alone, or with their
+    conversation: the pair the gate would read), answerable refused by the gate among those the model
+    answers, and unanswerable refused without -> with the gate."""
+    with_fit_time_signals([r for rows in follow_ups.values() for r in rows])
+    lines = ["| set | scored | gate | answerable refused by the gate | unanswerable refused: without -> with |", "|---|---|---:|---|---|"]
+    for name, rows in follow_ups.items():
+        conversation = np.array([scored_with_conversation(r, questions[name][r["id"]]) for r in rows])
+        answerable = np.array([bool(r["answerable"]) for r in rows])
+        answered = np.array([model.answers(r["signals"], model.threshold_for(c)) for r, c in zip(rows, conversation)])
+        readings = _readings(rows)
+        for scored, part in (("alone", ~conversation), ("with conversation", conversation)):
+            for at in (gate - 2.5, gate - 1.5, gate - 0.5, gate):
+                gated, mine, other = readings < at, part & answerable, part & ~answerable
+                added = f"{(answered & mine & gated).sum()} of {mine.sum()}"
+                unanswerable = (f"{(~answered & other).sum() / other.sum():.3f} -> {((~answered | gated) & other).sum() / other.sum():.3f} "
+                                f"({other.sum()})" if other.any() else "–")
+                lines.append(f"| {name} | {scored} | {at:+.2f} | {added} | {unanswerable} |")
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     from bench.data.devsets import load_set
     from bench.report import MODELS, machine_line, write_section
@@ -60,6 +81,8 @@ def main(argv: list[str] | None = None) -> int:
 
     parser = argparse.ArgumentParser(prog="python -m bench.fit.question_support", description=__doc__.split("\n")[0])
     parser.add_argument("--dry-run", action="store_true", help="report without writing the gate or MODELS.md")
+    parser.add_argument("--follow-ups", action="store_true", help="also print what the gate would do on the follow-ups "
+                        "(coqa's and the follow set's fit splits), scored alone and with their conversation")
     args = parser.parse_args(argv)
     began = time.time()
     kept = lambda rows: [r for r in rows if not r["policy"] and r["signals"] and r.get("best_pair")]  # noqa: E731
@@ -112,6 +135,8 @@ def main(argv: list[str] | None = None) -> int:
                           f"({len(v)}; {with_conversation[name]} of the set's scored with their conversation)" for name, v in leaning.items())
               + "): an elliptic follow-up states nothing a sentence could back."]
     print("\n".join(lines))
+    if args.follow_ups:
+        print(_follow_up_table(follow_ups, questions, model, gate))
     if not args.dry_run:
         spec = {"below": round(gate, 2), "provenance": {
             "script": "python -m bench.fit.question_support",
