@@ -14,8 +14,8 @@ refuses at most 1 in 100 of the answerable questions the model answers
 What it does not: read follow-ups. An elliptic follow-up ("Which reference is cited for that?")
 states nothing a sentence could back, and reads low whether or not it is answerable (medians on the
 fit splits, against the chain's best sentence: coqa's answerable follow-ups -2.54, 18% of them under
-the gate; squad2's answerable first questions +0.55; MODELS.md, *Question-support gate*). Nor decide alone (see `qa.decision.decide`) or check an answer's
-support (`qa.eval.support`).
+the gate; squad2's answerable first questions +0.55; MODELS.md, *Question-support gate*). Nor
+decide alone (see `qa.decision.decide`) or check an answer's support (`qa.eval.support`).
 """
 
 from __future__ import annotations
@@ -47,7 +47,8 @@ def question_support(question: str, sentence: str, reader=None) -> float:
     """The support head's logit for `question` read as a claim against `sentence` (higher: backed).
     `reader`: the chain's cross-encoder (`qa.search.rerank`), whose process-wide model keeps the
     hidden states the head reads, so a pair the reranker read costs only the head's layers; without
-    it, or when it keeps none, the pair is read by the support check's reader (`qa.decision.support_head.ModelReader`)."""
+    it, or when it keeps none, the pair is read by the support check's reader
+    (`qa.decision.support_head.ModelReader`)."""
     from qa.decision.support_head import HIDDEN_AFTER, get_support_head
 
     pair = (question, sentence)

@@ -47,7 +47,8 @@ def _cross_encoder():
     that answers and checks (the LLM back ends' gate, the app) loads the model once."""
     from qa.search.rerank import SUPPORT_AFTER, get_cross_encoder
 
-    assert SUPPORT_AFTER == HIDDEN_AFTER, "the reranker must keep the layer the support head reads"
+    if SUPPORT_AFTER != HIDDEN_AFTER:
+        raise RuntimeError(f"the reranker keeps layer {SUPPORT_AFTER}; the support head reads layer {HIDDEN_AFTER}")
     return get_cross_encoder(1)
 
 
