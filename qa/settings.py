@@ -126,8 +126,9 @@ class Settings(IngestSettings):
         1.5, ge=0.0, description="A sentence is quoted only if its score is within this of the best sentence's."
     )
     min_quote_score: float = Field(
-        -3.0, description="A sentence scoring below this (logit) is not quoted; a follow-up scored with its "
-        "conversation keeps its best sentence whatever its score (the answerability decision judged it)."
+        -3.0, description="In a first question's answer (no exchange before it), a sentence scoring below this "
+        "(logit) is not quoted, and none left means a refusal; after an exchange the answerability decision "
+        "alone judges the best sentence (an elliptic follow-up scores low however fair)."
     )
     max_question_chars: int = Field(2000, ge=10, description="Longer questions are rejected with a clear error.")
     rerank_max_tokens: int = Field(320, ge=64, le=512, description="Token limit of a (question, passage) pair.")

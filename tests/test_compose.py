@@ -15,12 +15,13 @@ from qa.search.retrieve import Retrieved
 from qa.search.scoring import Scored
 
 
-def _records(scored_question: str, scores=(-4.0, -5.0), **overrides) -> dict:
-    """The records the answer step reads; by default both sentences score below the floor."""
+def _records(scored_question: str, scores=(-4.0, -5.0), exchanges=(), **overrides) -> dict:
+    """The records the answer step reads; by default both sentences score below the floor, and no
+    exchange came before the question."""
     chunk = make_chunk(1, 2)
     question = "How was it given?"
     return {
-        "reading": Reading(question, question, question, "unchanged", Conversation()),
+        "reading": Reading(question, question, question, "unchanged", Conversation(exchanges=list(exchanges))),
         "retrieved": Retrieved(candidates=[chunk]),
         "scored": Scored(scored_question, question, [candidate(chunk, 1), candidate(chunk, 2)], list(scores), [(chunk, -4.0)]),
         "settings": settings(**{"quote_margin": 4.0, "min_quote_score": -3.0, **overrides}),
@@ -32,9 +33,17 @@ def _refusal() -> Answer:
     return Answer(question="How was it given?", standalone_question="How was it given?", answer=REFUSAL, refused=True)
 
 
-def test_a_question_scored_alone_quotes_nothing_below_the_floor():
+def test_a_first_question_quotes_nothing_below_the_floor():
     answer = extractive(**_records("How was it given?"), base=_refusal())
     assert answer.refused and answer.citations == []
+
+
+def test_after_an_exchange_a_question_scored_alone_quotes_its_best_sentence_whatever_the_floor():
+    # The decision judged it; an elliptic follow-up the chain reads alone scores low however fair.
+    records = _records("How was it given?", exchanges=["Who ran the trial? Grabski"], own_words_rescore=0, quote_margin=0.5)
+    answer = extractive(**records, base=_refusal())
+    assert not answer.refused
+    assert [c.quote for c in answer.citations] == ["The trial used 0.8 mg/kg over 40 minutes [2]."]
 
 
 @pytest.mark.parametrize("margin, quoted", [
@@ -44,7 +53,8 @@ def test_a_question_scored_alone_quotes_nothing_below_the_floor():
 def test_a_follow_up_scored_with_its_conversation_quotes_within_the_margin_whatever_the_floor(margin, quoted):
     # Scores of (question + the latest exchange) run lower than the floor's scale: the fitted
     # decision, which already judged the best sentence, is what counts; the margin bounds the rest.
-    records = _records("How was it given? Who ran the trial? Grabski", own_words_rescore=0, quote_margin=margin)
+    records = _records("How was it given? Who ran the trial? Grabski", exchanges=["Who ran the trial? Grabski"],
+                       own_words_rescore=0, quote_margin=margin)
     answer = extractive(**records, base=_refusal())
     assert not answer.refused
     assert [c.quote for c in answer.citations] == quoted
@@ -69,7 +79,8 @@ def own_question_prefers_abstinence(monkeypatch):
 def test_a_follow_up_chooses_by_its_own_words_too(own_question_prefers_abstinence):
     # With the conversation the dose sentence leads (-4 vs -5); the question as asked prefers the
     # other: means -6.5 and -1.5, and the dose sentence falls out of a 4-logit margin.
-    answer = extractive(**_records("How was it given? Who ran the trial? Grabski"), base=_refusal())
+    answer = extractive(**_records("How was it given? Who ran the trial? Grabski", exchanges=["Who ran the trial? Grabski"]),
+                        base=_refusal())
     assert [c.quote for c in answer.citations] == ["Patients had more days abstinent."]
 
 

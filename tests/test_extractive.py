@@ -99,10 +99,10 @@ def test_select_quotes_minimum_score():
     chosen = select_quotes(candidates, [-2.5, -3.5], {chunk.id}, settings(quote_margin=4.0, min_quote_score=-3.0))
     assert [(c.text, s) for c, s in chosen] == [(LINES[1][0], -2.5)]
     assert select_quotes(candidates, [-4.0, -5.0], {chunk.id}, settings(min_quote_score=-3.0)) == []
-    # Scored with the conversation, the floor does not apply; the margin still does.
-    chosen = select_quotes(candidates, [-4.0, -5.0], {chunk.id}, settings(quote_margin=4.0, min_quote_score=-3.0), with_conversation=True)
+    # After an exchange the floor does not apply; the margin still does.
+    chosen = select_quotes(candidates, [-4.0, -5.0], {chunk.id}, settings(quote_margin=4.0, min_quote_score=-3.0), first_question=False)
     assert [(c.text, s) for c, s in chosen] == [(LINES[1][0], -4.0), (LINES[2][0], -5.0)]
-    chosen = select_quotes(candidates, [-4.0, -5.0], {chunk.id}, settings(quote_margin=0.5, min_quote_score=-3.0), with_conversation=True)
+    chosen = select_quotes(candidates, [-4.0, -5.0], {chunk.id}, settings(quote_margin=0.5, min_quote_score=-3.0), first_question=False)
     assert [(c.text, s) for c, s in chosen] == [(LINES[1][0], -4.0)]
 
 

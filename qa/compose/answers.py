@@ -98,10 +98,6 @@ def extractive(reading: Reading, retrieved: Retrieved, scored: Scored, settings:
     # passages are ranked by their whole text).
     by_sentence = passage_scores(retrieved.candidates, scored.sentences, scored.scores)
     allowed = {chunk.id for chunk, _ in passages[: settings.answer_passages] + by_sentence[: settings.answer_passages]}
-    # `min_quote_score` is a logit for the question alone. A follow-up scored with its conversation
-    # (question + the latest exchange) scores lower: there the fitted decision alone says whether
-    # the best sentence answers (the floor refused a third of coqa's answerable follow-ups, and cut
-    # the second quote that held the answer), and only `quote_margin` bounds the rest.
     with_conversation = scored.with_conversation
     scores = scored.scores
     if with_conversation and settings.own_words_rescore:
@@ -110,7 +106,7 @@ def extractive(reading: Reading, retrieved: Retrieved, scored: Scored, settings:
         )
     if with_conversation and settings.discussed_weight and retrieved.discussed:
         scores = toward_discussed(scored.sentences, scores, retrieved.discussed, settings.discussed_weight)
-    quotes = select_quotes(scored.sentences, scores, allowed, settings, with_conversation=with_conversation)
+    quotes = select_quotes(scored.sentences, scores, allowed, settings, first_question=reading.conversation.empty)
     quotes = reading_order(complete(quotes, reading.standalone, index))
     answer = replace(base, notices=list(base.notices))
     if quotes:
