@@ -15,9 +15,7 @@ from __future__ import annotations
 import argparse
 from collections import Counter
 
-from bench.data.devsets import index_for, load_set, select
-
-SETS = ("golden", "squad2", "medquad", "coqa", "shift", "follow")
+from bench.data.devsets import SETS, index_for, load_set, select
 
 
 def stage_of(decision, threshold: float, gate: float, composed_refused: bool | None) -> str:
