@@ -86,7 +86,7 @@ def _condense(turn: Turn) -> Turn:
     normalised = normalise(turn.question, vocabulary_of(index)) if settings.normalise_wording else turn.question
     rewritten = _condense_with_llm(turn)
     standalone, condensed = (rewritten, "llm") if rewritten else condense_how(
-        normalised, turn.history, get_query_embedder().encode, index.bm25.document_frequency
+        normalised, turn.history, get_query_embedder().encode, index.bm25.document_frequency, index
     )
     turn.reading = Reading(turn.question, normalised, standalone, condensed, conversation)
     return turn
@@ -154,7 +154,8 @@ def _rerank(turn: Turn) -> Turn:
         context = reading.conversation.exchanges[: settings.rerank_context_exchanges]
         if context:
             scored_question = question_with_context(
-                reading.normalised, context, turn.index.bm25.has_form_of, settings.rerank_context_chars
+                reading.normalised, context, reading.conversation.unbacked, turn.index.bm25.has_form_of,
+                settings.rerank_context_chars,
             )
     sentences, scores, passages = rerank_passages(
         scored_question,
@@ -172,7 +173,9 @@ def _rerank(turn: Turn) -> Turn:
 
 @timed("judge")
 def _judge(turn: Turn) -> Turn:
-    turn.decision = declined(turn.notice) if turn.notice else judge(turn.scored, turn.settings, turn.index, first_turn=not turn.history)
+    turn.decision = declined(turn.notice) if turn.notice else judge(
+        turn.scored, turn.settings, turn.index, first_turn=not turn.history, asked=turn.reading.normalised
+    )
     return turn
 
 

@@ -9,6 +9,7 @@ import zlib
 import numpy as np
 import pytest
 
+from qa.answer import REFUSAL
 from qa.conversation.condense import COMMON_TERM_SHARE, condense, condense_how
 from qa_fixtures import corpus_index, loaded_index  # noqa: F401  (fixtures)
 
@@ -235,6 +236,13 @@ def test_condense_how_says_how_the_question_was_made(encode):
 
 def test_words_the_documents_lack_are_not_carried_into_a_follow_up(encode):
     absent = {"cost"}
-    history = [user("How much does a ketamine infusion cost?"), assistant("I can't answer that.")]
+    history = [user("How much does a ketamine infusion cost?"), assistant(REFUSAL)]
     standalone = condense("What dose is used for it?", history, encode, lambda term: 0.0 if term in absent else 0.1)
     assert "ketamine infusion" in standalone and "cost" not in standalone
+
+
+def test_an_answered_question_lends_all_its_words_whatever_the_documents_hold(encode):
+    # Over one short story most words of a fair question are absent from the index: all are kept.
+    history = [user("Was it useful to him?"), assistant("yes")]
+    standalone = condense("Why?", history, encode, lambda term: 0.0 if term == "useful" else 0.1)
+    assert standalone == "Why? (useful)"

@@ -95,9 +95,31 @@ def test_a_refusal_adds_no_citations_to_the_history():
     assert answer.history_turns()[1] == {"role": "assistant", "content": REFUSAL}
 
 
-def test_a_follow_up_is_scored_with_the_opening_of_the_exchanges_in_words_the_documents_hold():
+def test_a_refused_exchange_adds_only_words_the_documents_hold():
     has = lambda token: token != "cost"  # noqa: E731 - the documents never mention cost
     exchanges = ["How much does the infusion cost? It is given over 40 minutes by a nurse in a clinic."]
-    scored = question_with_context("What dose is used for it?", exchanges, has, limit=40)
+    scored = question_with_context("What dose is used for it?", exchanges, [True], has, limit=40)
     assert scored == "What dose is used for it? How much does the infusion It is given"
-    assert question_with_context("Why?", [], has, limit=40) == "Why?"
+    assert question_with_context("Why?", [], [], has, limit=40) == "Why?"
+
+
+def test_an_answered_exchange_adds_all_its_words_whatever_the_documents_hold():
+    # Over one short document most words of a fair exchange are absent: dropped, it would read "So did she him?".
+    has = lambda token: token not in ("punish", "yes")  # noqa: E731
+    scored = question_with_context("How?", ["So did she punish him? Yes"], [False], has, limit=100)
+    assert scored == "How? So did she punish him? Yes"
+
+
+def test_the_conversation_says_which_exchanges_were_refused_or_cite_only_removed_documents():
+    history = [
+        {"role": "user", "content": "What does it cost?"},
+        {"role": "assistant", "content": REFUSAL},
+        {"role": "user", "content": "How many stripes did the zebrafish study count?"},
+        {"role": "assistant", "content": "41 stripes. [1]", "citations": [{"source": "zebrafish.md", "start": 0, "end": 5}]},
+        {"role": "user", "content": "How long was the infusion?"},
+        {"role": "assistant", "content": "40 minutes. [1]", "citations": [{"source": "trial.md", "start": 0, "end": 20}]},
+        {"role": "user", "content": "Who led the trial?"},
+        {"role": "assistant", "content": "Dakwar et al. led it."},
+    ]
+    conversation = Conversation.of(clean_history(history), StubIndex(), max_exchanges=4)
+    assert conversation.unbacked == [False, False, True, True]

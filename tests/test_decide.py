@@ -22,7 +22,7 @@ def fake_models(monkeypatch):
     monkeypatch.setattr(decide, "get_answer_head", lambda: object())
     monkeypatch.setattr(decide, "get_model", lambda: AnswerabilityModel(SPEC))
     monkeypatch.setattr(decide, "answer_signals", lambda *args, **kwargs: dict(SIGNALS))
-    monkeypatch.setattr(decide, "focus_gain_signal", lambda scored, settings, index: {})
+    monkeypatch.setattr(decide, "focus_gain_signal", lambda scored, settings, index, asked=None: {})
     monkeypatch.setattr(decide, "_without_conversation", lambda scored, cross_encoder: scored)
 
 

@@ -65,6 +65,20 @@ def test_several_absent_words_each_judged_on_its_own():
     assert questions == ["Does ketamine help   or nicotine dependence?", "Does ketamine help cannabis or   dependence?"]
 
 
+def test_a_follow_up_is_judged_by_the_words_it_asked_not_those_its_standalone_form_borrowed():
+    # "Why?" read as "Why? (church useful)": the earlier question's words were judged with it.
+    scorer = FakeScorer({"church": 3.0})
+    found = uncovered_focus_terms("Why? (church useful)", SENTENCE, BEST, df_with({"church"}), scorer, 2.0, asked="Why?")
+    assert found == [] and scorer.calls == []
+    # "What about cannabis?" read as the earlier question about cannabis: the new subject is asked.
+    standalone = "Does ketamine help cannabis use disorder?"
+    scorer = FakeScorer({"cannabis": 3.0})
+    assert uncovered_focus_terms(standalone, SENTENCE, BEST, df_with({"cannabis"}), scorer, 2.0, asked="What about cannabis?") == [
+        "cannabis"
+    ]
+    assert scorer.calls == [(["Does ketamine help   use disorder?"], SENTENCE)]
+
+
 @pytest.mark.parametrize("meta", ["paper", "documents", "overview", "Authors", "study"])
 def test_a_meta_word_is_never_reported(meta):
     scorer = FakeScorer({meta: 10.0})

@@ -10,7 +10,10 @@ rewrites the new question only when it leans on that context:
   similarity is the embedder's cosine.
 - a question with a pronoun, a "the study"-style reference or an opening connective ("So where
   does ketamine fit in?") and few content words of its own ("In which journal was it
-  published?") → the question followed by the previous question's content words in parentheses.
+  published?") → the question followed by the previous question's content words in parentheses;
+  after a refused question (or one whose answer cited only removed documents), only the words
+  the documents hold ("cost" is left out: it is why the documents could not answer). An answered question's words all go: what the documents hold
+  depends on how many there are, and over one short story most words of a fair question are absent.
 A question that stands alone is returned unchanged.
 What it does not: call a language model (the LLM back end may do that) or retrieve anything.
 """
@@ -22,6 +25,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
+from qa.conversation.history import unbacked_answer
 from qa.text.bm25 import STOP_WORDS, tokenize
 
 WHAT_ABOUT = re.compile(
@@ -61,18 +65,27 @@ def condense_how(
     history: Sequence[dict] | None,
     encode: Encoder,
     document_frequency: DocumentFrequency,
+    index=None,
 ) -> tuple[str, str]:
     """The standalone form of `question` and how it was made: "unchanged", "swapped" (a "What
     about X?" put X in the previous question, which then says all there is to search for) or
-    "appended" (the previous question's words added)."""
-    previous = None
+    "appended" (the previous question's words added). `index` tells which cited documents remain
+    (`unbacked_answer`)."""
+    previous, unbacked = None, False
     for turn in history or []:
-        if turn.get("role") == "user" and str(turn.get("content", "")).strip():
-            previous = _condense_one(str(turn["content"]).strip(), previous, encode, document_frequency)[0]
-    return _condense_one(question, previous, encode, document_frequency)
+        content = str(turn.get("content", "")).strip()
+        if turn.get("role") == "user" and content:
+            previous, unbacked = _condense_one(content, previous, unbacked, encode, document_frequency)[0], False
+        elif turn.get("role") == "assistant" and unbacked_answer(turn, index):
+            unbacked = True
+    return _condense_one(question, previous, unbacked, encode, document_frequency)
 
 
-def _condense_one(question: str, previous: str | None, encode: Encoder, document_frequency: DocumentFrequency) -> tuple[str, str]:
+def _condense_one(
+    question: str, previous: str | None, unbacked: bool, encode: Encoder, document_frequency: DocumentFrequency
+) -> tuple[str, str]:
+    """`question` read after `previous` (the earlier question's standalone form), whose answer was
+    the refusal or cited only removed documents when `unbacked`."""
     if not previous:
         return question, "unchanged"
     match = WHAT_ABOUT.match(question)
@@ -86,12 +99,12 @@ def _condense_one(question: str, previous: str | None, encode: Encoder, document
     own_words = [w for w in tokenize(question) if w not in QUESTION_WORDS]
     leans = ANAPHORA.search(question) or CONNECTIVE_OPENER.match(question)
     if leans and len(own_words) <= MAX_OWN_CONTENT_WORDS or not own_words:
-        # Only words the documents hold: one they lack ("cost" of a refused question) finds nothing
-        # and would make the follow-up look unanswerable too.
+        # After a refusal, only words the documents hold: one they lack ("cost") finds nothing and
+        # would make the follow-up look unanswerable too.
         context = " ".join(
             w for w in WORD.findall(previous)
             if w.lower() not in STOP_WORDS and w.lower() not in QUESTION_WORDS
-            and all(document_frequency(token) > 0 for token in tokenize(w))
+            and not (unbacked and not all(document_frequency(token) > 0 for token in tokenize(w)))
         )
         return (f"{question.rstrip()} ({context})", "appended") if context else (question, "unchanged")
     return question, "unchanged"

@@ -5,7 +5,8 @@ an assistant turn optionally with the `citations` its answer gave ([{"source", "
 as `Answer.history_turns` gives them) — into the text of the recent exchanges, newest first
 (questions *and* answers: the referent of "he" or "there" is usually in the last answer), with
 the cited passages read back from the index, and the documents those answers cited.
-`clean_history` validates a caller's history into that shape; `question_with_context` is what a
+`clean_history` validates a caller's history into that shape; `unbacked_answer` tells an answer
+whose words may name what the documents lack; `question_with_context` is what a
 leaning follow-up's sentences are scored against.
 What it does not: rewrite the question (see `qa.conversation.condense`) or search (see `qa.search.retrieve`).
 """
@@ -32,6 +33,9 @@ class Conversation:
     exchanges: list[str] = field(default_factory=list)  # newest first: "question answer" of each exchange
     sources: list[str] = field(default_factory=list)  # cited documents, newest first, no repeats
     answers: list[str] = field(default_factory=list)  # each exchange's answer as said (no passages read back), newest first
+    # Whether each exchange's answer, newest first, was the refusal or cited only documents the index
+    # no longer holds: its words may name what the documents lack.
+    unbacked: list[bool] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
@@ -44,17 +48,26 @@ class Conversation:
             if turn["role"] == "user" or not grouped:
                 grouped.append([])
             grouped[-1].append(turn)
-        exchanges, sources, answers = [], [], []
+        exchanges, sources, answers, unbacked = [], [], [], []
         for turns in reversed(grouped[-max_exchanges:] if max_exchanges else []):
             said = " ".join(filter(None, (_said(turn, index) for turn in turns)))
             if said:
                 exchanges.append(said)
                 answers.append(" ".join(_said(turn, None) for turn in turns if turn["role"] == "assistant").strip())
+                unbacked.append(any(unbacked_answer(turn, index) for turn in turns if turn["role"] == "assistant"))
         for turn in reversed(list(history or [])):  # every cited document, the newest first
             for citation in turn.get("citations") or []:
                 if citation["source"] not in sources:
                     sources.append(citation["source"])
-        return cls(exchanges=exchanges, sources=sources, answers=answers)
+        return cls(exchanges=exchanges, sources=sources, answers=answers, unbacked=unbacked)
+
+
+def unbacked_answer(answer: dict, index) -> bool:
+    """Whether an assistant turn is the refusal, or cited only documents `index` no longer holds."""
+    if str(answer.get("content", "")).startswith(REFUSAL):
+        return True
+    citations = answer.get("citations") or []
+    return bool(citations) and index is not None and all(not index.document(c.get("source", "")) for c in citations)
 
 
 def _said(turn: dict, index) -> str:
@@ -84,11 +97,19 @@ def words_the_index_has(text: str, has_form_of: Callable[[str], bool]) -> str:
     return " ".join(kept)
 
 
-def question_with_context(question: str, exchanges: list[str], has_form_of: Callable[[str], bool], limit: int) -> str:
+def question_with_context(
+    question: str, exchanges: list[str], unbacked: list[bool], has_form_of: Callable[[str], bool], limit: int
+) -> str:
     """What a leaning follow-up's sentences are scored against: the question, then the opening
     `limit` characters of the latest exchanges (the cross-encoder reads a short query best, and an
-    exchange's opening — its question, the start of its answer — carries its subject)."""
-    said = " ".join(words_the_index_has(text, has_form_of) for text in exchanges)
+    exchange's opening — its question, the start of its answer — carries its subject). An unbacked
+    exchange (`unbacked`: one flag per exchange, see `Conversation`) keeps only the words the index
+    has; an answered one keeps all its words: over one short document most words of a fair question
+    are absent, and the exchange read without them is garbled ("So did she him?")."""
+    said = " ".join(
+        words_the_index_has(text, has_form_of) if filtered else " ".join(text.split())
+        for text, filtered in zip(exchanges, unbacked)
+    )
     if len(said) > limit:
         said = said[:limit].rsplit(" ", 1)[0]
     return f"{question} {said}".strip()

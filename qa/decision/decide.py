@@ -44,10 +44,11 @@ def declined(notice: str) -> Decision:
     return Decision(answerable=False, notice=notice)
 
 
-def judge(scored: Scored, settings: Settings, index, first_turn: bool = True) -> Decision:
+def judge(scored: Scored, settings: Settings, index, first_turn: bool = True, asked: str | None = None) -> Decision:
     """The answerability decision (`qa.decision.answerability`) on the signals of the reranked sentences,
     then, for a first question (`first_turn`: no conversation before it), the question-support gate
-    (`qa.decision.question_support`), then the focus-term veto (`qa.decision.focus`)."""
+    (`qa.decision.question_support`), then the focus-term veto (`qa.decision.focus`), which looks
+    for ignored words among those of `asked` (the question as asked; default: the scored one)."""
     cross_encoder = scored.reader or get_cross_encoder(settings.rerank_threads)
     threshold = settings.answerability_threshold
     # With the decision off (fitting, ablations) no fitted weights are needed: the answer head is skipped.
@@ -79,7 +80,7 @@ def judge(scored: Scored, settings: Settings, index, first_turn: bool = True) ->
         if signals["question_support"] < gate_below():
             return Decision(answerable=False, probability=probability, signals=signals)
     # The focus-term veto (qa.decision.focus).
-    gains = focus_gain_signal(_without_conversation(scored, cross_encoder), settings, index)
+    gains = focus_gain_signal(_without_conversation(scored, cross_encoder), settings, index, asked)
     uncovered = [word for word, gain in gains.items() if gain >= settings.focus_term_margin]
     return Decision(answerable=not uncovered, probability=probability, signals=signals, uncovered=uncovered)
 

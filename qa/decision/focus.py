@@ -108,15 +108,19 @@ def corrects_premise(question: str, sentence: str) -> bool:
     return False
 
 
-def focus_gains(question: str, sentence: str, best_score: float, in_corpus, score, covered=None) -> dict[str, float]:
+def focus_gains(
+    question: str, sentence: str, best_score: float, in_corpus, score, covered=None, asked: str | None = None
+) -> dict[str, float]:
     """For each question word absent from the corpus: how much dropping it raises the sentence's score.
 
     `in_corpus(token)` says whether the corpus has a token in some form (see `BM25.has_form_of`);
     `score(questions, sentence)` returns the cross-encoder score of each question against `sentence`;
-    `covered(word, sentence)`, when given, exempts a word the sentence says in other words.
+    `covered(word, sentence)`, when given, exempts a word the sentence says in other words;
+    `asked`, when given, is the question as the user asked it, whose words alone are candidates
+    (a follow-up's standalone form also holds the earlier question's words, already judged).
     """
     absent = []
-    for word in dict.fromkeys(WORD.findall(question)):
+    for word in dict.fromkeys(WORD.findall(asked if asked is not None else question)):
         tokens = tokenize(word)
         lowered = word.lower()
         ignored = lowered in META_WORDS or lowered in GENERAL_WORDS or lowered in NUMBER_WORDS
@@ -130,10 +134,11 @@ def focus_gains(question: str, sentence: str, best_score: float, in_corpus, scor
 
 
 def uncovered_focus_terms(
-    question: str, sentence: str, best_score: float, in_corpus, score, margin: float, covered=None
+    question: str, sentence: str, best_score: float, in_corpus, score, margin: float, covered=None, asked=None
 ) -> list[str]:
-    """Focus words of `question` that the corpus lacks and `sentence` (scored `best_score`) ignores."""
-    gains = focus_gains(question, sentence, best_score, in_corpus, score, covered)
+    """Focus words of `question` (of `asked`, when given) that the corpus lacks and `sentence`
+    (scored `best_score`) ignores."""
+    gains = focus_gains(question, sentence, best_score, in_corpus, score, covered, asked)
     return [word for word, gain in gains.items() if gain >= margin]
 
 
@@ -147,10 +152,11 @@ def _word_vectors() -> WordVectors:
     return WordVectors(get_query_embedder().encode)
 
 
-def focus_gain_signal(scored: Scored, settings: Settings, index) -> dict[str, float]:
+def focus_gain_signal(scored: Scored, settings: Settings, index, asked: str | None = None) -> dict[str, float]:
     """For each question word absent from the corpus that the best sentence ignores and none of the
     next best says in other words, how much dropping it from the question raises the best
-    sentence's score; nothing when the best sentence corrects the question's premise."""
+    sentence's score; nothing when the best sentence corrects the question's premise. With `asked`
+    (the question as the user asked it), only its words are candidates."""
     sentences, scores = scored.sentences, scored.scores
     if not len(sentences):
         return {}
@@ -168,4 +174,5 @@ def focus_gain_signal(scored: Scored, settings: Settings, index) -> dict[str, fl
         index.bm25.has_form_of,
         lambda questions, sentence: cross_encoder.score_pairs([(q, sentence) for q in questions]),
         lambda word, _sentence: word_is_covered(word, nearby, encode, settings.synonym_similarity),
+        asked,
     )
