@@ -10,10 +10,10 @@ rewrites the new question only when it leans on that context:
   similarity is the embedder's cosine.
 - a question with a pronoun, a "the study"-style reference or an opening connective ("So where
   does ketamine fit in?") and few content words of its own ("In which journal was it
-  published?") → the question followed by the previous question's content words in parentheses;
-  after a refused question (or one whose answer cited only removed documents), only the words
-  the documents hold ("cost" is left out: it is why the documents could not answer). An answered question's words all go: what the documents hold
-  depends on how many there are, and over one short story most words of a fair question are absent.
+  published?") → the question followed by the previous question's content words in parentheses:
+  all of them after an answer (what the documents hold depends on how many there are, and over
+  one short story most words of a fair question are absent), only those the documents hold after
+  a refusal or an answer that cited only removed documents ("cost" is why they could not answer).
 A question that stands alone is returned unchanged.
 What it does not: call a language model (the LLM back end may do that) or retrieve anything.
 """
@@ -99,8 +99,8 @@ def _condense_one(
     own_words = [w for w in tokenize(question) if w not in QUESTION_WORDS]
     leans = ANAPHORA.search(question) or CONNECTIVE_OPENER.match(question)
     if leans and len(own_words) <= MAX_OWN_CONTENT_WORDS or not own_words:
-        # After a refusal, only words the documents hold: one they lack ("cost") finds nothing and
-        # would make the follow-up look unanswerable too.
+        # After a refusal (or an answer from removed documents), only words the documents hold: one
+        # they lack ("cost") finds nothing and would make the follow-up look unanswerable too.
         context = " ".join(
             w for w in WORD.findall(previous)
             if w.lower() not in STOP_WORDS and w.lower() not in QUESTION_WORDS
