@@ -104,7 +104,7 @@ def _condense_one(
         context = " ".join(
             w for w in WORD.findall(previous)
             if w.lower() not in STOP_WORDS and w.lower() not in QUESTION_WORDS
-            and not (unbacked and not all(document_frequency(token) > 0 for token in tokenize(w)))
+            and (not unbacked or all(document_frequency(token) > 0 for token in tokenize(w)))
         )
         return (f"{question.rstrip()} ({context})", "appended") if context else (question, "unchanged")
     return question, "unchanged"

@@ -107,7 +107,7 @@ def question_with_context(
     has; an answered one keeps all its words: over one short document most words of a fair question
     are absent, and the exchange read without them is garbled ("So did she him?")."""
     said = " ".join(
-        words_the_index_has(text, has_form_of) if filtered else " ".join(text.split())
+        words_the_index_has(text, has_form_of) if filtered else text
         for text, filtered in zip(exchanges, unbacked)
     )
     if len(said) > limit:
