@@ -49,6 +49,16 @@ def test_a_known_or_unguessable_word_is_kept(vocabulary, word):
     assert respelt(word, vocabulary) is None
 
 
+def test_a_word_typed_without_vowels_is_read_as_the_commonest_corpus_word_it_spells():
+    vocabulary = CorpusVocabulary(["People with a pupil dilated; people said so. Over two years, people improved."])
+    assert respelt("ppl", vocabulary) == "people"  # "pupil" spells "ppl" too, but is rarer here
+    assert respelt("yrs", vocabulary) == "years"
+    assert normalise("how do ppl feel after two yrs", vocabulary) == "How do people feel after two years?"
+    assert respelt("lsd", vocabulary) is None  # an acronym in lower case: no corpus word spells it
+    assert respelt("pst", vocabulary) is None  # "post" is English, not the corpus's
+    assert respelt("pp", vocabulary) is None  # two letters spell too many words
+
+
 def test_a_question_as_typed_three_ways_reads_the_same(vocabulary):
     typed = "What did the trial by Dakwar find about ketamine?"
     assert normalise(typed, vocabulary) == typed
@@ -73,7 +83,8 @@ def test_possessives_and_accents_survive(vocabulary):
 
 
 # The real chain over the project's corpus: the question as typed, in lower case without its mark,
-# and with one typo in a long word gets the same decision and the same first quote.
+# with one typo in a long word, or with a word typed without its vowels gets the same decision and
+# the same first quote.
 from qa_fixtures import DOSE_QUESTION, corpus_index  # noqa: E402,F401
 
 
@@ -83,6 +94,7 @@ from qa_fixtures import DOSE_QUESTION, corpus_index  # noqa: E402,F401
                      "What dose of ketmaine was used in the alcohol trial?"]),
     ("Is ketamine approved for treating addiction?", ["is ketamine approved for treating addiction",
                                                        "Is ketamine aproved for treating addiction?"]),
+    ("How do people with alcohol problems respond to ketamine?", ["how do ppl with alcohol problems respond to ketamine"]),
 ])
 def test_the_chain_answers_a_question_typed_three_ways_alike(corpus_index, question, variants):  # noqa: F811
     from qa import ask

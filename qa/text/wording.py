@@ -11,7 +11,12 @@ decided on, so that the same question typed three ways gets the same answer:
   "raping" or "gaping": a letter changed, added or dropped to reach a word the documents never
   use guesses at the meaning, not the spelling). A name (capitalised
   inside the question) is respelt only to a word of the corpus; acronyms ("IgD"), words in
-  capitals, contractions, words under four letters and names under six are left as typed;
+  capitals, contractions, words under four letters (but those below) and names under six are
+  left as typed;
+- a word typed without a vowel ("ppl", "yrs") that neither the corpus nor English knows is read
+  as the corpus's commonest word it spells that way: its first letter, then its consonants in
+  order ("people", "years"). Only the corpus's words: an acronym typed in lower case ("lsd") must
+  not become an English word whose consonants it happens to be;
 - a question typed without a single capital gets the capitals the corpus gives its words
   ("dakwar" -> "Dakwar": the corpus never writes it in lower case), and a word neither the
   corpus nor English knows is taken for a name;
@@ -31,6 +36,8 @@ from functools import lru_cache
 
 WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
 MIN_RESPELT_LETTERS = 4  # shorter words have too many neighbours one edit away to guess from
+MIN_ABBREVIATED_LETTERS = 3  # "ppl"; two letters ("bc", "tx") spell too many words
+VOWELS = re.compile(r"[aeiou]")
 # An everyday English word to respell to is one of the ~25,000 commonest in pyspellchecker's table
 # (its rarest entries are names and oddities: "monkeypox" must not become "monkeypot").
 MIN_ENGLISH_COUNT = 500
@@ -69,12 +76,25 @@ class CorpusVocabulary:
     def __init__(self, texts) -> None:
         self.counts: Counter[str] = Counter()
         self.written_lower: Counter[str] = Counter()
+        self._skeletons: dict[str, str] | None = None
         for text in texts:
             for match in WORD.finditer(text):
                 word = match.group(0)
                 self.counts[word.lower()] += 1
                 if word.islower():
                     self.written_lower[word] += 1
+
+    def spelt_without_vowels(self, abbreviated: str) -> str | None:
+        """The commonest word of the corpus that `abbreviated` spells without its vowels ("ppl" ->
+        "people": the first letter, then the consonants), or None."""
+        if self._skeletons is None:
+            skeletons: dict[str, str] = {}
+            for word, count in self.counts.most_common():
+                skeleton = without_vowels(word)
+                if len(skeleton) < len(word):
+                    skeletons.setdefault(skeleton, word)
+            self._skeletons = skeletons
+        return self._skeletons.get(abbreviated)
 
     def knows(self, lowered: str) -> bool:
         return lowered in self.counts
@@ -103,11 +123,20 @@ class _Vocabularies:
 vocabulary_of = _Vocabularies()
 
 
+def without_vowels(word: str) -> str:
+    """`word`'s first letter, then its other letters but the vowels ("people" -> "ppl")."""
+    return word[:1] + VOWELS.sub("", word[1:])
+
+
 def respelt(lowered: str, vocabulary: CorpusVocabulary, corpus_only: bool = False) -> str | None:
-    """The known word one edit from an unknown `lowered` word (see the module docstring), or None;
-    `corpus_only` for a name, which only the corpus can spell."""
+    """The known word one edit from an unknown `lowered` word, or that it spells without its vowels
+    (see the module docstring), or None; `corpus_only` for a name, which only the corpus can spell."""
     table = english()
-    if len(lowered) < MIN_RESPELT_LETTERS or vocabulary.knows(lowered) or lowered in table:
+    if len(lowered) < MIN_ABBREVIATED_LETTERS or vocabulary.knows(lowered) or lowered in table:
+        return None
+    if not VOWELS.search(lowered):  # a vowel first ("und", "oth" of "1oth") is a word or a typo, not this
+        return vocabulary.spelt_without_vowels(lowered)
+    if len(lowered) < MIN_RESPELT_LETTERS:
         return None
     near = one_edit(lowered)
     # Two letters swapped keeps every letter typed: such a word goes first ("statde" is "stated",
