@@ -55,6 +55,8 @@ def test_a_word_typed_without_vowels_is_read_as_the_commonest_corpus_word_it_spe
     assert respelt("yrs", vocabulary) == "years"
     assert normalise("how do ppl feel after two yrs", vocabulary) == "How do people feel after two years?"
     assert respelt("lsd", vocabulary) is None  # an acronym in lower case: no corpus word spells it
+    # English's commonest word for "pls" is "please", not the corpus's "plus": left as typed
+    assert respelt("pls", CorpusVocabulary(["Therapy plus ketamine."])) is None
     assert respelt("pst", vocabulary) is None  # "post" is English, not the corpus's
     assert respelt("pp", vocabulary) is None  # two letters spell too many words
 

@@ -15,8 +15,9 @@ decided on, so that the same question typed three ways gets the same answer:
   left as typed;
 - a word typed without a vowel ("ppl", "yrs") that neither the corpus nor English knows is read
   as the corpus's commonest word it spells that way: its first letter, then its consonants in
-  order ("people", "years"). Only the corpus's words: an acronym typed in lower case ("lsd") must
-  not become an English word whose consonants it happens to be;
+  order ("people", "years"), unless everyday English's commonest such word is another ("pls" is
+  "please", so not the corpus's "plus"). Only the corpus's words: an acronym typed in lower case
+  ("lsd") must not become an English word whose consonants it happens to be ("leased");
 - a question typed without a single capital gets the capitals the corpus gives its words
   ("dakwar" -> "Dakwar": the corpus never writes it in lower case), and a word neither the
   corpus nor English knows is taken for a name;
@@ -52,6 +53,17 @@ def english():
     from spellchecker import SpellChecker
 
     return SpellChecker(distance=1)
+
+
+@lru_cache(maxsize=1)
+def english_without_vowels() -> dict[str, str]:
+    """Each everyday English word's spelling without its vowels -> the commonest word so spelt."""
+    commonest: dict[str, tuple[int, str]] = {}
+    for word, count in english().word_frequency.dictionary.items():
+        skeleton = without_vowels(word)
+        if count >= MIN_ENGLISH_COUNT and word.isalpha() and len(skeleton) < len(word):
+            commonest[skeleton] = max(commonest.get(skeleton, (0, "")), (count, word))
+    return {skeleton: word for skeleton, (_, word) in commonest.items()}
 
 
 def swaps(word: str) -> set[str]:
@@ -135,7 +147,8 @@ def respelt(lowered: str, vocabulary: CorpusVocabulary, corpus_only: bool = Fals
     if len(lowered) < MIN_ABBREVIATED_LETTERS or vocabulary.knows(lowered) or lowered in table:
         return None
     if not VOWELS.search(lowered):  # a vowel first ("und", "oth" of "1oth") is a word or a typo, not this
-        return vocabulary.spelt_without_vowels(lowered)
+        word = vocabulary.spelt_without_vowels(lowered)
+        return word if english_without_vowels().get(lowered, word) == word else None
     if len(lowered) < MIN_RESPELT_LETTERS:
         return None
     near = one_edit(lowered)
