@@ -146,7 +146,8 @@ def respelt(lowered: str, vocabulary: CorpusVocabulary, corpus_only: bool = Fals
     table = english()
     if len(lowered) < MIN_ABBREVIATED_LETTERS or vocabulary.knows(lowered) or lowered in table:
         return None
-    if not VOWELS.search(lowered):  # a vowel first ("und", "oth" of "1oth") is a word or a typo, not this
+    # Only a word with no vowel at all: "und", or "oth" of "1oth", is a foreign word or a typo.
+    if not VOWELS.search(lowered):
         word = vocabulary.spelt_without_vowels(lowered)
         return word if english_without_vowels().get(lowered, word) == word else None
     if len(lowered) < MIN_RESPELT_LETTERS:
