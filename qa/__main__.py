@@ -19,7 +19,7 @@ from pathlib import Path
 from ingest.manifest import ManifestError
 from ingest.offline import ModelNotInstalled
 from ingest.store import IndexMismatch, IndexMissing
-from qa.answer import RELATED_HEADING, document_label
+from qa.answer import RELATED_HEADING, document_label, unmentioned_line
 from qa.text.markers import shown
 
 
@@ -46,6 +46,8 @@ def render(answer, full: bool = False) -> str:
     (document and span; the quote again only with `full`) and the bibliography entries the
     quotes' own markers point to."""
     lines = [textwrap.fill(line, 100) if not line.startswith("- ") else line for line in answer.answer.split("\n")]
+    if answer.unmentioned:
+        lines.append(unmentioned_line(answer.unmentioned))
     lines += [f"({notice})" for notice in answer.notices]
     if answer.dropped:
         lines.append(f"({len(answer.dropped)} sentence(s) of the LLM's answer failed the support check and were not shown.)")

@@ -17,6 +17,13 @@ REFUSAL = "I can't answer that from the documents: none of their passages addres
 RELATED_HEADING = "The documents do not say this. Closest passages:"
 
 
+def unmentioned_line(words: list[str]) -> str:
+    """The line under a refusal that names the question's words no document uses."""
+    quoted = [f"“{word}”" for word in words]
+    listed = quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
+    return f"The documents never use the word{'s' if len(words) > 1 else ''} {listed}."
+
+
 TITLE_MAX_WORDS = 12  # a longer first line is prose, not a heading
 
 
@@ -100,6 +107,9 @@ class Answer:
     dropped: list[dict] = field(default_factory=list)  # LLM sentences the support check removed: {"sentence", "reason"}
     # With a refusal: the closest sentences, which do not answer; shown apart, never as citations.
     related: list[Citation] = field(default_factory=list)
+    # With a refusal the question's own words decided: those it is about that no document uses in
+    # any form ("methamphetamine"), named so the user can see why, or ask in the documents' words.
+    unmentioned: list[str] = field(default_factory=list)
     # The earlier exchanges (newest first) the search weighed in beside the question; empty for a
     # question that stands alone, or a topic shift.
     searched_with: list[str] = field(default_factory=list)
@@ -115,6 +125,7 @@ class Answer:
             "notices": list(self.notices),
             "dropped": [dict(item) for item in self.dropped],
             "related": [citation.to_dict() for citation in self.related],
+            "unmentioned": list(self.unmentioned),
             "searched_with": list(self.searched_with),
             "history_turns": self.history_turns(),
         }

@@ -12,7 +12,7 @@ from __future__ import annotations
 from html import escape
 
 from ingest.references import cited_numbers
-from qa.answer import RELATED_HEADING, document_label
+from qa.answer import RELATED_HEADING, document_label, unmentioned_line
 from qa.text.markers import REF_LABEL, shown
 from qa.text.wording import CLOSING_MARKS
 
@@ -63,7 +63,8 @@ def _plain(question: str) -> str:
 
 
 def answer_message(answer: dict) -> str:
-    """The assistant's chat message: the quoted answer (or the refusal, plainly), notices in italics.
+    """The assistant's chat message: the quoted answer (or the refusal, plainly, with the question's
+    words no document uses), notices in italics.
 
     When a follow-up was rewritten to stand alone, or an answer searched with the conversation,
     what was searched for is shown too.
@@ -77,6 +78,8 @@ def answer_message(answer: dict) -> str:
     if searched_with or rewritten:
         context = f" — with the conversation: “{text_html(_shortened(searched_with[0]))}”" if searched_with else ""
         parts.append(f'<em class="qa-standalone">Searched for: {text_html(standalone)}{context}</em>')
+    if answer.get("refused") and answer.get("unmentioned"):
+        parts.append(f'<em class="{NOTICE_CLASS}">{text_html(unmentioned_line(answer["unmentioned"]))}</em>')
     parts += [f'<em class="{NOTICE_CLASS}">{text_html(notice)}</em>' for notice in answer.get("notices") or []]
     dropped = answer.get("dropped") or []
     if dropped:

@@ -11,7 +11,7 @@ from qa.answer import REFUSAL, Answer, Citation
 
 CONTRACT_KEYS = {
     "question", "standalone_question", "answer", "refused", "citations", "timings", "notices", "dropped", "related",
-    "searched_with", "history_turns",
+    "unmentioned", "searched_with", "history_turns",
 }
 CITATION_KEYS = {"n", "source", "title", "quote", "start", "end", "score"}
 
@@ -98,6 +98,7 @@ def test_a_refusal_serialises_with_no_citations():
         "notices": [],
         "dropped": [],
         "related": [],
+        "unmentioned": [],
         "searched_with": [],
         "history_turns": [{"role": "user", "content": "hello"}, {"role": "assistant", "content": REFUSAL}],
     }
@@ -116,3 +117,13 @@ def test_quotes_are_numbered_by_span_in_order_of_appearance():
 
     number = QuoteNumbers()
     assert [number("a.txt", 0, 10), number("a.txt", 12, 20), number("b.txt", 0, 10), number("a.txt", 0, 10)] == [1, 2, 3, 1]
+
+
+def test_the_words_no_document_uses_are_named_in_one_line():
+    from qa.answer import unmentioned_line
+
+    assert unmentioned_line(["methamphetamine"]) == "The documents never use the word “methamphetamine”."
+    assert unmentioned_line(["course", "cost"]) == "The documents never use the words “course” or “cost”."
+    assert unmentioned_line(["a", "b", "c"]) == "The documents never use the words “a”, “b” or “c”."
+    data = Answer(question="q", standalone_question="q", answer=REFUSAL, refused=True, unmentioned=["cost"]).to_dict()
+    assert data["unmentioned"] == ["cost"]

@@ -86,7 +86,7 @@ def test_the_dose_answer_serialises_to_the_contract(dose_answer):
     data = dose_answer.to_dict()
     assert set(data) == {
         "question", "standalone_question", "answer", "refused", "citations", "timings", "notices", "dropped", "related",
-        "searched_with", "history_turns",
+        "unmentioned", "searched_with", "history_turns",
     }
     for citation in data["citations"]:
         assert {"n", "source", "title", "quote", "start", "end", "score"} <= set(citation)
@@ -95,7 +95,16 @@ def test_the_dose_answer_serialises_to_the_contract(dose_answer):
 def test_an_off_topic_question_is_refused_without_sources(off_topic_answer):
     assert_refusal(off_topic_answer)
     assert off_topic_answer.notices == []
+    assert off_topic_answer.unmentioned == []  # refused by the fitted decision: no word to name
     assert off_topic_answer.to_dict()["citations"] == []
+
+
+def test_a_refusal_for_a_substance_no_document_names_says_so(corpus_index):
+    # The documents cover alcohol, opioids and cocaine; the best passage ignores what this asks about.
+    answer = ask("What did ketamine trials find for methamphetamine use disorder?", index=corpus_index)
+    assert_refusal(answer)
+    assert answer.unmentioned == ["methamphetamine"]
+    assert answer.to_dict()["unmentioned"] == ["methamphetamine"]
 
 
 def test_a_personal_dosing_request_is_declined_with_a_notice(corpus_index):

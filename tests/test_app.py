@@ -175,6 +175,16 @@ def test_the_documents_markers_show_as_references_linked_to_their_entries():
     assert "ref.&nbsp;2</sup>" in sources and "[2]" not in sources.split("qa-refs")[0]
 
 
+def test_a_refusal_names_the_words_no_document_uses_escaped():
+    from qa import REFUSAL
+
+    refused = {"question": "q", "standalone_question": "q", "answer": REFUSAL, "refused": True, "unmentioned": ["<b>vaping</b>"]}
+    html = render.answer_message(refused)
+    assert "The documents never use the word “&lt;b&gt;vaping&lt;/b&gt;”." in html and "<b>" not in html
+    assert "never use" not in render.answer_message(dict(refused, unmentioned=[]))
+    assert "never use" not in render.answer_message(dict(refused, refused=False, answer="A. [1]"))
+
+
 def test_sentences_the_support_check_dropped_are_counted_not_shown():
     dropped = [{"sentence": "It cures <b>everyone</b>.", "reason": "not supported"}] * 2
     html = render.answer_message({"question": "q", "standalone_question": "q", "answer": "A. [1]", "dropped": dropped})

@@ -17,7 +17,7 @@ from qa_fixtures import DAKWAR_SENTENCE, DOSE_QUESTION, DOSE_QUOTE, corpus_index
 EVIDENCE = "ketamine-sud-evidence-by-condition.txt"
 CONTRACT_KEYS = {
     "question", "standalone_question", "answer", "refused", "citations", "timings", "notices", "dropped", "related",
-    "searched_with", "history_turns",
+    "unmentioned", "searched_with", "history_turns",
 }
 
 
@@ -149,6 +149,14 @@ def test_a_refusal_lists_the_closest_passages_apart_and_unnumbered():
     assert lines[0] == REFUSAL
     assert RELATED_HEADING in lines and "Sources:" not in lines
     assert "“Ketamine was studied in 2019.”" in text and "[1]" not in text
+
+
+def test_a_refusal_names_the_words_no_document_uses_under_it():
+    from qa.__main__ import render
+    from qa.answer import Answer
+
+    lines = render(Answer(question="q", standalone_question="q", answer=REFUSAL, refused=True, unmentioned=["vaping"])).splitlines()
+    assert lines[:2] == [REFUSAL, "The documents never use the word “vaping”."]
 
 
 def test_save_history_carries_a_conversation_with_its_citations_across_calls(corpus_index, tmp_path, capsys):

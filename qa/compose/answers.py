@@ -3,7 +3,8 @@
 What it does: `answers(...)` yields growing `Answer`s for a question the chain has condensed,
 retrieved, reranked and judged (`qa.answering`), from each stage's record (`Reading`,
 `Retrieved`, `Scored`, `Decision`): a policy notice, the refusal with the closest
-passages apart (`Answer.related`) when the documents do not answer, else the extractive answer
+passages apart (`Answer.related`) and, when the focus-term veto decided, the question's words no
+document uses (`Answer.unmentioned`) when the documents do not answer, else the extractive answer
 (`extractive`: the best sentences of the best passages, quoted verbatim with citations; a
 follow-up scored with its conversation chooses them with its own words too, `qa.search.scoring.with_own_words`) or, with
 an LLM configured, its sentences as each passes the support check (`qa.compose.llm_answer`). `answer(...)`
@@ -61,6 +62,7 @@ def answers(
         answer.notices.append(decision.notice)
     elif not decision.answerable:
         answer.related = related(scored, settings, index)
+        answer.unmentioned = list(decision.uncovered)
     else:
         if settings.llm.strip().lower() in ("", "none"):
             final = extractive(reading, retrieved, scored, settings, index, answer)
