@@ -5,14 +5,15 @@ What it does: asks every selected case of the external dev sets (`squad2`, `coqa
 article: a topic shift the conversation must not drag back), of `follow` (squad2 questions with
 a name turned into a pronoun after an exchange about it: follow-ups that lean on the
 conversation, half unanswerable), of `swap` (squad2 questions whose focus was swapped for a word
-their article lacks: on-topic near misses, all unanswerable) and of the golden set through `ask()`, on one cached index per set
+their article lacks: on-topic near misses, all unanswerable), of the golden set and of `casual` (questions on
+the default corpus as a chat user words them, half on what it never covers) through `ask()`, on one cached index per set
 (`bench.data.devsets`), scores each answer by the dev README's rules (`qa.eval.dev_metrics`), prints a
 table per set — hit, doc_hit, refusal_ok, false_refusal, balanced, median answer length, p50/p95
 ms — writes it to BENCHMARKS.md (section `suite`, or `suite-LABEL` with `--label`), draws
 `bench/results/suite.png`, and keeps every case's outcome in `.bench-index/suite-SET.jsonl`.
 By default it runs the kept-out part of each set (see `bench.data.devsets.split_of`), which no
 fitting or threshold choice has seen. `--set` overrides a `Settings` field for every question
-(ablations). For golden, hit is must-include recall (the share of expected facts found).
+(ablations). For golden and casual, hit is must-include recall (the share of expected facts found).
 `--single-doc` asks each coqa or medquad case on an index of its topic's document alone
 (`bench.data.devsets.topic_document`; cases without one are left out), so that the figures can be
 laid beside the full corpus's: the same question about the same passage should get the same
@@ -64,7 +65,7 @@ def score(case: DevCase, answer, ms: float) -> Outcome:
     sources = [c.source for c in answer.citations]
     outcome = Outcome(case, bool(answer.refused), "" if answer.refused else answer.answer, sources, ms)
     if case.answerable:
-        if case.set == "golden":
+        if case.set in ("golden", "casual"):
             found = len(must_include_hits(outcome.answer, case.must_include)) if not answer.refused else 0
             outcome.hit = found / len(case.must_include) if case.must_include else float(not answer.refused)
         else:

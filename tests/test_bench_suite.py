@@ -97,6 +97,18 @@ def test_a_name_becomes_a_pronoun_only_where_it_stands_alone():
     assert as_pronoun("What did Newcomen's engine pump?", "Newcomen's") is None
 
 
+def test_the_casual_questions_are_kept_out_and_their_facts_are_the_documents_words():
+    cases = load_set("casual")
+    corpus = "\n".join(p.read_text(encoding="utf-8") for p in corpus_folder("casual").glob("*.txt")).lower()
+    assert len({c.id for c in cases}) == len(cases) >= 60
+    assert all(split_of(c) == "kept" and len(c.turns) == 1 for c in cases)
+    answerable = [c for c in cases if c.answerable]
+    assert 0.4 < len(answerable) / len(cases) < 0.7
+    for case in cases:
+        assert bool(case.must_include) == case.answerable, case.id
+        assert all(fact.lower() in corpus for fact in case.must_include), case.id
+
+
 def test_names_of_a_question_come_in_one_order_whatever_the_hash_seed():
     from bench.data.follow_set import _names
 
@@ -105,11 +117,11 @@ def test_names_of_a_question_come_in_one_order_whatever_the_hash_seed():
     assert _names("Did Tesla or Edison build the first dynamo in Paris?") == ["Edison", "Paris", "Tesla"]
 
 
-@pytest.mark.parametrize("name", ["squad2", "coqa", "medquad", "golden", "shift", "follow"])
+@pytest.mark.parametrize("name", ["squad2", "coqa", "medquad", "golden", "shift", "follow", "casual"])
 def test_suite_runs_ten_cases_of_each_set(tmp_path, name):
     kinds = {"coqa-followup"} if name == "coqa" else None
     cases = select(load_set(name), "kept", 10, kinds)
-    if name == "golden":
+    if name in ("golden", "casual"):
         documents = [p.name for p in corpus_folder(name).iterdir()]
     elif name in ("shift", "follow"):  # the articles of the questions and of the exchanges before them
         before = {c.question: c for c in load_set("squad2")}

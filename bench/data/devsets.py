@@ -9,7 +9,11 @@ says whether a case may be fit on (`fit`) or is kept out of all fitting (`kept`)
 - medquad: the same, by the topic's page (`gold_doc`, or `topic_document` for a near-miss
   question, whose page is in the corpus without the section that answered it); an absent
   topic's question by its id;
-- golden: never fit on (it is the project's regression test), so every case is `kept`.
+- golden: never fit on (it is the project's regression test), so every case is `kept`;
+- casual: questions on the default corpus asked the way a chat user asks them (lay words, "ppl",
+  a typo, no question mark; `bench/data/casual_questions.jsonl`, each answerable one with a fact
+  of the documents it must find), half about what the documents never cover; a probe of the
+  default corpus beside golden, never fit on either: every case is `kept`.
 `shift`, `follow` and `swap` are built from squad2 (see `SETS`) and split by its articles.
 `index_for(name)` builds or refreshes a cached index of the set's corpus under `.bench-index/`.
 `DevCase`, `corpus_folder`, `article_of` and `squad_kept_articles` come from `bench.data.dev_case` (so
@@ -38,12 +42,13 @@ CACHE = ROOT / ".bench-index"
 # (`bench.data.follow_set`; coqa's follow-ups are all answerable). `swap` too: answerable questions
 # with their focus swapped for a word their article never uses, on-topic near misses
 # (`bench.data.swap_set`), all unanswerable.
-SETS = ("squad2", "coqa", "medquad", "golden", "shift", "follow", "swap")
+SETS = ("squad2", "coqa", "medquad", "golden", "shift", "follow", "swap", "casual")
+CASUAL = ROOT / "bench" / "data" / "casual_questions.jsonl"
 
 
 def load_set(name: str) -> list[DevCase]:
-    if name == "golden":
-        return _load_golden()
+    if name in ("golden", "casual"):
+        return _load_golden(name)
     if name == "shift":
         return _topic_shifts(load_set("squad2"))
     if name == "follow":
@@ -73,16 +78,18 @@ def load_set(name: str) -> list[DevCase]:
     return cases
 
 
-def _load_golden() -> list[DevCase]:
+def _load_golden(name: str = "golden") -> list[DevCase]:
+    """The golden set, or (`casual`) the casual questions written in its format."""
     cases = []
-    for line in (ROOT / "tests" / "data" / "golden.jsonl").read_text(encoding="utf-8").splitlines():
+    path = CASUAL if name == "casual" else ROOT / "tests" / "data" / "golden.jsonl"
+    for line in path.read_text(encoding="utf-8").splitlines():
         if not line.strip():
             continue
         raw = json.loads(line)
         cases.append(
             DevCase(
                 id=raw["id"],
-                set="golden",
+                set=name,
                 kind=raw["kind"],
                 turns=tuple(raw["turns"]),
                 history=None,
@@ -113,7 +120,7 @@ def _topic_shifts(squad: list[DevCase]) -> list[DevCase]:
 
 def split_of(case: DevCase) -> str:
     """`kept` (never fit on; thresholds are not chosen on it either) or `fit`."""
-    if case.set == "golden":
+    if case.set in ("golden", "casual"):
         return "kept"
     if case.set in ("squad2", "shift", "follow", "swap"):
         return "kept" if article_of(case) in squad_kept_articles() else "fit"
