@@ -169,6 +169,10 @@ def test_a_refusal_is_plain_with_its_notice_in_italics_and_no_sources(page):
     assert titles and all(len(title.split()) <= 12 and not title.endswith(".") for title in titles), titles
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "refusal.png"), full_page=True)
+    # A refusal the question's own word decided names that word under it.
+    answer = send(page, "What did ketamine trials find for methamphetamine use disorder?")
+    expect(answer).to_contain_text(REFUSAL)
+    expect(answer.locator("em")).to_contain_text("The documents never use the word “methamphetamine”.")
 
 
 def test_empty_question_is_explained_and_the_chat_keeps_working(page):
