@@ -31,7 +31,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bench.data.devsets import CACHE, SETS, DevCase, index_for, load_set, select, topic_document
+from bench.data.devsets import CACHE, SETS, WRITTEN_HERE, DevCase, index_for, load_set, select, topic_document
 from bench.data.single_doc import SINGLE_DOC_SETS, forget_indexes, single_document_index
 from qa.eval.cases import ask_turn_by_turn
 from qa.eval.dev_metrics import is_doc_hit, is_hit
@@ -65,7 +65,7 @@ def score(case: DevCase, answer, ms: float) -> Outcome:
     sources = [c.source for c in answer.citations]
     outcome = Outcome(case, bool(answer.refused), "" if answer.refused else answer.answer, sources, ms)
     if case.answerable:
-        if case.set in ("golden", "casual"):
+        if case.set in WRITTEN_HERE:
             found = len(must_include_hits(outcome.answer, case.must_include)) if not answer.refused else 0
             outcome.hit = found / len(case.must_include) if case.must_include else float(not answer.refused)
         else:
