@@ -131,7 +131,7 @@ def _retrieve(turn: Turn) -> Turn:
         index, embedder, reading.standalone, conversation, weights,
         settings.dense_k, settings.keyword_k, settings.rrf_k, settings.rerank_depth, lean,
         get_discussed_model() if settings.discussed_weight or settings.discussed_chunks else None,
-        settings.discussed_chunks,
+        settings.discussed_chunks, settings.own_chunks,
     )
     turn.retrieved = Retrieved(
         candidates=[index.chunks[position] for position in found.positions],

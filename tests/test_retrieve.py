@@ -137,3 +137,26 @@ def test_the_likeliest_discussed_documents_best_chunks_for_the_question_join_the
     assert with_discussed_chunks([0, 1, 5], 3, own, source, sure, 0) == [0, 1, 5]
     assert with_discussed_chunks([0, 1, 5], 3, {}, source, sure, 2) == [0, 1, 5]  # the question's own words match nothing
     assert with_discussed_chunks([0, 1], 4, own, source, sure, 2) == [0, 1, 4, 3]  # room left: nothing is dropped
+
+
+def test_a_conversation_search_adds_the_questions_own_best_chunks(loaded_index):
+    # After an exchange on the alcohol trial's dose, a question on another subject: the search
+    # weighted by the conversation misses its passages; the question's own best two are added.
+    from ingest.embed_onnx import get_query_embedder
+    from qa.conversation.history import Conversation
+    from qa.search.retrieve import conversation_candidates
+
+    embedder = get_query_embedder()
+    history = [{"role": "user", "content": DOSE_QUESTION}, {"role": "assistant", "content": DOSE_QUOTE}]
+    question = "What are the common symptoms of substance use disorders?"
+    search = (loaded_index, embedder, question, Conversation.of(history, loaded_index), [2.0], 20, 20, 60, 3)
+    without = conversation_candidates(*search).positions
+    with_own = conversation_candidates(*search, own_chunks=2).positions
+    alone = HybridRetriever(
+        index=loaded_index, dense=DenseRetriever(index=loaded_index, embedder=embedder, k=20),
+        keyword=KeywordRetriever(index=loaded_index, k=20), k=2, rrf_k=60,
+    )
+    own = [doc.metadata["position"] for doc in alone.invoke(question)]
+    assert not set(own) <= set(without)
+    assert with_own[: len(without)] == without  # the conversation's pool is kept whole
+    assert with_own[len(without) :] == [p for p in own if p not in without]

@@ -126,6 +126,7 @@ def conversation_candidates(
     lean: Callable[[dict[str, float]], float] | None = None,
     discussed: DiscussedModel | None = None,
     discussed_chunks: int = 0,
+    own_chunks: int = 0,
 ) -> ConversationSearch:
     """Chunk positions for `question` asked in `conversation`, how much it leans on the
     conversation (`lean` of the `qa.conversation.follow_up` features; 1 without `lean`) and those features;
@@ -137,7 +138,10 @@ def conversation_candidates(
     Dense and BM25 search with the question (weight 1) and the recent exchanges (`weights[i]`
     for the i-th newest, times the lean), fused by reciprocal rank; chunks of the documents the
     conversation cited count as ranked first in one more list (times the lean), so they enter the
-    pool unless the question's own matches outrank them."""
+    pool unless the question's own matches outrank them. The `own_chunks` best chunks of the
+    question searched alone are added to the pool whatever the conversation says: a question on a new
+    subject ("What does isobaric mean?" after a talk on EU law) still finds its passage, and the
+    reranker, which reads the question, chooses."""
     exchanges = [(text, weight) for text, weight in zip(conversation.exchanges, weights) if weight > 0]
     answers = [answer for answer, weight in zip(conversation.answers, weights) if weight > 0]
     # An exchange's opening (its question, the start of its answer) says what it was about; embedding
@@ -184,6 +188,9 @@ def conversation_candidates(
     pool = with_discussed_chunks(
         ranked[:depth], depth, alone_scores, lambda position: index.chunks[position].source, probabilities, discussed_chunks
     )
+    if own_chunks:
+        own = reciprocal_rank_fusion([[p for p, _ in alone_dense], _best(alone_scores, keyword_k)], rrf_k)
+        pool += [p for p, _ in own[:own_chunks] if p not in pool]
     return ConversationSearch(pool, leaning, features, documents, probabilities)
 
 
