@@ -8,7 +8,8 @@ whose metadata carries the chunk's `position` in the index and its score.
 `conversation_candidates` searches with the question and the recent exchanges of a conversation
 together (each weighted; the question counts most), prefers the documents it has cited, and adds
 the passages of the document it is clearly about that match the question's own words
-(`with_discussed_chunks`, the document from `qa.conversation.discussed`).
+(`with_discussed_chunks`, the document from `qa.conversation.discussed`) and the question's own best
+chunks, searched without the conversation (a question on a new subject misread as a follow-up).
 What it does not: rerank or decide anything about relevance (see `rerank` and `answerability`).
 """
 
