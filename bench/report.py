@@ -41,7 +41,7 @@ newest first.
 - [Peer comparison](#peer-comparison-tutorial-rag-chain-vs-quoteqa): `python -m bench.peer`
 - [Dev suite](#dev-suite): `python -m bench.suite --limit 600`
 - [Ablation of the hand rules](#ablation-each-hand-rule-switched-off): `python -m bench.ablate`
-- [Dev suite over one document](#dev-suite--single-doc): `python -m bench.suite coqa --limit 600 --single-doc`
+- [Dev suite over each case's own documents](#dev-suite--single-doc): `python -m bench.suite coqa shift --limit 600 --single-doc`
 - [How each shipped model was fit, and the support check against contradictions](MODELS.md): `python -m bench.fit.answer_head`, `python -m bench.fit.answerability`, `python -m bench.fit.follow_up`, `python -m bench.fit.discussed`, `python -m bench.fit.support_judge --write`, `python -m bench.fit.support_head`, `python -m bench.contradictions`, `python -m bench.fit.question_support`
 - [Reliability: hostile and reworded input, load, uploads while others ask, scale](RELIABILITY.md): `python -m bench.reliability.hostile`, `python -m bench.wording`, `python -m bench.reliability.load`, `python -m bench.reliability.upload`, `python -m bench.reliability.scale`
 """

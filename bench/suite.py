@@ -15,7 +15,8 @@ By default it runs the kept-out part of each set (see `bench.data.devsets.split_
 fitting or threshold choice has seen. `--set` overrides a `Settings` field for every question
 (ablations). For golden and casual, hit is must-include recall (the share of expected facts found).
 `--single-doc` asks each coqa or medquad case on an index of its topic's document alone
-(`bench.data.devsets.topic_document`; cases without one are left out), so that the figures can be
+(`bench.data.devsets.topic_document`; cases without one are left out), and each shift case on an
+index of its two articles, the conversation's and the question's, so that the figures can be
 laid beside the full corpus's: the same question about the same passage should get the same
 decision whatever else the index holds.
 What it does not: fit anything (see `bench.fit.answerability`) or run in `make test` (a smoke
@@ -31,8 +32,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bench.data.devsets import CACHE, SETS, WRITTEN_HERE, DevCase, index_for, load_set, select, topic_document
-from bench.data.single_doc import SINGLE_DOC_SETS, forget_indexes, single_document_index
+from bench.data.devsets import CACHE, SETS, WRITTEN_HERE, DevCase, index_for, load_set, select
+from bench.data.single_doc import SINGLE_DOC_SETS, forget_indexes, single_document_index, small_index_documents
 from qa.eval.cases import ask_turn_by_turn
 from qa.eval.dev_metrics import is_doc_hit, is_hit
 from qa.eval.metrics import must_include_hits
@@ -84,7 +85,7 @@ def run_set(name: str, split: str = "kept", limit: int | None = None, overrides:
 
     cases = select(load_set(name), split, limit, kinds)
     if single_doc:
-        cases = [c for c in cases if topic_document(c)]
+        cases = [c for c in cases if small_index_documents(c)]
     else:
         index = index or index_for(name, progress=progress)
     outcomes = []
@@ -92,15 +93,19 @@ def run_set(name: str, split: str = "kept", limit: int | None = None, overrides:
     if progress:
         from tqdm import tqdm
 
-        iterator = tqdm(cases, desc=name + (" (one document)" if single_doc else ""), unit="case")
+        iterator = tqdm(cases, desc=name + (small_index_label(name) if single_doc else ""), unit="case")
     for case in iterator:
-        where = single_document_index(name, topic_document(case)) if single_doc else index
+        where = single_document_index(name, *small_index_documents(case)) if single_doc else index
         began = time.perf_counter()
         answer = ask_case(case, ask, index=where, **(overrides or {}))
         outcomes.append(score(case, answer, (time.perf_counter() - began) * 1000))
         if single_doc:
             forget_indexes()
     return outcomes
+
+
+def small_index_label(name: str) -> str:
+    return " (two documents)" if name == "shift" else " (one document)"
 
 
 def summarise(outcomes: list[Outcome]) -> dict:
@@ -242,7 +247,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--set", dest="overrides", action="append", default=[], metavar="FIELD=VALUE")
     parser.add_argument("--label", default="", help="write BENCHMARKS.md section suite-LABEL (default: suite)")
     parser.add_argument("--single-doc", action="store_true",
-                        help=f"ask each case on an index of its own document alone ({', '.join(SINGLE_DOC_SETS)})")
+                        help="ask each case on an index of its own documents alone, a shift on its two articles "
+                        f"({', '.join(SINGLE_DOC_SETS)})")
     parser.add_argument("--no-write", action="store_true", help="print only")
     args = parser.parse_args(argv)
     # Checked here: argparse checks a list default against `choices` as one value, so no bare run works.
@@ -260,7 +266,7 @@ def main(argv: list[str] | None = None) -> int:
     for name in args.sets:
         kinds = {"coqa-followup"} if name == "coqa" else None  # the ambiguous ones have no single answer
         outcomes = run_set(name, args.split, args.limit, overrides, kinds, single_doc=args.single_doc)
-        rows[name + (" (one document)" if args.single_doc else "")] = summarise(outcomes)
+        rows[name + (small_index_label(name) if args.single_doc else "")] = summarise(outcomes)
         save_outcomes(name, outcomes, args.label)
         # Over one document, the question is how the figures move from the full corpus's: the
         # turn-by-turn and yes/no breakdowns are in the full-corpus section.

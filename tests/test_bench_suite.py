@@ -178,6 +178,16 @@ def test_single_document_mode_asks_each_case_on_its_own_document(tmp_path, monke
         assert set(outcome.sources) <= set(outcome.case.gold_doc)
 
 
+def test_single_document_mode_asks_a_topic_shift_over_its_two_articles():
+    from bench.data.single_doc import small_index_documents
+
+    squad = {c.question: c for c in load_set("squad2")}
+    for shift in select(load_set("shift"), "kept", 20):
+        before = squad[shift.history[0]["content"]]
+        assert small_index_documents(shift) == tuple(sorted({article_of(before), article_of(shift)}))
+        assert len(small_index_documents(shift)) == 2
+
+
 def test_the_wording_variants_change_what_they_say_and_nothing_else():
     from bench.wording import lower_without_mark, with_typo
 

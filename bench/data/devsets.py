@@ -116,7 +116,8 @@ def _topic_shifts(squad: list[DevCase]) -> list[DevCase]:
             continue
         said = before.gold_text[0][:400] if i % 2 else before.answers[0]
         history = ({"role": "user", "content": before.question}, {"role": "assistant", "content": said})
-        cases.append(replace(case, set="shift", kind="shift", turns=(before.question, case.question), history=history))
+        cases.append(replace(case, set="shift", kind="shift", turns=(before.question, case.question), history=history,
+                             extra={**case.extra, "before_doc": before.gold_doc[0]}))
     return cases
 
 

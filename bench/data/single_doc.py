@@ -1,9 +1,12 @@
-"""Indexes of one document each, for the dev suite's single-document mode (`bench.suite --single-doc`).
+"""Indexes of one or two documents, for the dev suite's single-document mode (`bench.suite --single-doc`).
 
-What it does: `single_document_index(set, document)` builds (once, cached under
-`.bench-index/single/`) an index of one document of a dev set's corpus, so that a case can be
-asked with nothing else in the index; `forget_indexes()` drops the indexes a process has loaded,
-since such a run opens hundreds.
+What it does: `single_document_index(set, document, ...)` builds (once, cached under
+`.bench-index/single/`) an index of one document of a dev set's corpus (or of a few), so that a
+case can be asked with nothing else in the index; `small_index_documents(case)` names the
+documents a case is asked over in that mode: a coqa or medquad case's own document, a topic
+shift's two articles (the one the conversation was about and the question's own), as a corpus of
+two documents such as the default one holds them; `forget_indexes()` drops the indexes a process has
+loaded, since such a run opens hundreds.
 What it does not: ask or score (see `bench.suite`).
 """
 
@@ -11,20 +14,28 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bench.data.devsets import CACHE, corpus_folder
+from bench.data.devsets import CACHE, DevCase, corpus_folder, topic_document
 
-SINGLE_DOC_SETS = ("coqa", "medquad")
+SINGLE_DOC_SETS = ("coqa", "medquad", "shift")
 
 
-def single_document_index(name: str, document: str) -> Path:
-    """A cached index of one document of set `name`'s corpus."""
+def small_index_documents(case: DevCase) -> tuple[str, ...]:
+    """The documents `case` is asked over in the single-document mode; () when it has none."""
+    if case.set == "shift":
+        return tuple(sorted({case.extra["before_doc"], case.gold_doc[0]}))
+    document = topic_document(case)
+    return (document,) if document else ()
+
+
+def single_document_index(name: str, *documents: str) -> Path:
+    """A cached index of the given documents of set `name`'s corpus (usually one)."""
     from ingest.manifest import MANIFEST_NAME
     from ingest.pipeline import run_ingest
     from ingest.settings import IngestSettings
 
-    folder = CACHE / "single" / name / Path(document).stem
+    folder = CACHE / "single" / name / "+".join(Path(document).stem for document in documents)
     if not (folder / MANIFEST_NAME).exists():
-        run_ingest([corpus_folder(name) / document], IngestSettings(index=folder), progress=False)
+        run_ingest([corpus_folder(name) / document for document in documents], IngestSettings(index=folder), progress=False)
     return folder
 
 
