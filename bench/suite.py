@@ -105,6 +105,7 @@ def run_set(name: str, split: str = "kept", limit: int | None = None, overrides:
 
 
 def small_index_label(name: str) -> str:
+    """What the single-document mode's row of set `name` is asked over."""
     return " (two documents)" if name == "shift" else " (one document)"
 
 

@@ -4,8 +4,8 @@ What it does: `single_document_index(set, document, ...)` builds (once, cached u
 `.bench-index/single/`) an index of one document of a dev set's corpus (or of a few), so that a
 case can be asked with nothing else in the index; `small_index_documents(case)` names the
 documents a case is asked over in that mode: a coqa or medquad case's own document, a topic
-shift's two articles (the one the conversation was about and the question's own), as a corpus of
-two documents such as the default one holds them; `forget_indexes()` drops the indexes a process has
+shift's two articles (the one the conversation was about and the question's own), a corpus of two
+documents as the default one is; `forget_indexes()` drops the indexes a process has
 loaded, since such a run opens hundreds.
 What it does not: ask or score (see `bench.suite`).
 """
