@@ -147,6 +147,16 @@ def test_numbers_are_whole_tokens():
     assert missing_terms("85 of them improved.", [passage]) == ["85"]
 
 
+def test_a_shortened_span_of_years_is_both_years():
+    passage = "The name change takes place over the 2018-2019 academic year."
+    assert missing_terms("It takes place during the 2018\u201319 academic year.", [passage]) == []
+    assert missing_terms("It takes place in 2019.", ["It takes place in the 2018-19 academic year."]) == []
+    assert missing_terms("The 1999-00 season.", ["The 1999-2000 season."]) == []
+    assert missing_terms("It takes place during the 2018-20 academic year.", [passage]) == ["2020"]
+    assert missing_terms("Williams led 10-7.", ["Williams led 10-7 overnight."]) == []  # a score, not years
+    assert missing_terms("Williams led 10-8.", ["Williams led 10-7 overnight."]) == ["8"]
+
+
 def test_a_bare_number_matches_the_same_number_with_a_unit_but_not_the_reverse():
     assert missing_terms("The trial enrolled 96.", ["of 96 people"]) == []
     assert missing_terms("Effects lasted 6 months.", ["6 and 12 months of follow-up"]) == []  # shared unit

@@ -49,6 +49,9 @@ QUANTITY = re.compile(
 # "6 and 12 months", "2-4 weeks": the unit of the second number also applies to the first.
 SHARED_UNIT = re.compile(r"^\s*(?:and|or|to|-|,)\s*$")
 THOUSANDS = re.compile(r"(?<![\d.,])(\d{1,3}(?:,\d{3})+)(?![\d,])")
+# A span of years with the second shortened ("2018-19", "1998-99"): a later year of the same
+# century. Not a score ("10-7"), a page range ("923-930") or a date ("2001-05-12").
+YEAR_SPAN = re.compile(r"(?<![\d.])((?:1[5-9]|20)(\d\d))-(\d\d)(?![\d-])")
 
 WORD = re.compile(r"[^\W\d_][^\W_]*")
 # A month is the same name written short ("Nov 10, 2018", "30 JUN 2018"): dates are written both ways.
@@ -123,13 +126,24 @@ def strip_markers_by_line(text: str) -> str:
 def fold(text: str) -> str:
     """Lower-cased, NFKC-normalised text with one space for any whitespace, unicode dashes as
     "-", "µ" as "u", thousands separators dropped ("1,000" -> "1000") and small spelled numbers
-    as digits ("two weeks" -> "2 weeks"; "one" only before a unit: "one week" -> "1 week")."""
+    as digits ("two weeks" -> "2 weeks"; "one" only before a unit: "one week" -> "1 week") and a
+    shortened span of years written out ("2018-19" -> "2018-2019")."""
     text = unicodedata.normalize("NFKC", text)
     text = re.sub(r"[\u2010-\u2015\u2212]", "-", text).replace("\u00b5", "u").replace("\u03bc", "u")
     text = re.sub(r"\s+", " ", text).strip().lower()
     text = THOUSANDS.sub(lambda m: m.group(1).replace(",", ""), text)
+    text = YEAR_SPAN.sub(_year_span, text)
     text = re.sub(r"\b(" + "|".join(SMALL_NUMBERS) + r")\b", lambda m: str(SMALL_NUMBERS[m.group(1)]), text)
     return re.sub(rf"\bone(?=\s*-?\s*(?:{_UNIT_WORD})\b)", "1", text)
+
+
+def _year_span(match: re.Match) -> str:
+    first, tail, second = match.group(1), match.group(2), match.group(3)
+    if int(second) > int(tail):
+        return f"{first}-{first[:2]}{second}"
+    if (tail, second) == ("99", "00"):  # "1999-00": into the next century
+        return f"{first}-{int(first[:2]) + 1}00"
+    return match.group(0)
 
 
 def _canonical_unit(unit: str | None) -> str | None:
