@@ -280,6 +280,27 @@ def test_a_term_copied_from_another_sentence_into_a_near_copy_is_a_swap():
     assert "where the closest sentence states another" in result.reason
 
 
+def test_a_run_of_page_text_left_whole_is_no_sentence_a_claim_copies():
+    from qa.eval.term_veto import swapped_terms
+
+    # Sentence splitting leaves a page's menus and listings whole: such a run holds most words of
+    # any claim on its topic, and other names, without the claim copying it.
+    page = (
+        "Home News Awards Nominations Kate Winslet Outstanding Guest Actress Comedy Series Extras BBC 2006 "
+        "Golden Globe Reader Revolutionary Road Little Children Finding Neverland Titanic Sense Sensibility "
+        "Iris Holiday Contagion Steve Jobs Mildred Pierce HBO Miniseries Lead Actress Dressmaker Wonder Wheel "
+        "Ammonite Avatar Divergent Insurgent Quills Jude Enigma Flushed Away Romance Cigarettes"
+        ". The role earned her an Emmy in 2011."
+    )
+    claim = "Kate Winslet was nominated for Outstanding Guest Actress in a Comedy Series for Extras on the BBC, an Emmy."
+    apart, swapped = swapped_terms(claim, page)
+    assert apart == ["Emmy"] and swapped == []
+    # A claim that copies a sentence and changes a name still swaps it.
+    sentence = "Kate Winslet won Outstanding Guest Actress in a Comedy Series for Extras on HBO."
+    copied = sentence.replace("HBO", "BBC")
+    assert swapped_terms(copied, sentence + " The BBC aired it.")[1] == ["BBC"]
+
+
 def test_no_passage_or_an_empty_sentence_is_unsupported():
     assert sentence_support("Ketamine helps.", [], scorer=FakeScorer()).reason == "no passage cited"
     assert not sentence_support("Ketamine helps.", ["", "  "], scorer=FakeScorer()).supported

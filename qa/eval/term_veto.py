@@ -19,8 +19,11 @@ from ingest.sentences import split_sentences
 from qa.eval.key_terms import BIBLIOGRAPHY_LINE, Term, _SentenceTerms, _sentence_terms, fold, key_terms, strip_citation_markers
 from qa.eval.words import content_words, word_overlap
 
-# A claim with at least this share of its content words in one passage sentence copies it.
+# A claim with at least this share of its content words in one passage sentence copies it, when
+# it also holds at least `COPIED_BACK` of that sentence's: a run of a web page that sentence
+# splitting left whole (hundreds of words, no full stop) holds most words of any claim on its topic.
 NEAR_COPY = 0.75
+COPIED_BACK = 0.3
 
 
 @dataclass
@@ -133,8 +136,8 @@ def missing_terms(sentence: str, passages: Sequence[str]) -> list[str]:
 def swapped_terms(claim: str, passage: str) -> tuple[list[str], list[str]]:
     """`(apart, swapped)`: the key terms of `claim` that the passage sentence holding most of them
     lacks (found elsewhere or not at all), and those of them that look swapped - the claim is a
-    near copy of that sentence (at least `NEAR_COPY` of its content words are there) and the
-    term is a number ("2023" where it says "2022"), or the sentence states another term of the
+    near copy of that sentence (at least `NEAR_COPY` of its content words are there, and at
+    least `COPIED_BACK` of the sentence's are the claim's) and the term is a number ("2023" where it says "2022"), or the sentence states another term of the
     same kind that the claim does not ("Freeman" where the sentence names "Krupitsky"). A claim that joins facts of two
     sentences has terms apart; a claim that copies a sentence and changes one of its terms has a
     swap."""
@@ -151,7 +154,7 @@ def swapped_terms(claim: str, passage: str) -> tuple[list[str], list[str]]:
         if not lacking:
             return [], []
     lacking, sentence = best if best else (terms, "")
-    if word_overlap(claim, [sentence]) < NEAR_COPY:
+    if word_overlap(claim, [sentence]) < NEAR_COPY or word_overlap(sentence, [claim]) < COPIED_BACK:
         return [t.surface for t in lacking], []
     stated = {(t.kind, t.key) for t in terms}
     others = {t.kind for t in key_terms(sentence) if (t.kind, t.key) not in stated}
