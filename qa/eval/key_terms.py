@@ -49,8 +49,8 @@ QUANTITY = re.compile(
 # "6 and 12 months", "2-4 weeks": the unit of the second number also applies to the first.
 SHARED_UNIT = re.compile(r"^\s*(?:and|or|to|-|,)\s*$")
 THOUSANDS = re.compile(r"(?<![\d.,])(\d{1,3}(?:,\d{3})+)(?![\d,])")
-# A span of years with the second shortened ("2018-19", "1998-99"): a later year of the same
-# century. Not a score ("10-7"), a page range ("923-930") or a date ("2001-05-12").
+# A span of years with the second shortened ("2018-19", "1998-99", "1999-00"): a later year.
+# Not a score ("10-7"), a page range ("923-930") or a date ("2001-05-12").
 YEAR_SPAN = re.compile(r"(?<![\d.])((?:1[5-9]|20)(\d\d))-(\d\d)(?![\d-])")
 
 WORD = re.compile(r"[^\W\d_][^\W_]*")

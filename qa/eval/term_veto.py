@@ -136,11 +136,11 @@ def missing_terms(sentence: str, passages: Sequence[str]) -> list[str]:
 def swapped_terms(claim: str, passage: str) -> tuple[list[str], list[str]]:
     """`(apart, swapped)`: the key terms of `claim` that the passage sentence holding most of them
     lacks (found elsewhere or not at all), and those of them that look swapped - the claim is a
-    near copy of that sentence (at least `NEAR_COPY` of its content words are there, and at
-    least `COPIED_BACK` of the sentence's are the claim's) and the term is a number ("2023" where it says "2022"), or the sentence states another term of the
-    same kind that the claim does not ("Freeman" where the sentence names "Krupitsky"). A claim that joins facts of two
-    sentences has terms apart; a claim that copies a sentence and changes one of its terms has a
-    swap."""
+    near copy of that sentence (at least `NEAR_COPY` of its content words are there, and at least
+    `COPIED_BACK` of the sentence's are the claim's) and the term is a number ("2023" where it
+    says "2022"), or the sentence states another term of the same kind that the claim does not
+    ("Freeman" where the sentence names "Krupitsky"). A claim that joins facts of two sentences
+    has terms apart; a claim that copies a sentence and changes one of its terms has a swap."""
     terms = key_terms(claim)
     if not terms:
         return [], []
