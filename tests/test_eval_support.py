@@ -147,16 +147,6 @@ def test_numbers_are_whole_tokens():
     assert missing_terms("85 of them improved.", [passage]) == ["85"]
 
 
-def test_a_shortened_span_of_years_is_both_years():
-    passage = "The name change takes place over the 2018-2019 academic year."
-    assert missing_terms("It takes place during the 2018\u201319 academic year.", [passage]) == []
-    assert missing_terms("It takes place in 2019.", ["It takes place in the 2018-19 academic year."]) == []
-    assert missing_terms("The 1999-00 season.", ["The 1999-2000 season."]) == []
-    assert missing_terms("It takes place during the 2018-20 academic year.", [passage]) == ["2020"]
-    assert missing_terms("Williams led 10-7.", ["Williams led 10-7 overnight."]) == []  # a score, not years
-    assert missing_terms("Williams led 10-8.", ["Williams led 10-7 overnight."]) == ["8"]
-
-
 def test_a_bare_number_matches_the_same_number_with_a_unit_but_not_the_reverse():
     assert missing_terms("The trial enrolled 96.", ["of 96 people"]) == []
     assert missing_terms("Effects lasted 6 months.", ["6 and 12 months of follow-up"]) == []  # shared unit
@@ -278,27 +268,6 @@ def test_a_term_copied_from_another_sentence_into_a_near_copy_is_a_swap():
     result = support(swapped, [chunk])
     assert not result.supported and "Freeman" in result.missing
     assert "where the closest sentence states another" in result.reason
-
-
-def test_a_run_of_page_text_left_whole_is_no_sentence_a_claim_copies():
-    from qa.eval.term_veto import swapped_terms
-
-    # Sentence splitting leaves a page's menus and listings whole: such a run holds most words of
-    # any claim on its topic, and other names, without the claim copying it.
-    page = (
-        "Home News Awards Nominations Kate Winslet Outstanding Guest Actress Comedy Series Extras BBC 2006 "
-        "Golden Globe Reader Revolutionary Road Little Children Finding Neverland Titanic Sense Sensibility "
-        "Iris Holiday Contagion Steve Jobs Mildred Pierce HBO Miniseries Lead Actress Dressmaker Wonder Wheel "
-        "Ammonite Avatar Divergent Insurgent Quills Jude Enigma Flushed Away Romance Cigarettes"
-        ". The role earned her an Emmy in 2011."
-    )
-    claim = "Kate Winslet was nominated for Outstanding Guest Actress in a Comedy Series for Extras on the BBC, an Emmy."
-    apart, swapped = swapped_terms(claim, page)
-    assert apart == ["Emmy"] and swapped == []
-    # A claim that copies a sentence and changes a name still swaps it.
-    sentence = "Kate Winslet won Outstanding Guest Actress in a Comedy Series for Extras on HBO."
-    copied = sentence.replace("HBO", "BBC")
-    assert swapped_terms(copied, sentence + " The BBC aired it.")[1] == ["BBC"]
 
 
 def test_no_passage_or_an_empty_sentence_is_unsupported():
