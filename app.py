@@ -112,7 +112,9 @@ def respond(message: str, chat: list, history: list, max_quotes: float):
         question = clean_question(message, Settings().max_question_chars)
     except ValueError as error:
         chat.append({"role": "assistant", "content": render.error_message(f"Not asked: {error}.")})
-        yield message, chat, history, gr.skip(), gr.skip(), gr.skip()
+        # The box is left alone: it still holds what was typed, and setting it again would race
+        # with a reader who has already started typing the next question.
+        yield gr.skip(), chat, history, gr.skip(), gr.skip(), gr.skip()
         return
     chat.append({"role": "user", "content": render.user_message(question)})
     yield "", chat, history, None, "", render.document_html(None, None)

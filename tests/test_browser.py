@@ -181,7 +181,7 @@ def test_empty_question_is_explained_and_the_chat_keeps_working(page):
     page.locator("#qa-question textarea").fill("   ")
     page.locator("#qa-question textarea").press("Enter")
     expect(page.locator("#qa-chat [data-testid=bot]").last).to_contain_text("empty")
-    # The box gets back what was typed with the message; filling it before then would be overwritten.
+    # Nothing typed is lost: the box keeps what was sent.
     expect(page.locator("#qa-question textarea")).to_have_value("   ")
     expect(send(page, "What dose of ketamine was used in the alcohol trial?")).to_contain_text("0.8 mg/kg")
     page.locator("#qa-clear").click()

@@ -82,3 +82,16 @@ def test_the_chat_keeps_each_answers_citations_in_its_history(corpus_index, monk
     *_, (_, chat, history, answer, _, _) = app.respond("And the dose?", chat, history, 3)
     assert len(history) == 4 and "0.8 mg/kg" in answer["answer"]
     assert "with the conversation" in chat[-1]["content"]
+
+
+def test_a_question_not_asked_leaves_the_box_and_the_history_alone():
+    import gradio as gr
+
+    import app
+
+    updates = list(app.respond("   ", [], [{"role": "user", "content": "earlier"}], 3))
+    assert len(updates) == 1
+    box, chat, history, *_ = updates[0]
+    # Setting the box again would overwrite a next question typed while the message arrived.
+    assert isinstance(box, type(gr.skip()))
+    assert "empty" in chat[-1]["content"] and history == [{"role": "user", "content": "earlier"}]
