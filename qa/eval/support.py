@@ -26,7 +26,7 @@ something the passage does not discuss although it shares its numbers.
     however (b) reads it, and the reason lays the parting words side by side (`qa.eval.contrast`:
     "claim: 'no patients', evidence: 'all patients'"). The veto sits under every supported human
     claim the head never trained on, so it only fires where the head is sure.
-(d)-(i) **The claim turned round.** Each reads the claim against its best evidence sentences
+(d)-(j) **The claim turned round.** Each reads the claim against its best evidence sentences
     ((g): every sentence of the kept passages) and rejects it, the two phrases side by side in
     the reason, where
     (d) a direction word is said of a thing the evidence gives only the opposite direction ("more
@@ -40,7 +40,9 @@ something the passage does not discuss although it shares its numbers.
     (h) two names stand the other way round about the same word ("Oxford beat Cambridge" against
         "Cambridge beat Oxford", `qa.eval.swapped_roles`);
     (i) a certainty stands where the evidence only allows it ("you must listen" against "you can
-        listen", `qa.eval.hedges`).
+        listen", `qa.eval.hedges`);
+    (j) a quantity stands where the evidence says another that does not back it ("few patients"
+        against "most patients", "all trials" against "some trials", `qa.eval.quantifiers`).
 A sentence the passages state word for word (one sentence, or up to `QUOTED_RUN` consecutive
 ones: entries of a bibliography) is supported whatever (b) and (c) read. The judge reads the evidence
 with each acronym the claim spells out followed by its words ("severe AUD (alcohol use
@@ -74,6 +76,7 @@ from qa.eval.hedges import overstated_hedges
 from qa.eval.judge import SupportModel, load_model, signals
 from qa.eval.negated_words import negation_conflicts
 from qa.eval.opposite_words import opposite_words
+from qa.eval.quantifiers import quantifier_conflicts
 from qa.eval.swapped_roles import swapped_roles
 from qa.eval.key_terms import (  # noqa: F401 - re-exported: tests and reports import them from here
     BIBLIOGRAPHY_LINE,
@@ -104,9 +107,10 @@ from qa.text.abbreviations import spell_out_initials
 
 # The fitted judge's probability threshold (see `qa.eval.judge` and MODELS.md).
 SUPPORT_THRESHOLD = load_model().threshold
-# Tests (d)-(i), in order: each returns (claim phrase, evidence phrase) for what it reads turned round.
+# Tests (d)-(j), in order: each returns (claim phrase, evidence phrase) for what it reads turned round.
 OPPOSITE_READINGS = (
-    direction_conflicts, comparison_conflicts, opposite_words, negation_conflicts, swapped_roles, overstated_hedges
+    direction_conflicts, comparison_conflicts, opposite_words, negation_conflicts, swapped_roles, overstated_hedges,
+    quantifier_conflicts,
 )
 # Readings given every sentence of the kept passages, not only the best few. A negation is read
 # only where a passage says the same word with the same neighbour, so a sentence the judge did not

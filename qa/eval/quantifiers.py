@@ -1,0 +1,91 @@
+"""A quantity said otherwise than the evidence says it: "most patients" against "few patients", "all trials" against "some trials".
+
+What it does: `quantifier_conflicts(claim, evidence)` places each quantity word of the claim on
+English's scale of quantity (`SCALE`: none < few < some < many < most < all, with the adverbs of
+frequency beside their determiners: never, rarely, sometimes, often, usually, always) and finds, in
+the evidence sentences, a quantity word of another step standing in the same place: with the same
+nearest content word before it or after it (`qa.eval.word_places.place_of`). Where the evidence
+says no step the claim's own there, the two conflict when
+- the claim says more than the evidence by two steps or more, or says all where the evidence
+  does not ("most patients" against "some patients", "always" against "usually"): the source does
+  not back the stronger claim; one step below all is a rewording ("mainly" for "commonly");
+- one says none and the other some ("no patients" against "a few patients");
+- the claim says few or none where the evidence says many or more ("few patients" against "most
+  patients").
+The two phrases are returned side by side: ("most patients", "some patients"). A claim weaker than
+its evidence ("some" said of "all") is backed by it. "a few" is "some"; a quantity word the claim
+or the evidence negates ("not all") is left out: its step is not its own.
+The scale is a closed class of the grammar, like the negations and the modal verbs
+(`qa.eval.hedges`).
+What it does not: read numbers (the key-term veto does), quantities said in phrases ("the
+majority of"), or decide support (`qa.eval.support` does).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from qa.eval.key_terms import DIRECTION_WORDS
+from qa.eval.word_places import place_of, words_of
+
+SCALE = {
+    **dict.fromkeys("no none never nobody nothing neither".split(), 0),
+    **dict.fromkeys("few rarely seldom hardly".split(), 1),
+    **dict.fromkeys("some several sometimes occasionally".split(), 2),
+    **dict.fromkeys("many much often frequently commonly".split(), 3),
+    **dict.fromkeys("most usually mostly generally typically mainly largely".split(), 4),
+    **dict.fromkeys("all every each always everyone everybody everything".split(), 5),
+}
+MANY = 3  # few or none said where the evidence says this step or more is its contrary
+ALL = 5
+
+
+def _step(words: Sequence[str], i: int) -> int | None:
+    """The step of the quantity word at `i`, or None: no quantity word, or a negated one."""
+    step = SCALE.get(words[i])
+    if step is None:
+        return None
+    before = words[i - 1] if i else ""
+    if before.endswith("n't") or DIRECTION_WORDS.get(before) == "NEGATION":
+        return None
+    return SCALE["some"] if words[i] == "few" and before == "a" else step
+
+
+def conflicting(said: int, read: int) -> bool:
+    """Whether a claim's step `said` is unbacked by, or contrary to, the evidence's step `read`."""
+    if said == read:
+        return False
+    overstated = said > read and (said == ALL or said - read >= 2)
+    return overstated or min(said, read) == 0 or (said <= 1 and read >= MANY)
+
+
+def quantifier_conflicts(claim: str, evidence: Sequence[str]) -> list[tuple[str, str]]:
+    """(claim phrase, evidence phrase) for each quantity of `claim` the evidence states otherwise in
+    the same place; empty when none."""
+    said = words_of(claim)
+    conflicts = []
+    for i, word in enumerate(said):
+        step = _step(said, i)
+        if step is None:
+            continue
+        place = place_of(said, i)
+        if not place:
+            continue
+        other, same = None, False
+        for words in (words_of(sentence) for sentence in evidence):
+            for j in range(len(words)):
+                found = _step(words, j)
+                if found is None or not place_of(words, j) & place:
+                    continue
+                if found == step:
+                    same = True
+                elif other is None and conflicting(step, found):
+                    other = (words, j)
+        if other and not same:
+            conflicts.append((_phrase(said, i), _phrase(*other)))
+    return conflicts
+
+
+def _phrase(words: Sequence[str], i: int) -> str:
+    """The word at `i` with the next word, or the one before it at the end of a sentence."""
+    return " ".join(words[i : i + 2]) if i + 1 < len(words) else " ".join(words[i - 1 : i + 1])
