@@ -40,6 +40,14 @@ def test_a_word_standing_where_its_evidence_has_its_opposite_is_named(claim, con
     assert opposite_words(claim, evidence) == [conflict]
 
 
+def test_a_word_with_opposites_of_its_own_beside_the_place_does_not_hide_the_opposite():
+    # "civil" stands before "war" as "unknown" stands before "Wars", but only "known" stands where
+    # the claim's word does, with the same words beside it.
+    evidence = ["The 15th-century civil war known as the Wars of the Roses is one of the most complex periods."]
+    claim = "The dynastic struggle unknown as the Wars of the Roses broke out in the fifteenth century."
+    assert opposite_words(claim, evidence) == [("unknown as the wars", "known as the wars")]
+
+
 @pytest.mark.parametrize(
     "claim, evidence",
     [

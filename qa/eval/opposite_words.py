@@ -56,10 +56,12 @@ def opposite_words(claim: str, evidence: Sequence[str]) -> list[tuple[str, str]]
         if not place:
             continue
         # Every content word of the evidence that stands in the claim word's place, by how many of
-        # its two sides match. A rewording ("decreased" for "reduced") stands there too, so an
-        # opposite only counts when no other word that has opposites of its own (a word of a
-        # polarity, as a rewording of one is) is placed as well.
-        opposed, rival, same = None, 0, False
+        # its two sides match, then by how many words right beside it are the claim's, stop words
+        # included. A rewording ("decreased" for "reduced") stands there too, so an opposite only
+        # counts when it stands there better than every other word that has opposites of its own
+        # (a word of a polarity, as a rewording of one is): "civil war known as the" does not
+        # hide "known" from "struggle unknown as the".
+        opposed, rival, same = None, (0, 0), False
         neighbours = {stem for _, stem in place}
         for words in read:
             for j, other in enumerate(words):
@@ -70,16 +72,30 @@ def opposite_words(claim: str, evidence: Sequence[str]) -> list[tuple[str, str]]
                     matched = len(place_of(words, j, lemmas | opposites) & place)
                     if not matched:
                         continue
+                    standing = (matched, _beside(said, i, words, j))
                     if other == word or found & lemmas:
                         same = True
-                    elif not _negated(words, j) and (opposed is None or matched > opposed[0]):
-                        opposed = (matched, words, j)
+                    elif not _negated(words, j) and (opposed is None or standing > opposed[0]):
+                        opposed = (standing, words, j)
                 elif found and other not in STOP_WORDS and stem_of(other) not in neighbours:
-                    rival = max(rival, len(place_of(words, j, frozenset()) & place))
+                    matched = len(place_of(words, j, frozenset()) & place)
+                    rival = max(rival, (matched, _beside(said, i, words, j) if matched else 0))
         if opposed and not same and opposed[0] > rival:
             _, words, j = opposed
             conflicts.append((_phrase(said, i), _phrase(words, j)))
     return conflicts
+
+
+def _beside(said: Sequence[str], i: int, read: Sequence[str], j: int) -> int:
+    """How many words right before and right after position `j` of `read` are those beside position
+    `i` of `said`, counted outwards until one differs."""
+    count = 0
+    for step in (-1, 1):
+        k = 1
+        while 0 <= i + step * k < len(said) and 0 <= j + step * k < len(read) and said[i + step * k] == read[j + step * k]:
+            count += 1
+            k += 1
+    return count
 
 
 def _phrase(words: Sequence[str], i: int) -> str:
