@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from qa.eval.word_places import place_of, words_of
+from qa.eval.word_places import place_of, word_and_next, words_of
 
 HEDGED = frozenset(
     """can could may might possibly probably likely perhaps maybe potentially presumably apparently seemingly
@@ -51,10 +51,5 @@ def overstated_hedges(claim: str, evidence: Sequence[str]) -> list[tuple[str, st
                 elif hedged is None:
                     hedged = (words, j)
         if hedged and not same:
-            conflicts.append((_phrase(said, i), _phrase(*hedged)))
+            conflicts.append((word_and_next(said, i), word_and_next(*hedged)))
     return conflicts
-
-
-def _phrase(words: Sequence[str], i: int) -> str:
-    """The word at `i` with the next word, or the one before it at the end of a sentence."""
-    return " ".join(words[i : i + 2]) if i + 1 < len(words) else " ".join(words[i - 1 : i + 1])

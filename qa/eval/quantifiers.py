@@ -5,7 +5,7 @@ English's scale of quantity (`SCALE`: none < few < some < many < most < all, wit
 frequency beside their determiners: never, rarely, sometimes, often, usually, always) and finds, in
 the evidence sentences, a quantity word of another step standing in the same place: with the same
 nearest content word before it or after it (`qa.eval.word_places.place_of`). Where the evidence
-says no step the claim's own there, the two conflict when
+never says the claim's own step in that place, the two conflict when
 - the claim says more than the evidence by two steps or more, or says all where the evidence
   does not ("most patients" against "some patients", "always" against "usually"): the source does
   not back the stronger claim; one step below all is a rewording ("mainly" for "commonly");
@@ -26,7 +26,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from qa.eval.key_terms import DIRECTION_WORDS
-from qa.eval.word_places import place_of, words_of
+from qa.eval.word_places import place_of, word_and_next, words_of
 
 SCALE = {
     **dict.fromkeys("no none never nobody nothing neither".split(), 0),
@@ -82,10 +82,5 @@ def quantifier_conflicts(claim: str, evidence: Sequence[str]) -> list[tuple[str,
                 elif other is None and conflicting(step, found):
                     other = (words, j)
         if other and not same:
-            conflicts.append((_phrase(said, i), _phrase(*other)))
+            conflicts.append((word_and_next(said, i), word_and_next(*other)))
     return conflicts
-
-
-def _phrase(words: Sequence[str], i: int) -> str:
-    """The word at `i` with the next word, or the one before it at the end of a sentence."""
-    return " ".join(words[i : i + 2]) if i + 1 < len(words) else " ".join(words[i - 1 : i + 1])

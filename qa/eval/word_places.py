@@ -5,7 +5,8 @@ markers removed (cached: the same evidence sentences are read by several tests);
 gives where word `i` stands - the nearest content word before and after it, within
 `NEIGHBOURS`, by its first `STEM` letters once a plural "s" is dropped (`stem_of`) - so that the
 support check can ask whether a claim's word and an evidence word stand in the same place ("the
-late stages" and "the early stages": before nothing, after "stage").
+late stages" and "the early stages": before nothing, after "stage"); `word_and_next(words, i)`
+names the phrase a reading sets beside another.
 What it does not: parse: a place is two neighbours, not a syntactic role.
 """
 
@@ -50,3 +51,9 @@ def place_of(words: Sequence[str], i: int, skip: frozenset[str] = frozenset()) -
             place.add((side, stem_of(w)))
             break
     return place
+
+
+def word_and_next(words: Sequence[str], i: int) -> str:
+    """The word at `i` with the next word, or the one before it at the end of a sentence: how a
+    reading names the two phrases it sets side by side ("must listen", "can listen")."""
+    return " ".join(words[i : i + 2]) if i + 1 < len(words) else " ".join(words[i - 1 : i + 1])
