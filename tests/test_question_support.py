@@ -56,7 +56,7 @@ def test_each_set_is_held_to_the_cap_apart():
 def test_read_through_the_chains_cross_encoder_it_is_the_support_checks_reading():
     from qa.search.rerank import QuestionReader, get_cross_encoder
 
-    reader = QuestionReader(get_cross_encoder(2))  # the chain's (two workers), not the support check's
+    reader = QuestionReader(get_cross_encoder(2))  # a reader of the chain, over two workers
     for question in ("When was the Ottoman Caliphate abolished?", "When was the Ottoman Caliphate founded?"):
         assert question_support(question, SENTENCE, reader) == pytest.approx(question_support(question, SENTENCE), abs=1e-4)
 
@@ -64,5 +64,7 @@ def test_read_through_the_chains_cross_encoder_it_is_the_support_checks_reading(
 def test_the_support_checks_reader_loads_no_cross_encoder_of_its_own():
     from qa.decision.support_head import ModelReader
     from qa.search.rerank import get_cross_encoder
+    from qa.settings import Settings
 
-    assert ModelReader()._cross_encoder is get_cross_encoder(1)
+    # The chain's, with its workers: a process that answers and checks holds one model, not two.
+    assert ModelReader()._cross_encoder is get_cross_encoder(Settings().rerank_threads)

@@ -42,14 +42,16 @@ def get_support_head():
 
 
 def _cross_encoder():
-    """The process-wide cross-encoder (`qa.search.rerank.get_cross_encoder`, one thread), which keeps
-    the hidden states the head reads (after layer `HIDDEN_AFTER`) beside the answer head's: a process
-    that answers and checks (the LLM back ends' gate, the app) loads the model once."""
+    """The process-wide cross-encoder the answering chain reads (`qa.search.rerank.get_cross_encoder`
+    with the chain's `rerank_threads` workers), which keeps the hidden states the head reads (after
+    layer `HIDDEN_AFTER`) beside the answer head's: a process that answers and checks (the LLM back
+    ends' gate, the app) loads the model once."""
     from qa.search.rerank import SUPPORT_AFTER, get_cross_encoder
+    from qa.settings import Settings
 
     if SUPPORT_AFTER != HIDDEN_AFTER:
         raise RuntimeError(f"the reranker keeps layer {SUPPORT_AFTER}; the support head reads layer {HIDDEN_AFTER}")
-    return get_cross_encoder(1)
+    return get_cross_encoder(Settings().rerank_threads)
 
 
 class ModelReader:
