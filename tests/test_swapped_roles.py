@@ -21,6 +21,11 @@ SHOW = "Andrew Lincoln plays the show's lead character, sheriff's deputy Rick Gr
          ("rick grimes as the lead character andrew", "andrew lincoln plays the show's lead character sheriff's deputy rick")),
         ("In 1998 Oxford beat Cambridge in the Boat Race.", ["Nothing else.", "In 1998 Cambridge beat Oxford in the Boat Race."],
          ("oxford beat cambridge", "cambridge beat oxford")),
+        # joined by the same function words only
+        ('His first novel, "A Kill to Time", was published in 1989.', ['His first novel, "A Time to Kill," was published in June 1989.'],
+         ("kill to time", "time to kill")),
+        ("The Roses of the Wars broke out in 1455.", ["The Wars of the Roses broke out in 1455."], ("roses of the wars", "wars of the roses")),
+        ("Jackson's Marshall won the cup.", ["Marshall's Jackson won the cup."], ("jackson's marshall", "marshall's jackson")),
     ],
 )
 def test_two_names_turned_round_are_named_side_by_side(claim, evidence, conflict):
@@ -33,6 +38,10 @@ def test_two_names_turned_round_are_named_side_by_side(claim, evidence, conflict
         ("Smith defeated Jones in the final.", ["Smith defeated Jones in the final."]),  # the same order
         ("Jones was defeated by Smith in the final.", ["Smith defeated Jones in the final."]),  # a passive
         ("Jones and Smith met in the final.", ["Smith and Jones met in the final."]),  # a list: order says nothing
+        ("It was found in Australia, New Zealand and Africa.", ["It was found in Africa, New Zealand and Australia."]),
+        ("The Wars of the Roses broke out in 1455.", ["The Wars of the Roses broke out in 1455."]),
+        # other function words between the two: another relation ("Smith of Jones" is no "Jones to Smith")
+        ("Trade from Venice to Genoa grew.", ["Trade of Genoa with Venice grew."]),
         ("The show has Andrew Lincoln as the lead character, Rick Grimes.", [SHOW]),  # the original claim
         # common nouns reorder in faithful claims: not read
         ("The county elects boards for air quality control regulation.", ["Boards make regulations for the control of air quality."]),

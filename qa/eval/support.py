@@ -27,7 +27,7 @@ something the passage does not discuss although it shares its numbers.
     "claim: 'no patients', evidence: 'all patients'"). The veto sits under every supported human
     claim the head never trained on, so it only fires where the head is sure.
 (d)-(j) **The claim turned round.** Each reads the claim against its best evidence sentences
-    ((g): every sentence of the kept passages) and rejects it, the two phrases side by side in
+    ((g) and (h): every sentence of the kept passages) and rejects it, the two phrases side by side in
     the reason, where
     (d) a direction word is said of a thing the evidence gives only the opposite direction ("more
         relapse" against "lower relapse risk", `qa.eval.direction_conflicts`);
@@ -113,10 +113,11 @@ OPPOSITE_READINGS = (
     quantifier_conflicts,
 )
 # Readings given every sentence of the kept passages, not only the best few. A negation is read
-# only where a passage says the same word with the same neighbour, so a sentence the judge did not
-# choose ("Because he hasn't done a thing") still tells; (f) read that widely finds a word said both
+# only where a passage says the same word with the same neighbour, and two names only where a
+# sentence joins them by the same word, so a sentence the judge did not choose ("Because he
+# hasn't done a thing", a page's title) still tells; (f) read that widely finds a word said both
 # ways more often and catches less (bench/NOTEBOOK.md, 2026-12-06).
-READ_IN_EVERY_SENTENCE = frozenset({negation_conflicts})
+READ_IN_EVERY_SENTENCE = frozenset({negation_conflicts, swapped_roles})
 
 Scorer = Callable[[list[tuple[str, str]]], Sequence[float]]
 

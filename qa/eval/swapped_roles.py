@@ -8,8 +8,9 @@ The two phrases are returned side by side ("jones defeated smith", "smith defeat
 A pair the claim or the evidence links with "by" but not both is a passive said the other way
 ("Jones was defeated by Smith") and is skipped; so is a pair farther apart than `REACH` words in
 either text (a long sentence reorders its clauses without turning anything round), and names
-joined by "and" or "or" or by nothing but function words ("Smith and Jones"), whose order says
-nothing. Common nouns are left alone: measured on the human labels, their order moved in faithful
+joined by "and" or "or" ("Smith and Jones"), whose order says nothing. Two names joined by the
+same few function words in both, or by a possessive, are one relation too ("A Time to Kill"
+against "A Kill to Time", "the Wars of the Roses", "Dylan's Candy Bar"), within `GLUE_REACH` words. Common nouns are left alone: measured on the human labels, their order moved in faithful
 claims as often as in wrong ones ("air quality control regulation", "regulations for the control of air").
 What it does not: know which relations are symmetric ("A is associated with B"): it reads word
 order, not a parse; or decide support (`qa.eval.support` does).
@@ -30,6 +31,7 @@ CAPITALISED = re.compile(r"[A-Z][A-Za-z'-]*")
 OPENS = re.compile(r"(?:^|[.!?:;]\s+|[\"'(]\s*)$")  # what precedes a word that opens a text or a sentence
 COMMON_COUNT = 100_000  # a word this frequent in English, opening a sentence, is no name ("The", "During")
 LINKS = frozenset({"and", "or", "nor"})
+GLUE_REACH = 3  # names this close, joined only by the same function words, are one relation
 
 
 @lru_cache(maxsize=4096)
@@ -68,6 +70,15 @@ def _between(words: Sequence[str], start: int, end: int) -> tuple[set[str], bool
     return {w[:STEM] for w in span if _content(w)}, "by" in span, bool(LINKS.intersection(span))
 
 
+def _glue(words: Sequence[str], first: int, second: int) -> tuple[str, ...]:
+    """The function words that join two close names ("to", "of the", a possessive "'s"), or ()
+    when a content word or a link ("and") stands between them or they are too far apart."""
+    span = tuple(words[first + 1 : second]) + (("'s",) if words[first].endswith("'s") else ())
+    if second - first > GLUE_REACH or LINKS.intersection(span) or not all(w in STOP_WORDS or w == "'s" for w in span):
+        return ()
+    return span
+
+
 def swapped_roles(claim: str, evidence: Sequence[str]) -> list[tuple[str, str]]:
     """(claim phrase, evidence phrase) for the first pair of roles the claim turns round against an
     evidence sentence; empty when none does."""
@@ -88,6 +99,9 @@ def swapped_roles(claim: str, evidence: Sequence[str]) -> list[tuple[str, str]]:
                 later, earlier = in_evidence[a], in_evidence[b]
                 if later <= earlier or later - earlier > REACH:
                     continue  # the same order in the evidence, or too far apart there
+                glue = _glue(said, first, second)
+                if glue and glue == _glue(read, earlier, later):
+                    return [(" ".join(said[first : second + 1]), " ".join(read[earlier : later + 1]))]
                 relation_said, by_said, linked_said = _between(said, first, second)
                 relation_read, by_read, linked_read = _between(read, earlier, later)
                 if by_said != by_read or linked_said or linked_read or not (relation_said & relation_read - roles):
