@@ -8,10 +8,12 @@ The two phrases are returned side by side ("jones defeated smith", "smith defeat
 A pair the claim or the evidence links with "by" but not both is a passive said the other way
 ("Jones was defeated by Smith") and is skipped; so is a pair farther apart than `REACH` words in
 either text (a long sentence reorders its clauses without turning anything round), and names
-joined by "and" or "or" ("Smith and Jones"), whose order says nothing. Two names joined by the
-same few function words in both, or by a possessive, are one relation too ("A Time to Kill"
-against "A Kill to Time", "the Wars of the Roses", "Dylan's Candy Bar"), within `GLUE_REACH` words. Common nouns are left alone: measured on the human labels, their order moved in faithful
-claims as often as in wrong ones ("air quality control regulation", "regulations for the control of air").
+joined by "and" or "or" ("Smith and Jones"), whose order says nothing. Two names at most
+`GLUE_REACH` words apart and joined by the same function words in both texts, or by a possessive,
+are one relation too ("A Time to Kill" against "A Kill to Time", "the Wars of the Roses",
+"Marshall's Jackson"). Common nouns are left alone: measured on the human labels, their order moved
+in faithful claims as often as in wrong ones ("air quality control regulation", "regulations for
+the control of air").
 What it does not: know which relations are symmetric ("A is associated with B"): it reads word
 order, not a parse; or decide support (`qa.eval.support` does).
 """
