@@ -23,6 +23,11 @@ TRIAL = "Most patients in the ketamine group stayed abstinent for the whole stud
          ("most trials", "some trials")),
         ("Patients always relapsed within a month.", ["Patients sometimes relapsed within a month."],
          ("always relapsed", "sometimes relapsed")),
+        # a focus particle, either way round: "also" implies another, "only" denies one
+        ("Ketamine is also approved for anesthesia.", ["Ketamine is only approved for anesthesia."],
+         ("also approved", "only approved")),
+        ("The game only has 11 minutes of live play.", ["The game also has 11 minutes of live play."],
+         ("only has", "also has")),
     ],
 )  # fmt: skip
 def test_a_quantity_the_evidence_states_otherwise_is_named(claim, evidence, conflict):
@@ -39,6 +44,9 @@ def test_a_quantity_the_evidence_states_otherwise_is_named(claim, evidence, conf
         ("Not all patients stayed abstinent.", [TRIAL]),  # negated: not its own step
         ("All reviewers praised the album.", ["Most patients in the trial stayed abstinent."]),  # not the same place
         ("Patients stayed abstinent.", [TRIAL]),  # no quantity word: the judge reads it
+        ("Ketamine is only approved for anesthesia.", ["Ketamine is approved only for anesthesia."]),  # elsewhere: not read
+        ("It was not only the longest tour.", ["It was also the longest tour."]),  # negated: not its own kind
+        ("Ketamine solely treats pain here.", ["Ketamine only treats pain here."]),  # the same kind
     ],
 )  # fmt: skip
 def test_no_conflict_where_the_claim_is_no_stronger_or_the_quantity_stands_elsewhere(claim, evidence):

@@ -1,4 +1,4 @@
-"""A quantity said otherwise than the evidence says it: "most patients" against "few patients", "all trials" against "some trials".
+"""A quantity said otherwise than the evidence says it: "most patients" against "few patients", "all trials" against "some trials", "also" against "only".
 
 What it does: `quantifier_conflicts(claim, evidence)` places each quantity word of the claim on
 English's scale of quantity (`SCALE`: none < few < some < many < most < all, with the adverbs of
@@ -15,15 +15,19 @@ never says the claim's own step in that place, the two conflict when
 The two phrases are returned side by side: ("most patients", "some patients"). A claim weaker than
 its evidence ("some" said of "all") is backed by it. "a few" is "some"; a quantity word the claim
 or the evidence negates ("not all") is left out: its step is not its own.
-The scale is a closed class of the grammar, like the negations and the modal verbs
-(`qa.eval.hedges`).
+The focus particles that say whether what is said holds of it alone or of others too
+(`PARTICLES`: "only", "solely", "exclusively" against "also", "additionally") conflict in the same
+place whichever way round: "is also approved for anesthesia" implies another use where "is only
+approved for anesthesia" denies one.
+The scale and the particles are closed classes of the grammar, like the negations and the modal
+verbs (`qa.eval.hedges`).
 What it does not: read numbers (the key-term veto does), quantities said in phrases ("the
 majority of"), or decide support (`qa.eval.support` does).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from qa.eval.key_terms import DIRECTION_WORDS
 from qa.eval.word_places import place_of, word_and_next, words_of
@@ -38,17 +42,27 @@ SCALE = {
 }
 MANY = 3  # few or none said where the evidence says this step or more is its contrary
 ALL = 5
+EXCLUSIVE, INCLUSIVE = 0, 1
+PARTICLES = {**dict.fromkeys("only solely exclusively".split(), EXCLUSIVE), **dict.fromkeys("also additionally".split(), INCLUSIVE)}
+
+
+def _negated(words: Sequence[str], i: int) -> bool:
+    before = words[i - 1] if i else ""
+    return before.endswith("n't") or DIRECTION_WORDS.get(before) == "NEGATION"
 
 
 def _step(words: Sequence[str], i: int) -> int | None:
     """The step of the quantity word at `i`, or None: no quantity word, or a negated one."""
     step = SCALE.get(words[i])
-    if step is None:
+    if step is None or _negated(words, i):
         return None
-    before = words[i - 1] if i else ""
-    if before.endswith("n't") or DIRECTION_WORDS.get(before) == "NEGATION":
-        return None
-    return SCALE["some"] if words[i] == "few" and before == "a" else step
+    return SCALE["some"] if words[i] == "few" and i and words[i - 1] == "a" else step
+
+
+def _particle(words: Sequence[str], i: int) -> int | None:
+    """EXCLUSIVE or INCLUSIVE for a focus particle at `i` that is not negated ("not only"), else None."""
+    kind = PARTICLES.get(words[i])
+    return None if kind is None or _negated(words, i) else kind
 
 
 def conflicting(said: int, read: int) -> bool:
@@ -60,13 +74,21 @@ def conflicting(said: int, read: int) -> bool:
 
 
 def quantifier_conflicts(claim: str, evidence: Sequence[str]) -> list[tuple[str, str]]:
-    """(claim phrase, evidence phrase) for each quantity of `claim` the evidence states otherwise in
-    the same place; empty when none."""
+    """(claim phrase, evidence phrase) for each quantity or focus particle of `claim` the evidence
+    states otherwise in the same place; empty when none."""
     said = words_of(claim)
+    return _conflicts(said, evidence, _step, conflicting) + _conflicts(said, evidence, _particle, int.__ne__)
+
+
+def _conflicts(
+    said: Sequence[str], evidence: Sequence[str], value_of: Callable[[Sequence[str], int], int | None], conflict: Callable[[int, int], bool],
+) -> list[tuple[str, str]]:
+    """Each word of `said` with a value (`value_of`) that an evidence word of another value in the
+    same place conflicts with (`conflict(said, read)`), where no evidence word there has its value."""
     conflicts = []
     for i, word in enumerate(said):
-        step = _step(said, i)
-        if step is None:
+        value = value_of(said, i)
+        if value is None:
             continue
         place = place_of(said, i)
         if not place:
@@ -74,12 +96,12 @@ def quantifier_conflicts(claim: str, evidence: Sequence[str]) -> list[tuple[str,
         other, same = None, False
         for words in (words_of(sentence) for sentence in evidence):
             for j in range(len(words)):
-                found = _step(words, j)
+                found = value_of(words, j)
                 if found is None or not place_of(words, j) & place:
                     continue
-                if found == step:
+                if found == value:
                     same = True
-                elif other is None and conflicting(step, found):
+                elif other is None and conflict(value, found):
                     other = (words, j)
         if other and not same:
             conflicts.append((word_and_next(said, i), word_and_next(*other)))

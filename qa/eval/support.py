@@ -42,7 +42,8 @@ something the passage does not discuss although it shares its numbers.
     (i) a certainty stands where the evidence only allows it ("you must listen" against "you can
         listen", `qa.eval.hedges`);
     (j) a quantity stands where the evidence says another that does not back it ("few patients"
-        against "most patients", "all trials" against "some trials", `qa.eval.quantifiers`).
+        against "most patients", "all trials" against "some trials"), or "also" where it says
+        "only" or the other way (`qa.eval.quantifiers`).
 A sentence the passages state word for word (one sentence, or up to `QUOTED_RUN` consecutive
 ones: entries of a bibliography) is supported whatever (b) and (c) read. The judge reads the evidence
 with each acronym the claim spells out followed by its words ("severe AUD (alcohol use
