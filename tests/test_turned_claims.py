@@ -25,6 +25,14 @@ def test_the_shipped_table_holds_inflected_opposites_from_wordnet():
     assert lemmas_of("ketamine") == frozenset() and opposites_of("ketamine") == frozenset()
 
 
+def test_prepositions_wordnet_lacks_are_opposed_in_the_same_place():
+    assert "after" in opposites_of("before") and "under" in opposites_of("over")
+    assert opposite_words("Patients relapsed before the second infusion.", ["Patients relapsed after the second infusion."]) == [
+        ("before the second", "after the second")
+    ]
+    assert opposite_words("Patients relapsed after the second infusion.", ["Patients relapsed after the second infusion."]) == []
+
+
 @pytest.mark.parametrize(
     "claim, conflict",
     [

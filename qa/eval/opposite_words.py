@@ -2,8 +2,9 @@
 
 What it does: `opposite_words(claim, evidence)` looks at each word of the claim that has an
 opposite in WordNet (`qa.eval.antonyms`, built by `python -m bench.fit.antonyms`: 6,000 lemmas in
-their inflected forms, "won"/"lost", "northern"/"southern", "imported"/"exported"), short words that
-search ignores among them ("same", "over"), and finds, in the evidence sentences, that opposite in
+their inflected forms, "won"/"lost", "northern"/"southern", "imported"/"exported"; with it, the
+opposite prepositions WordNet lacks, "before"/"after"), short words that search ignores among them
+("same", "over"), and finds, in the evidence sentences, that opposite in
 the same place: with the same nearest content word before it or after it
 (`qa.eval.word_places.place_of`).
 Where the evidence has the opposite there and never the claim's own word there (nor another word
@@ -16,7 +17,7 @@ The key-term veto asks only that the claim's names, numbers and direction words 
 passage; the judge reads overlap and relevance, which a one-word opposite barely moves. This reads
 the one word that changed.
 What it does not: tell senses apart (the place is what makes "light" against "dark" an opposite,
-not "light" against "heavy"), read opposites WordNet lacks or phrases ("went up"), or decide
+not "light" against "heavy"), read other opposites WordNet lacks or phrases ("went up"), or decide
 support (`qa.eval.support` does).
 """
 

@@ -33,8 +33,8 @@ something the passage does not discuss although it shares its numbers.
         relapse" against "lower relapse risk", `qa.eval.direction_conflicts`);
     (e) a comparison's sides are the other way round ("more abstinence than ketamine" against
         "ketamine ... more abstinence compared to a control", `qa.eval.comparisons`);
-    (f) a word stands where the evidence has its opposite (WordNet's antonyms: "the late stages"
-        against "the early stages", `qa.eval.opposite_words`);
+    (f) a word stands where the evidence has its opposite (WordNet's antonyms, and "before"/"after",
+        "over"/"under": "the late stages" against "the early stages", `qa.eval.opposite_words`);
     (g) a word is negated where the evidence affirms it, or the other way ("was not published"
         against "was published", `qa.eval.negated_words`);
     (h) two names stand the other way round about the same word ("Oxford beat Cambridge" against
