@@ -44,7 +44,8 @@ def test_a_quantity_the_evidence_states_otherwise_is_named(claim, evidence, conf
         ("Not all patients stayed abstinent.", [TRIAL]),  # negated: not its own step
         ("All reviewers praised the album.", ["Most patients in the trial stayed abstinent."]),  # not the same place
         ("Patients stayed abstinent.", [TRIAL]),  # no quantity word: the judge reads it
-        ("Ketamine is only approved for anesthesia.", ["Ketamine is approved only for anesthesia."]),  # elsewhere: not read
+        # the other kind, but elsewhere: not read
+        ("Ketamine is only approved for anesthesia.", ["Ketamine is approved for anesthesia; it is also studied for addiction."]),
         ("It was not only the longest tour.", ["It was also the longest tour."]),  # negated: not its own kind
         ("Ketamine solely treats pain here.", ["Ketamine only treats pain here."]),  # the same kind
     ],
