@@ -22,13 +22,21 @@ class FakeReader:
         return -8.0 if "before" in pair[0] else 4.0
 
 
-def test_a_claim_the_head_reads_as_contradicting_fails_with_the_words_side_by_side():
+@pytest.fixture
+def head_alone(monkeypatch):
+    """The check without its word readings (d)-(j), which read "before" against "after" themselves."""
+    from qa.eval import support
+
+    monkeypatch.setattr(support, "OPPOSITE_READINGS", ())
+
+
+def test_a_claim_the_head_reads_as_contradicting_fails_with_the_words_side_by_side(head_alone):
     result = sentence_support("Maintaining sobriety before detox is the primary challenge in treating AUD.", [PASSAGE], scorer=FakeReader(), veto_below=-3.0)
     assert not result.supported
     assert result.reason.startswith("reads as contradicting its evidence (support head -8.0 < -3.0)")
 
 
-def test_the_veto_is_skipped_without_a_head_below_minus_infinity_and_for_a_word_for_word_quote():
+def test_the_veto_is_skipped_without_a_head_below_minus_infinity_and_for_a_word_for_word_quote(head_alone):
     claim = "Maintaining sobriety before detox is the primary challenge in treating AUD."
     assert sentence_support(claim, [PASSAGE], scorer=lambda pairs: [9.0] * len(pairs), veto_below=-3.0).supported
     assert sentence_support(claim, [PASSAGE], scorer=FakeReader(), veto_below=-math.inf).supported
@@ -48,10 +56,7 @@ def corpus_paragraphs():
         ("sobriety after detox", "The primary challenge in treating AUD is maintaining sobriety before detox.", "before"),
     ],
 )
-def test_the_shipped_head_rejects_a_one_word_opposite_of_a_corpus_sentence(corpus_paragraphs, holds, claim, named, monkeypatch):
-    from qa.eval import support
-
-    monkeypatch.setattr(support, "OPPOSITE_READINGS", ())  # the head alone, without the word readings (d)-(g)
+def test_the_shipped_head_rejects_a_one_word_opposite_of_a_corpus_sentence(corpus_paragraphs, holds, claim, named, head_alone):
     passage = next(p for p in corpus_paragraphs if holds in p)
     result = sentence_support(claim, [passage])
     assert not result.supported and result.reason.startswith("reads as contradicting its evidence")
@@ -71,4 +76,5 @@ def test_the_llm_gate_drops_a_generated_sentence_that_contradicts_its_passage(co
     passage = StoredChunk(id="aud:0", source="aud.txt", title="aud", text=text, start=0, end=len(text), sentences=spans, references=())
     dropped = check_sentence("The primary challenge in treating AUD is maintaining sobriety before detox [1].", [passage], default_scorer())
     kept = check_sentence("The primary challenge in treating AUD is maintaining sobriety after detox [1].", [passage], default_scorer())
-    assert not dropped.kept and "contradicting" in dropped.reason and kept.kept
+    # dropped by a reading of the claim turned round or by the head's veto: either names the words
+    assert not dropped.kept and "claim: 'before detox'" in dropped.reason and kept.kept
