@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from qa.eval.word_places import place_of, word_and_next, words_of
+from qa.eval.word_places import conflicts_in_place, words_of
 
 HEDGED = frozenset(
     """can could may might possibly probably likely perhaps maybe potentially presumably apparently seemingly
@@ -27,29 +27,14 @@ CERTAIN = frozenset(
     """must will shall certainly definitely surely undoubtedly necessarily always invariably
     prove proves proved proven establish establishes established confirm confirms confirmed""".split()
 )
-CLASSES = HEDGED | CERTAIN
+
+
+def _certainty(words: Sequence[str], i: int) -> int | None:
+    """1 for a word of `CERTAIN`, 0 for one of `HEDGED`, None for any other word."""
+    return 1 if words[i] in CERTAIN else 0 if words[i] in HEDGED else None
 
 
 def overstated_hedges(claim: str, evidence: Sequence[str]) -> list[tuple[str, str]]:
     """(claim phrase, evidence phrase) for each certainty of `claim` that the evidence states only as
     a possibility in the same place; empty when none."""
-    said = words_of(claim)
-    conflicts = []
-    for i, word in enumerate(said):
-        if word not in CERTAIN:
-            continue
-        place = place_of(said, i)
-        if not place:
-            continue
-        hedged, same = None, False
-        for words in (words_of(sentence) for sentence in evidence):
-            for j, other in enumerate(words):
-                if other not in CLASSES or not place_of(words, j) & place:
-                    continue
-                if other in CERTAIN:
-                    same = True
-                elif hedged is None:
-                    hedged = (words, j)
-        if hedged and not same:
-            conflicts.append((word_and_next(said, i), word_and_next(*hedged)))
-    return conflicts
+    return conflicts_in_place(words_of(claim), evidence, _certainty, int.__gt__)

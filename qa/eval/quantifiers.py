@@ -27,10 +27,10 @@ majority of"), or decide support (`qa.eval.support` does).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 from qa.eval.key_terms import DIRECTION_WORDS
-from qa.eval.word_places import place_of, word_and_next, words_of
+from qa.eval.word_places import conflicts_in_place, words_of
 
 SCALE = {
     **dict.fromkeys("no none never nobody nothing neither".split(), 0),
@@ -77,32 +77,5 @@ def quantifier_conflicts(claim: str, evidence: Sequence[str]) -> list[tuple[str,
     """(claim phrase, evidence phrase) for each quantity or focus particle of `claim` the evidence
     states otherwise in the same place; empty when none."""
     said = words_of(claim)
-    return _conflicts(said, evidence, _step, conflicting) + _conflicts(said, evidence, _particle, int.__ne__)
+    return conflicts_in_place(said, evidence, _step, conflicting) + conflicts_in_place(said, evidence, _particle, int.__ne__)
 
-
-def _conflicts(
-    said: Sequence[str], evidence: Sequence[str], value_of: Callable[[Sequence[str], int], int | None], conflict: Callable[[int, int], bool],
-) -> list[tuple[str, str]]:
-    """Each word of `said` with a value (`value_of`) that an evidence word of another value in the
-    same place conflicts with (`conflict(said, read)`), where no evidence word there has its value."""
-    conflicts = []
-    for i, word in enumerate(said):
-        value = value_of(said, i)
-        if value is None:
-            continue
-        place = place_of(said, i)
-        if not place:
-            continue
-        other, same = None, False
-        for words in (words_of(sentence) for sentence in evidence):
-            for j in range(len(words)):
-                found = value_of(words, j)
-                if found is None or not place_of(words, j) & place:
-                    continue
-                if found == value:
-                    same = True
-                elif other is None and conflict(value, found):
-                    other = (words, j)
-        if other and not same:
-            conflicts.append((word_and_next(said, i), word_and_next(*other)))
-    return conflicts

@@ -6,14 +6,15 @@ gives where word `i` stands - the nearest content word before and after it, with
 `NEIGHBOURS`, by its first `STEM` letters once a plural "s" is dropped (`stem_of`) - so that the
 support check can ask whether a claim's word and an evidence word stand in the same place ("the
 late stages" and "the early stages": before nothing, after "stage"); `word_and_next(words, i)`
-names the phrase a reading sets beside another.
+names the phrase a reading sets beside another; `conflicts_in_place` is the loop the readings of a
+word class share (quantities, focus particles, hedges).
 What it does not: parse: a place is two neighbours, not a syntactic role.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 
 from qa.eval.antonyms import lemmas_of
@@ -57,3 +58,32 @@ def word_and_next(words: Sequence[str], i: int) -> str:
     """The word at `i` with the next word, or the one before it at the end of a sentence: how a
     reading names the two phrases it sets side by side ("must listen", "can listen")."""
     return " ".join(words[i : i + 2]) if i + 1 < len(words) else " ".join(words[i - 1 : i + 1])
+
+
+def conflicts_in_place(
+    said: Sequence[str], evidence: Sequence[str], value_of: Callable[[Sequence[str], int], int | None], conflict: Callable[[int, int], bool],
+) -> list[tuple[str, str]]:
+    """(claim phrase, evidence phrase) for each word of `said` with a value (`value_of(words, i)`,
+    None for a word of no value) that an evidence word of another value in the same place
+    conflicts with (`conflict(said_value, read_value)`), where no evidence word there has its value."""
+    conflicts = []
+    for i in range(len(said)):
+        value = value_of(said, i)
+        if value is None:
+            continue
+        place = place_of(said, i)
+        if not place:
+            continue
+        other, same = None, False
+        for words in (words_of(sentence) for sentence in evidence):
+            for j in range(len(words)):
+                found = value_of(words, j)
+                if found is None or not place_of(words, j) & place:
+                    continue
+                if found == value:
+                    same = True
+                elif other is None and conflict(value, found):
+                    other = (words, j)
+        if other and not same:
+            conflicts.append((word_and_next(said, i), word_and_next(*other)))
+    return conflicts
