@@ -100,11 +100,27 @@ def move_slider(slider, value: int) -> None:
     from playwright.sync_api import expect
 
     expect(slider).to_be_visible()
+    # The keys are sent again when the value does not move: on a loaded machine a panel still
+    # opening lost all of them now and then (the slider stayed at its default for a minute).
+    for _ in range(SLIDER_TRIES - 1):
+        _press_to(slider, value)
+        try:
+            expect(slider).to_have_value(str(value), timeout=5_000)
+            return
+        except AssertionError:
+            continue
+    _press_to(slider, value)
+    expect(slider).to_have_value(str(value))
+
+
+SLIDER_TRIES = 4
+
+
+def _press_to(slider, value: int) -> None:
     slider.focus()
     slider.press("Home")
     for _ in range(value - 1):
         slider.press("ArrowRight")
-    expect(slider).to_have_value(str(value))
 
 
 
