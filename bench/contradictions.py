@@ -6,7 +6,7 @@ kept-out human-labelled supported claims of `../shared/data/dev/support/`
 share of originals accepted, of each family's alterations rejected, of faithful rewordings
 accepted; its agreement with every kept-out label; the time to judge a sentence; and a new user's
 tries against the default corpus's paragraph on the cocaine trial; and the same families with the
-check's readings of a claim turned round (tests (d)-(j)) added one at a time. Writes them to
+check's readings of a claim turned round (tests (d)-(k)) added one at a time. Writes them to
 MODELS.md, beside the fits of the two models the check reads (the judge's weights and the support
 head). And, in a second section, claims turned round that the key-term veto cannot see, made from
 PubMedQA-L sentences (`bench.pubmedqa.turned_claims`). `--fitting` prints the same figures for the
@@ -72,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
         return sentence_support(text, passages, scorer=scorer).supported
 
     accepted, by_family, reworded, examples = judge_families(rows, check, args.per_claim)
-    # The readings of a claim turned round, added one at a time (tests (d)-(j) of the support check).
+    # The readings of a claim turned round, added one at a time (tests (d)-(k) of the support check).
     readings = support.OPPOSITE_READINGS
     ablation = []
     for n in range(len(readings)):

@@ -24,7 +24,7 @@ class FakeReader:
 
 @pytest.fixture
 def head_alone(monkeypatch):
-    """The check without its word readings (d)-(j), which read "before" against "after" themselves."""
+    """The check without its word readings (d)-(k), which read "before" against "after" themselves."""
     from qa.eval import support
 
     monkeypatch.setattr(support, "OPPOSITE_READINGS", ())

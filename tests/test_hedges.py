@@ -1,4 +1,5 @@
-"""The support check's reading (i): a certainty where the evidence only allows it.
+"""The support check's readings (i), a certainty where the evidence only allows it, and (k), a
+certainty where no evidence sentence states any.
 
 Logic only; the last test runs the whole check with a fixed scorer (no model)."""
 
@@ -6,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from qa.eval.hedges import overstated_hedges
+from qa.eval.hedges import overstated_hedges, unbacked_certainties
 from qa.eval.support import OPPOSITE_READINGS, sentence_support
 
 RADIO = "There is a website where you can listen to thousands of episodes of classic radio dramas for free."
@@ -50,3 +51,31 @@ def test_the_support_check_rejects_an_overstated_hedge_and_names_both_phrases():
     assert not overstated.supported
     assert "claim: 'must listen', evidence: 'can listen'" in overstated.reason
     assert sentence_support("There is a website where you can listen to classic radio dramas for free.", [RADIO], scorer=always).supported
+
+
+DAYBEDS = ["Daybeds come in wood, metal, or a combination of wood and metal.", "They fit small rooms."]
+
+
+@pytest.mark.parametrize(
+    "claim, evidence, found",
+    [
+        ("Their frames must be made out of wood or metal.", DAYBEDS, [("must be", "")]),
+        ("The study proves a much later date.", ["Carbon dating shows a much later date."], [("proves a", "")]),
+        ("Ketamine always reduces cravings.", ["Ketamine reduced cravings in the trial."], [("always reduces", "")]),
+        ("Daybeds will come in wood.", DAYBEDS, []),  # "will" also just tells the future
+        ("Daybeds must be made of wood.", DAYBEDS + ["Buyers will choose the wood."], []),  # a sentence states a certainty
+        ("Daybeds come in wood.", DAYBEDS, []),  # no certainty claimed
+    ],
+)  # fmt: skip
+def test_a_certainty_no_evidence_sentence_states_is_named(claim, evidence, found):
+    assert unbacked_certainties(claim, evidence) == found
+
+
+def test_the_support_check_rejects_a_certainty_its_passage_never_states():
+    assert unbacked_certainties in OPPOSITE_READINGS
+    always = lambda pairs: [9.0] * len(pairs)  # noqa: E731
+    passage = " ".join(DAYBEDS)
+    ruled = sentence_support("Daybed frames must be made of wood, metal, or a combination of wood and metal.", [passage], scorer=always)
+    assert not ruled.supported
+    assert "claim: 'must be', evidence: no sentence states it so" in ruled.reason
+    assert sentence_support("Daybed frames are made of wood, metal, or a combination of wood and metal.", [passage], scorer=always).supported

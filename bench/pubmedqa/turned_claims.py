@@ -1,7 +1,7 @@
 """PubMedQA-L sentences turned round past the key-term veto: the second section of `python -m bench.contradictions`.
 
 What it does: `turned_claims_section(scorer, machine)` judges, with the shipped support check and
-again without its readings of a claim turned round (tests (d)-(j), `qa.eval.support.OPPOSITE_READINGS`),
+again without its readings of a claim turned round (tests (d)-(k), `qa.eval.support.OPPOSITE_READINGS`),
 claims made from the sentences of the PubMedQA-L abstracts, each against its own sentence:
 - *flipped directions*: one direction word flipped where the sentence already holds a word of the
   opposite's direction, so the key-term veto passes it (`bench.data.direction_flips`): must fail;
@@ -73,7 +73,7 @@ def turned_claims_section(scorer, machine: str) -> str:
         "",
         "`python -m bench.contradictions` (second section): claims made from sentences of the PubMedQA-L abstracts, each "
         "judged against its own sentence by the support check without and with its readings of a claim turned round "
-        "(tests (d)-(j): `qa.eval.direction_conflicts`, `qa.eval.comparisons`, `qa.eval.opposite_words`, "
+        "(tests (d)-(k): `qa.eval.direction_conflicts`, `qa.eval.comparisons`, `qa.eval.opposite_words`, "
         "`qa.eval.negated_words`, `qa.eval.swapped_roles`, `qa.eval.hedges`, `qa.eval.quantifiers`). Flipped directions: one direction word "
         "flipped where the sentence already holds a word of the opposite's direction, so the key-term veto passes it "
         "(`bench.data.direction_flips`); swapped comparisons: the two sides of a comparison exchanged; turned "
@@ -82,7 +82,7 @@ def turned_claims_section(scorer, machine: str) -> str:
         "\"must\", \"suggests\" -> \"proves\"); rewordings: one word replaced by "
         f"a synonym. {machine}; {time.time() - began:.0f} s.",
         "",
-        "| claims | n | should be | without (d)-(j) | shipped, with (d)-(j) |",
+        "| claims | n | should be | without (d)-(k) | shipped, with (d)-(k) |",
         "|---|---:|---|---:|---:|",
     ]
     for label, name, should, reject in rows:

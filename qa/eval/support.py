@@ -26,8 +26,8 @@ something the passage does not discuss although it shares its numbers.
     however (b) reads it, and the reason lays the parting words side by side (`qa.eval.contrast`:
     "claim: 'no patients', evidence: 'all patients'"). The veto sits under every supported human
     claim the head never trained on, so it only fires where the head is sure.
-(d)-(j) **The claim turned round.** Each reads the claim against its best evidence sentences
-    ((g) and (h): every sentence of the kept passages) and rejects it, the two phrases side by side in
+(d)-(k) **The claim turned round.** Each reads the claim against its best evidence sentences
+    ((g), (h) and (k): every sentence of the kept passages) and rejects it, the two phrases side by side in
     the reason, where
     (d) a direction word is said of a thing the evidence gives only the opposite direction ("more
         relapse" against "lower relapse risk", `qa.eval.direction_conflicts`);
@@ -43,7 +43,9 @@ something the passage does not discuss although it shares its numbers.
         listen", `qa.eval.hedges`);
     (j) a quantity stands where the evidence says another that does not back it ("few patients"
         against "most patients", "all trials" against "some trials"), or "also" where it says
-        "only" or the other way (`qa.eval.quantifiers`).
+        "only" or the other way (`qa.eval.quantifiers`);
+    (k) a certainty other than "will" is claimed where no sentence states any ("their frames must
+        be made of wood" against "daybeds come in wood", `qa.eval.hedges.unbacked_certainties`).
 A sentence the passages state word for word (one sentence, or up to `QUOTED_RUN` consecutive
 ones: entries of a bibliography) is supported whatever (b) and (c) read. The judge reads the evidence
 with each acronym the claim spells out followed by its words ("severe AUD (alcohol use
@@ -73,7 +75,7 @@ from functools import lru_cache
 from qa.eval.comparisons import comparison_conflicts
 from qa.eval.contrast import closest_sentence, contrasts
 from qa.eval.direction_conflicts import direction_conflicts
-from qa.eval.hedges import overstated_hedges
+from qa.eval.hedges import overstated_hedges, unbacked_certainties
 from qa.eval.judge import SupportModel, load_model, signals
 from qa.eval.negated_words import negation_conflicts
 from qa.eval.opposite_words import opposite_words
@@ -108,17 +110,17 @@ from qa.text.abbreviations import spell_out_initials
 
 # The fitted judge's probability threshold (see `qa.eval.judge` and MODELS.md).
 SUPPORT_THRESHOLD = load_model().threshold
-# Tests (d)-(j), in order: each returns (claim phrase, evidence phrase) for what it reads turned round.
+# Tests (d)-(k), in order: each returns (claim phrase, evidence phrase) for what it reads turned round.
 OPPOSITE_READINGS = (
     direction_conflicts, comparison_conflicts, opposite_words, negation_conflicts, swapped_roles, overstated_hedges,
-    quantifier_conflicts,
+    quantifier_conflicts, unbacked_certainties,
 )
 # Readings given every sentence of the kept passages, not only the best few. A negation is read
 # only where a passage says the same word with the same neighbour, and two names only where a
 # sentence joins them by the same word, so a sentence the judge did not choose ("Because he
 # hasn't done a thing", a page's title) still tells; (f) read that widely finds a word said both
 # ways more often and catches less (bench/NOTEBOOK.md, 2026-12-06).
-READ_IN_EVERY_SENTENCE = frozenset({negation_conflicts, swapped_roles})
+READ_IN_EVERY_SENTENCE = frozenset({negation_conflicts, swapped_roles, unbacked_certainties})
 
 Scorer = Callable[[list[tuple[str, str]]], Sequence[float]]
 
@@ -228,7 +230,9 @@ def sentence_support(
         [],
     )
     if opposed:
-        reason = "says the opposite of its evidence; " + "; ".join(f"claim: '{said}', evidence: '{source}'" for said, source in opposed)
+        reason = "says the opposite of its evidence; " + "; ".join(
+            f"claim: '{said}', evidence: " + (f"'{source}'" if source else "no sentence states it so") for said, source in opposed
+        )
         return SupportResult(False, reason, probability, [], novel, evidence, relevance)
     head = getattr(scorer, "head", None)
     if head and measured.best and not quoted:
