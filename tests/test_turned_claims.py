@@ -33,6 +33,13 @@ def test_prepositions_wordnet_lacks_are_opposed_in_the_same_place():
     assert opposite_words("Patients relapsed after the second infusion.", ["Patients relapsed after the second infusion."]) == []
 
 
+def test_an_opposite_of_two_letters_in_the_evidence_is_read():
+    assert opposite_words("When he grows down he wants to be a pilot.", ["When he grows up he wants to be a pilot."]) == [
+        ("down he wants", "up he wants")
+    ]
+    assert opposite_words("The lights were switched off.", ["The lights were switched on at night."]) == [("switched off", "on at night")]
+
+
 @pytest.mark.parametrize(
     "claim, conflict",
     [

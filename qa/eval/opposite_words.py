@@ -4,7 +4,7 @@ What it does: `opposite_words(claim, evidence)` looks at each word of the claim 
 opposite in WordNet (`qa.eval.antonyms`, built by `python -m bench.fit.antonyms`: 6,000 lemmas in
 their inflected forms, "won"/"lost", "northern"/"southern", "imported"/"exported"; with it, the
 opposite prepositions WordNet lacks, "before"/"after"), short words that search ignores among them
-("same", "over"), and finds, in the evidence sentences, that opposite in
+("same", "over"; in the evidence down to two letters, "up", "on"), and finds, in the evidence sentences, that opposite in
 the same place: with the same nearest content word before it or after it
 (`qa.eval.word_places.place_of`).
 Where the evidence has the opposite there and never the claim's own word there (nor another word
@@ -66,7 +66,7 @@ def opposite_words(claim: str, evidence: Sequence[str]) -> list[tuple[str, str]]
         neighbours = {stem for _, stem in place}
         for words in read:
             for j, other in enumerate(words):
-                if len(other) < 3:
+                if len(other) < 2:
                     continue
                 found = lemmas_of(other)
                 if other == word or found & lemmas or found & opposites:
