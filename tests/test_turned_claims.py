@@ -33,6 +33,16 @@ def test_prepositions_wordnet_lacks_are_opposed_in_the_same_place():
     assert opposite_words("Patients relapsed after the second infusion.", ["Patients relapsed after the second infusion."]) == []
 
 
+def test_a_place_is_two_content_words_a_side_within_a_clause():
+    # "american" stands between "after" and "revolutionary": the second word still places it
+    assert opposite_words(
+        "Before the revolution in the US, students experienced harsh treatment.",
+        ["After the American revolutionary war, students experienced harsh treatment from teachers."],
+    ) == [("before the revolution", "after the american")]
+    # but not across a clause: "revolution" stands in the next one
+    assert opposite_words("Before the revolution, students were treated harshly.", ["After the war; the revolution came."]) == []
+
+
 def test_an_opposite_of_two_letters_in_the_evidence_is_read():
     assert opposite_words("When he grows down he wants to be a pilot.", ["When he grows up he wants to be a pilot."]) == [
         ("down he wants", "up he wants")

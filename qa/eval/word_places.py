@@ -1,15 +1,15 @@
-"""Where a word stands in a sentence: the nearest content word before and after it.
+"""Where a word stands in a sentence: the nearest content words before and after it, within its clause.
 
 What it does: `words_of(text)` gives a text's words, folded (`qa.eval.key_terms.fold`), citation
-markers removed (cached: the same evidence sentences are read by several tests); `place_of(words, i)`
-gives where word `i` stands - the nearest content word before and after it, within
-`NEIGHBOURS`, by its first `STEM` letters once a plural "s" is dropped (`stem_of`) - so that the
-support check can ask whether a claim's word and an evidence word stand in the same place ("the
-late stages" and "the early stages": before nothing, after "stage"); `word_and_next(words, i)`
-names the phrase a reading sets beside another; `conflicts_in_place` is the loop the readings of a
-word class share (quantities, focus particles, hedges).
-What it does not: parse: a place is two neighbours, not a syntactic role.
-"""
+markers removed, each ";", ":" or parenthesis kept as a clause mark (`BOUNDARY`) (cached: the same
+evidence sentences are read by several tests); `place_of(words, i)` gives where word `i` stands -
+the `PLACE_WORDS` nearest content words before and after it, within `NEIGHBOURS` and its clause,
+by their first `STEM` letters once a plural "s" is dropped (`stem_of`) - so that the support
+check can ask whether a claim's word and an evidence word stand in the same place (share one of
+them: "the late stages" and "the early stages": after "stage"); `word_and_next(words, i)` names
+the phrase a reading sets beside another; `conflicts_in_place` is the loop the readings of a word
+class share (quantities, focus particles, hedges).
+What it does not: parse: a place is a few neighbours, not a syntactic role."""
 
 from __future__ import annotations
 
@@ -23,7 +23,11 @@ from qa.text.bm25 import STOP_WORDS
 
 NEIGHBOURS = 3  # words either side in which to find the nearest content word that makes a place
 STEM = 5  # neighbours match by their first letters: "stages" ~ "stage"
-WORD = re.compile(r"[a-z][a-z'-]*")
+PLACE_WORDS = 2  # content words a side that make a place ("after the american revolutionary war": both)
+WORD = re.compile(r"[a-z][a-z'-]*|[;:()]")
+# Where a clause ends inside a sentence; a place never reaches across it ("one long stick; the
+# pole was short" puts "long" beside "stick", not beside "pole").
+BOUNDARY = "|"
 
 
 def stem_of(word: str) -> str:
@@ -36,28 +40,31 @@ def stem_of(word: str) -> str:
 
 @lru_cache(maxsize=4096)
 def words_of(text: str) -> tuple[str, ...]:
-    return tuple(WORD.findall(fold(strip_citation_markers(text))))
+    return tuple(w if w[0].isalpha() else BOUNDARY for w in WORD.findall(fold(strip_citation_markers(text))))
 
 
 def place_of(words: Sequence[str], i: int, skip: frozenset[str] = frozenset()) -> set[tuple[str, str]]:
-    """Where position `i` stands: the nearest content word on each side within `NEIGHBOURS`, as
-    ("before" | "after", `stem_of` it), skipping negations and words whose lemmas are in
-    `skip` (`qa.eval.antonyms`)."""
+    """Where position `i` stands: the `PLACE_WORDS` nearest content words on each side within
+    `NEIGHBOURS` and its clause, as ("before" | "after", `stem_of` each), skipping negations and
+    words whose lemmas are in `skip` (`qa.eval.antonyms`)."""
     place = set()
     for side, span in (("before", range(i - 1, max(-1, i - 1 - NEIGHBOURS), -1)), ("after", range(i + 1, min(len(words), i + 1 + NEIGHBOURS)))):
         for j in span:
             w = words[j]
+            if w == BOUNDARY:
+                break
             if w in STOP_WORDS or len(w) < 3 or DIRECTION_WORDS.get(w) == "NEGATION" or (skip and lemmas_of(w) & skip):
                 continue
             place.add((side, stem_of(w)))
-            break
+            if sum(1 for taken, _ in place if taken == side) == PLACE_WORDS:
+                break
     return place
 
 
 def word_and_next(words: Sequence[str], i: int) -> str:
     """The word at `i` with the next word, or the one before it at the end of a sentence: how a
     reading names the two phrases it sets side by side ("must listen", "can listen")."""
-    return " ".join(words[i : i + 2]) if i + 1 < len(words) else " ".join(words[i - 1 : i + 1])
+    return " ".join(words[i : i + 2]) if i + 1 < len(words) and words[i + 1] != BOUNDARY else " ".join(words[max(0, i - 1) : i + 1])
 
 
 def conflicts_in_place(
