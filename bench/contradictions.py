@@ -113,7 +113,10 @@ def main(argv: list[str] | None = None) -> int:
         table = by_family.get(family, {})
         lines.append(f"| {family}: rejected | " + " | ".join(cell(table.get(s)) for s in sources) + f" | {cell(pooled(table))} |")
     lines.append("| rewordings (synonyms) accepted | " + " | ".join(cell(reworded.get(s)) for s in sources) + f" | {cell(pooled(reworded))} |")
-    names = ["key terms, judge, head"] + [f"+ ({chr(ord('d') + n)}) {read.__module__.rsplit('.', 1)[-1]}" for n, read in enumerate(readings)]
+    # Each reading by its module, or by its function where a module holds two (hedges: (i) and (k)).
+    modules = [read.__module__ for read in readings]
+    named = [read.__name__ if modules.count(read.__module__) > 1 else read.__module__.rsplit(".", 1)[-1] for read in readings]
+    names = ["key terms, judge, head"] + [f"+ ({chr(ord('d') + n)}) {name}" for n, name in enumerate(named)]
     lines += ["", "The readings of a claim turned round, added one at a time (all sources; the last column is the shipped check):", "",
               "| | " + " | ".join(names) + " |", "|---|" + "---:|" * len(names)]
     runs = ablation + [(accepted, by_family, reworded, examples)]
