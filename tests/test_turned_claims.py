@@ -33,14 +33,20 @@ def test_prepositions_wordnet_lacks_are_opposed_in_the_same_place():
     assert opposite_words("Patients relapsed after the second infusion.", ["Patients relapsed after the second infusion."]) == []
 
 
-def test_a_place_is_two_content_words_a_side_within_a_clause():
+def test_a_place_is_two_content_words_a_side_within_four_words_and_a_clause():
     # "american" stands between "after" and "revolutionary": the second word still places it
     assert opposite_words(
         "Before the revolution in the US, students experienced harsh treatment.",
         ["After the American revolutionary war, students experienced harsh treatment from teachers."],
     ) == [("before the revolution", "after the american")]
+    # within four words: "island" is the fourth after "raised"
+    assert opposite_words(
+        "She was lowered on the island of Themyscira.", ["Diana was raised on the hidden island of Themyscira, home to the Amazons."]
+    ) == [("lowered on the island", "raised on the hidden")]
     # but not across a clause: "revolution" stands in the next one
     assert opposite_words("Before the revolution, students were treated harshly.", ["After the war; the revolution came."]) == []
+    # a phrase of the reason stops at a clause mark too
+    assert opposite_words("Patients relapsed later (in May).", ["Patients relapsed earlier (in May)."]) == [("relapsed later", "relapsed earlier")]
 
 
 def test_an_opposite_of_two_letters_in_the_evidence_is_read():

@@ -3,7 +3,7 @@
 What it does: `overstated_hedges(claim, evidence)` finds each word of the claim that states a
 certainty or a necessity (`CERTAIN`: "must", "will", "certainly", "proves", ...) and, in the
 evidence sentences, a word that only allows it (`HEDGED`: "can", "may", "possibly", "suggests",
-...) standing in the same place: with the same nearest content word before it or after it
+...) standing in the same place: sharing one of its nearest content words before it or after it
 (`qa.eval.word_places.place_of`). Where the evidence hedges there and never says the claim's own
 word there, the two phrases are returned side by side: ("must listen", "can listen").
 The two classes are English's modal verbs, modal adverbs and the verbs of evidence, a closed set

@@ -4,8 +4,8 @@ What it does: `negation_conflicts(claim, evidence)` reads, for each content word
 it is negated - the first content word within `NEGATED_WITHIN` after a negation ("not", "no",
 "never", "n't", ...: `qa.eval.key_terms.DIRECTION_WORDS`' negation class, or a word of failing:
 "failed to reduce" is "did not reduce") - and the same for each time the evidence sentences say
-that word in the same place (matched by its first `STEM` letters, with the same nearest content
-word before or after it: `qa.eval.word_places.place_of`). Where the evidence says the word and
+that word in the same place (matched by its first `STEM` letters, sharing one of its nearest content
+words before or after it: `qa.eval.word_places.place_of`). Where the evidence says the word and
 only ever the other way, the two phrases are returned side by side: ("not published", "was
 published"). A word said both ways in the
 evidence is not read: the claim may mean either.
@@ -22,7 +22,7 @@ import re
 from collections.abc import Sequence
 
 from qa.eval.key_terms import DIRECTION_WORDS
-from qa.eval.word_places import STEM, place_of, words_of
+from qa.eval.word_places import STEM, joined, place_of, words_of
 from qa.text.bm25 import STOP_WORDS
 
 NEGATED_WITHIN = 3  # a negation this many words before a word negates it
@@ -54,7 +54,7 @@ def _readings(words: Sequence[str]) -> list[tuple[str, bool, bool, int]]:
 def _phrase(words: Sequence[str], i: int) -> str:
     """The word at `i` from the negation before it, or from the word before it."""
     start = next((j for j in range(max(0, i - NEGATED_WITHIN), i) if _negator(words[j])), max(0, i - 1))
-    return " ".join(words[start : i + 1])
+    return joined(words[start : i + 1])
 
 
 def _may_say(sentence: str, starts: re.Pattern) -> bool:

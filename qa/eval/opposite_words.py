@@ -5,7 +5,7 @@ opposite in WordNet (`qa.eval.antonyms`, built by `python -m bench.fit.antonyms`
 their inflected forms, "won"/"lost", "northern"/"southern", "imported"/"exported"; with it, the
 opposite prepositions WordNet lacks, "before"/"after"), short words that search ignores among them
 ("same", "over"; in the evidence down to two letters, "up", "on"), and finds, in the evidence sentences, that opposite in
-the same place: with the same nearest content word before it or after it
+the same place: sharing one of its nearest content words before it or after it
 (`qa.eval.word_places.place_of`).
 Where the evidence has the opposite there and never the claim's own word there (nor another word
 with opposites of its own, a rewording; an auxiliary such as "has" is none), the two phrases are
@@ -28,7 +28,7 @@ from collections.abc import Sequence
 from qa.eval.antonyms import lemmas_of, opposites_of
 from qa.eval.comparisons import said_from_the_other_side
 from qa.eval.key_terms import DIRECTION_WORDS
-from qa.eval.word_places import NEIGHBOURS, place_of, stem_of, words_of
+from qa.eval.word_places import BOUNDARY, NEIGHBOURS, place_of, stem_of, words_of
 from qa.text.bm25 import STOP_WORDS
 
 NEGATED_WITHIN = 3  # a negation this many words before a word turns it into its opposite
@@ -100,11 +100,15 @@ def _beside(said: Sequence[str], i: int, read: Sequence[str], j: int) -> int:
 
 
 def _phrase(words: Sequence[str], i: int) -> str:
-    """The word at `i` with its next content word, or its previous one at the end of a sentence."""
+    """The word at `i` with its next content word, or its previous one at the end of a clause."""
     for j in range(i + 1, min(len(words), i + 1 + NEIGHBOURS)):
+        if words[j] == BOUNDARY:
+            break
         if words[j] not in STOP_WORDS:
             return " ".join(words[i : j + 1])
     for j in range(i - 1, max(-1, i - 1 - NEIGHBOURS), -1):
+        if words[j] == BOUNDARY:
+            break
         if words[j] not in STOP_WORDS:
             return " ".join(words[j : i + 1])
     return words[i]

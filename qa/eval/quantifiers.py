@@ -3,8 +3,8 @@
 What it does: `quantifier_conflicts(claim, evidence)` places each quantity word of the claim on
 English's scale of quantity (`SCALE`: none < few < some < many < most < all, with the adverbs of
 frequency beside their determiners: never, rarely, sometimes, often, usually, always) and finds, in
-the evidence sentences, a quantity word of another step standing in the same place: with the same
-nearest content word before it or after it (`qa.eval.word_places.place_of`). Where the evidence
+the evidence sentences, a quantity word of another step standing in the same place: sharing one of its
+nearest content words before it or after it (`qa.eval.word_places.place_of`). Where the evidence
 never says the claim's own step in that place, the two conflict when
 - the claim says more than the evidence by two steps or more, or says all where the evidence
   does not ("most patients" against "some patients", "always" against "usually"): the source does

@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from qa.eval.key_terms import DIRECTION_WORDS, fold, strip_citation_markers
-from qa.eval.word_places import STEM, words_of
+from qa.eval.word_places import STEM, joined, words_of
 from qa.text.bm25 import STOP_WORDS
 
 REACH = 10  # words from the first role to the second, in the claim and in the evidence
@@ -103,10 +103,10 @@ def swapped_roles(claim: str, evidence: Sequence[str]) -> list[tuple[str, str]]:
                     continue  # the same order in the evidence, or too far apart there
                 glue = _glue(said, first, second)
                 if glue and glue == _glue(read, earlier, later):
-                    return [(" ".join(said[first : second + 1]), " ".join(read[earlier : later + 1]))]
+                    return [(joined(said[first : second + 1]), joined(read[earlier : later + 1]))]
                 relation_said, by_said, linked_said = _between(said, first, second)
                 relation_read, by_read, linked_read = _between(read, earlier, later)
                 if by_said != by_read or linked_said or linked_read or not (relation_said & relation_read - roles):
                     continue
-                return [(" ".join(said[first : second + 1]), " ".join(read[earlier : later + 1]))]
+                return [(joined(said[first : second + 1]), joined(read[earlier : later + 1]))]
     return []

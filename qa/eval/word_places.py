@@ -21,7 +21,7 @@ from qa.eval.antonyms import lemmas_of
 from qa.eval.key_terms import DIRECTION_WORDS, fold, strip_citation_markers
 from qa.text.bm25 import STOP_WORDS
 
-NEIGHBOURS = 3  # words either side in which to find the nearest content word that makes a place
+NEIGHBOURS = 4  # words either side in which to find the nearest content words that make a place
 STEM = 5  # neighbours match by their first letters: "stages" ~ "stage"
 PLACE_WORDS = 2  # content words a side that make a place ("after the american revolutionary war": both)
 WORD = re.compile(r"[a-z][a-z'-]*|[;:()]")
@@ -61,10 +61,15 @@ def place_of(words: Sequence[str], i: int, skip: frozenset[str] = frozenset()) -
     return place
 
 
+def joined(words: Sequence[str]) -> str:
+    """Words as a phrase of a reason, clause marks left out."""
+    return " ".join(w for w in words if w != BOUNDARY)
+
+
 def word_and_next(words: Sequence[str], i: int) -> str:
-    """The word at `i` with the next word, or the one before it at the end of a sentence: how a
+    """The word at `i` with the next word, or the one before it at the end of a clause: how a
     reading names the two phrases it sets side by side ("must listen", "can listen")."""
-    return " ".join(words[i : i + 2]) if i + 1 < len(words) and words[i + 1] != BOUNDARY else " ".join(words[max(0, i - 1) : i + 1])
+    return " ".join(words[i : i + 2]) if i + 1 < len(words) and words[i + 1] != BOUNDARY else joined(words[max(0, i - 1) : i + 1])
 
 
 def conflicts_in_place(
