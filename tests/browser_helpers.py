@@ -94,6 +94,9 @@ def settle(page, selector: str = "#qa-sources", quiet_ms: int = 1000):
     )
 
 
+SLIDER_TRIES = 4  # times a slider's keys are sent before the test fails
+
+
 def move_slider(slider, value: int) -> None:
     """Set a slider whose minimum is 1 with its keys (Home, then the right arrow), and wait until
     it shows `value`: a question sent earlier would go with the old value."""
@@ -111,9 +114,6 @@ def move_slider(slider, value: int) -> None:
             continue
     _press_to(slider, value)
     expect(slider).to_have_value(str(value))
-
-
-SLIDER_TRIES = 4
 
 
 def _press_to(slider, value: int) -> None:

@@ -1,7 +1,7 @@
 """The support check's readings (i), a certainty where the evidence only allows it, and (k), a
 certainty where no evidence sentence states any.
 
-Logic only; the last test runs the whole check with a fixed scorer (no model)."""
+Logic only; the tests named "the support check ..." run the whole check with a fixed scorer (no model)."""
 
 from __future__ import annotations
 
