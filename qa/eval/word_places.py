@@ -49,15 +49,17 @@ def place_of(words: Sequence[str], i: int, skip: frozenset[str] = frozenset()) -
     words whose lemmas are in `skip` (`qa.eval.antonyms`)."""
     place = set()
     for side, span in (("before", range(i - 1, max(-1, i - 1 - NEIGHBOURS), -1)), ("after", range(i + 1, min(len(words), i + 1 + NEIGHBOURS)))):
+        stems: set[str] = set()
         for j in span:
             w = words[j]
             if w == BOUNDARY:
                 break
             if w in STOP_WORDS or len(w) < 3 or DIRECTION_WORDS.get(w) == "NEGATION" or (skip and lemmas_of(w) & skip):
                 continue
-            place.add((side, stem_of(w)))
-            if sum(1 for taken, _ in place if taken == side) == PLACE_WORDS:
+            stems.add(stem_of(w))
+            if len(stems) == PLACE_WORDS:
                 break
+        place.update((side, stem) for stem in stems)
     return place
 
 
