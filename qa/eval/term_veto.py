@@ -12,11 +12,13 @@ What it does not: weigh the claim's words or read it with a model (see `qa.eval.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from ingest.sentences import split_sentences
 from qa.eval.key_terms import BIBLIOGRAPHY_LINE, Term, _SentenceTerms, _sentence_terms, fold, key_terms, strip_citation_markers
+from qa.eval.name_forms import other_name_words
 from qa.eval.words import content_words, word_overlap
 
 # A claim with at least this share of its content words in one passage sentence copies it, when
@@ -58,15 +60,17 @@ def passage_sentences(passages: Iterable[str]) -> list[str]:
     return sentences
 
 
-def _held(term: Term, held: _SentenceTerms, claim: _SentenceTerms | None) -> bool:
+def _held(term: Term, held: _SentenceTerms, claim: _SentenceTerms | None, forms: Counter | None = None) -> bool:
     """Whether a passage sentence holds `term` as often as the claim states it (`claim` None:
-    once is enough)."""
+    once is enough). A name counts also in another of its forms (`forms`, from
+    `qa.eval.name_forms.other_name_words`): "Libyan" is held by "Libya"."""
     if term.kind == "number":
         number, unit = term.key
         present = (number, unit) in held.quantities if unit else held.numbers[number] > 0
         return present and held.numbers[number] >= (claim.numbers[number] if claim else 1)
     if term.kind == "name":
-        return held.words[term.key[0]] >= max(1, claim.words[term.key[0]] if claim else 1)
+        said = held.words[term.key[0]] + (forms[term.key[0]] if forms else 0)
+        return said >= max(1, claim.words[term.key[0]] if claim else 1)
     return held.directions[term.key[0]] >= max(1, claim.directions[term.key[0]] if claim else 1)
 
 
@@ -83,7 +87,8 @@ def term_check(sentence: str, passages: Sequence[str]) -> tuple[list[str], list[
     "0.8 mg/kg", "2 months" not by "2 weeks"); a bare number needs the same number with any unit
     or none ("96" is backed by "96 people"). Numbers compare as written after `fold`: exact, no
     rounding, no tolerance. Names and direction words compare as whole lower-case words; a month
-also as its short form ("November" is held by "Nov 10").
+also as its short form ("November" is held by "Nov 10"), a name also in another of its forms
+(`qa.eval.name_forms`: "Libyan" by "Libya", "FDA" by "Food and Drug Administration").
     A claim that merges facts of two source sentences fails this test: an answer should say them
     in two sentences, each with its citation.
     """
@@ -96,20 +101,21 @@ also as its short form ("November" is held by "Nov 10").
     texts = passage_sentences(passages)
     closest = _closest_sentences(claim, texts) if any(term.kind == "direction" for term in terms) else set()
     for i, text in enumerate(texts):
-        held = _sentence_terms(text)
+        held, forms = _sentence_terms(text), other_name_words(text)
         # A direction word counts only in a sentence that says most of what the claim says: "higher
         # cravings" is not backed by "more abstinence" in the sentence before "lower cravings".
-        lacking = [term.surface for term in terms if not _held(term, held, counts) or (term.kind == "direction" and i not in closest)]
+        lacking = [term.surface for term in terms if not _held(term, held, counts, forms) or (term.kind == "direction" and i not in closest)]
         if best is None or len(lacking) < len(best):
             best = lacking
         if not lacking:
             return [], []
     everything = _sentence_terms("\n".join(passages))
+    everywhere = other_name_words("\n".join(passages))
     folded = fold("\n".join(passages))
 
     def absent(term: Term) -> bool:
         if term.kind != "direction":
-            return not _held(term, everything, None)
+            return not _held(term, everything, None, everywhere)
         # Another word of the same direction backs a claim's only where the claim is said; the
         # claim's own word, anywhere in the passage (then it is apart, weighed by the judge).
         said = any(_held(term, _sentence_terms(texts[i]), None) for i in closest)
@@ -148,7 +154,7 @@ def swapped_terms(claim: str, passage: str) -> tuple[list[str], list[str]]:
     best: tuple[list, str] | None = None
     for text in passage_sentences([passage]):
         held = _sentence_terms(text)
-        lacking = [term for term in terms if not _held(term, held, counts)]
+        lacking = [term for term in terms if not _held(term, held, counts, other_name_words(text))]
         if best is None or len(lacking) < len(best[0]):
             best = (lacking, text)
         if not lacking:
