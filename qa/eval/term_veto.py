@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from ingest.sentences import split_sentences
 from qa.eval.key_terms import BIBLIOGRAPHY_LINE, Term, _SentenceTerms, _sentence_terms, fold, key_terms, strip_citation_markers
-from qa.eval.name_forms import other_name_words
+from qa.eval.name_forms import other_form_words
 from qa.eval.words import content_words, word_overlap
 
 # A claim with at least this share of its content words in one passage sentence copies it, when
@@ -63,7 +63,7 @@ def passage_sentences(passages: Iterable[str]) -> list[str]:
 def _held(term: Term, held: _SentenceTerms, claim: _SentenceTerms | None, forms: Counter | None = None) -> bool:
     """Whether a passage sentence holds `term` as often as the claim states it (`claim` None:
     once is enough). A name counts also in another of its forms (`forms`, from
-    `qa.eval.name_forms.other_name_words`): "Libyan" is held by "Libya"."""
+    `qa.eval.name_forms.other_form_words`): "Libyan" is held by "Libya"."""
     if term.kind == "number":
         number, unit = term.key
         present = (number, unit) in held.quantities if unit else held.numbers[number] > 0
@@ -101,7 +101,7 @@ also as its short form ("November" is held by "Nov 10"), a name also in another 
     texts = passage_sentences(passages)
     closest = _closest_sentences(claim, texts) if any(term.kind == "direction" for term in terms) else set()
     for i, text in enumerate(texts):
-        held, forms = _sentence_terms(text), other_name_words(text)
+        held, forms = _sentence_terms(text), other_form_words(claim, text)
         # A direction word counts only in a sentence that says most of what the claim says: "higher
         # cravings" is not backed by "more abstinence" in the sentence before "lower cravings".
         lacking = [term.surface for term in terms if not _held(term, held, counts, forms) or (term.kind == "direction" and i not in closest)]
@@ -110,7 +110,7 @@ also as its short form ("November" is held by "Nov 10"), a name also in another 
         if not lacking:
             return [], []
     everything = _sentence_terms("\n".join(passages))
-    everywhere = other_name_words("\n".join(passages))
+    everywhere = other_form_words(claim, "\n".join(passages))
     folded = fold("\n".join(passages))
 
     def absent(term: Term) -> bool:
@@ -154,7 +154,7 @@ def swapped_terms(claim: str, passage: str) -> tuple[list[str], list[str]]:
     best: tuple[list, str] | None = None
     for text in passage_sentences([passage]):
         held = _sentence_terms(text)
-        lacking = [term for term in terms if not _held(term, held, counts, other_name_words(text))]
+        lacking = [term for term in terms if not _held(term, held, counts, other_form_words(claim, text))]
         if best is None or len(lacking) < len(best[0]):
             best = (lacking, text)
         if not lacking:
