@@ -21,37 +21,16 @@ import re
 from collections import defaultdict
 from pathlib import Path
 
-PACKAGE_DIR = Path("/usr/share/wordnet")
+from bench.fit.wordnet import PACKAGE_DIR, PARTS, read_synsets, require
+
 OUT = Path(__file__).resolve().parents[2] / "qa" / "eval" / "antonyms.json"
-FILES = {"n": "noun", "v": "verb", "a": "adj", "r": "adv"}
 LEMMA = re.compile(r"^[a-z]{2,}(?:-[a-z]+)?$")
 VOWELS = "aeiou"
 
 
-def synsets(root: Path) -> dict[tuple[str, int], tuple[list[str], list[tuple[str, int, int, int]]]]:
-    """(pos, offset) -> (its words, its antonym pointers (pos, offset, source word, target word))."""
-    found = {}
-    for pos, name in FILES.items():
-        for line in (root / f"data.{name}").read_text(encoding="latin-1").splitlines():
-            if line.startswith(" "):  # the licence header
-                continue
-            fields = line.split(" | ")[0].split()
-            offset, count = int(fields[0]), int(fields[3], 16)
-            words = [re.sub(r"\(.*\)$", "", fields[4 + 2 * i]).lower() for i in range(count)]
-            at = 4 + 2 * count
-            pointers = []
-            for i in range(int(fields[at])):
-                symbol, target, target_pos, source_target = fields[at + 1 + 4 * i : at + 5 + 4 * i]
-                if symbol == "!":
-                    target_pos = "a" if target_pos == "s" else target_pos
-                    pointers.append((target_pos, int(target), int(source_target[:2], 16), int(source_target[2:], 16)))
-            found[(pos, offset)] = (words, pointers)
-    return found
-
-
 def antonym_pairs(root: Path) -> dict[str, dict[str, set[str]]]:
     """pos -> lemma -> its antonyms, one-word lemmas only."""
-    table = synsets(root)
+    table = {key: ([lemma.lower() for lemma in lemmas], pointers) for key, (lemmas, pointers) in read_synsets(root, PARTS, {"!"}).items()}
     pairs: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     for (pos, _), (words, pointers) in table.items():
         for target_pos, target, source, goal in pointers:
@@ -68,7 +47,7 @@ def antonym_pairs(root: Path) -> dict[str, dict[str, set[str]]]:
 def exceptions(root: Path) -> dict[str, dict[str, set[str]]]:
     """pos -> lemma -> its irregular forms, from WordNet's exception lists ("win" -> "won")."""
     forms: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-    for pos, name in FILES.items():
+    for pos, name in PARTS.items():
         path = root / f"{name}.exc"
         for line in path.read_text(encoding="latin-1").splitlines() if path.exists() else []:
             inflected, *lemmas = line.split()
@@ -134,8 +113,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--wordnet", type=Path, default=PACKAGE_DIR, help=f"WordNet's dict folder (default {PACKAGE_DIR})")
     parser.add_argument("--out", type=Path, default=OUT)
     args = parser.parse_args(argv)
-    if not (args.wordnet / "data.adj").exists():
-        parser.error(f"no WordNet database in {args.wordnet}: install Debian's wordnet-base, or pass --wordnet DIR")
+    require(args.wordnet, parser)
     table = build(args.wordnet)
     args.out.write_text(json.dumps(table, separators=(",", ":"), sort_keys=False) + "\n", encoding="utf-8")
     print(f"{len(table['antonyms'])} lemmas with an opposite, {len(table['forms'])} forms -> {args.out}")

@@ -17,37 +17,16 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 from collections import defaultdict
 from pathlib import Path
 
-PACKAGE_DIR = Path("/usr/share/wordnet")
+from bench.fit.wordnet import PACKAGE_DIR, read_synsets, require
+
 OUT = Path(__file__).resolve().parents[2] / "qa" / "eval" / "name_forms.json"
-FILES = {"n": "noun", "a": "adj"}
+PARTS = {"n": "noun", "a": "adj"}
 LINKS = {"\\", "+"}  # pertainym ("Libyan" -> "Libya"), derivationally related form
 MAX_WORDS = 5  # a longer lemma ("Socialist People's Libyan Arab Jamahiriya") is never quoted by a claim
 MIN_LETTERS = 2
-
-
-def read_synsets(root: Path) -> dict[tuple[str, int], tuple[list[str], list[tuple[str, int, int, int]]]]:
-    """(pos, offset) -> (its lemmas as written, its word-to-word pointers (pos, offset, source word, target word))."""
-    found = {}
-    for pos, name in FILES.items():
-        for line in (root / f"data.{name}").read_text(encoding="latin-1").splitlines():
-            if line.startswith(" "):  # the licence header
-                continue
-            fields = line.split(" | ")[0].split()
-            offset, count = int(fields[0]), int(fields[3], 16)
-            lemmas = [re.sub(r"\(.*\)$", "", fields[4 + 2 * i]).replace("_", " ") for i in range(count)]
-            at = 4 + 2 * count
-            pointers = []
-            for i in range(int(fields[at])):
-                symbol, target, target_pos, source_target = fields[at + 1 + 4 * i : at + 5 + 4 * i]
-                source, goal = int(source_target[:2], 16), int(source_target[2:], 16)
-                if symbol in LINKS and source and goal:
-                    pointers.append(("a" if target_pos == "s" else target_pos, int(target), source, goal))
-            found[(pos, offset)] = (lemmas, pointers)
-    return found
 
 
 def is_name(lemma: str) -> bool:
@@ -68,7 +47,7 @@ def key(lemma: str) -> str:
 
 def name_forms(root: Path) -> dict[str, list[str]]:
     """Each name form -> its other forms (see the module docstring), sorted."""
-    table = read_synsets(root)
+    table = {key: ([lemma.replace("_", " ") for lemma in lemmas], pointers) for key, (lemmas, pointers) in read_synsets(root, PARTS, LINKS).items()}
     linked: dict[str, set[str]] = defaultdict(set)
 
     def link(group: list[str]) -> None:
@@ -97,6 +76,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--wordnet", type=Path, default=PACKAGE_DIR)
     parser.add_argument("--out", type=Path, default=OUT)
     args = parser.parse_args(argv)
+    require(args.wordnet, parser)
     forms = name_forms(args.wordnet)
     args.out.write_text(json.dumps(forms, ensure_ascii=False, separators=(",", ":"), sort_keys=True) + "\n")
     print(f"{len(forms)} name forms -> {args.out} ({args.out.stat().st_size // 1024} KiB)")
