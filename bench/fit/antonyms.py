@@ -30,7 +30,8 @@ VOWELS = "aeiou"
 
 def antonym_pairs(root: Path) -> dict[str, dict[str, set[str]]]:
     """pos -> lemma -> its antonyms, one-word lemmas only."""
-    table = {key: ([lemma.lower() for lemma in lemmas], pointers) for key, (lemmas, pointers) in read_synsets(root, PARTS, {"!"}).items()}
+    synsets = read_synsets(root, PARTS, {"!"})
+    table = {synset: ([lemma.lower() for lemma in lemmas], pointers) for synset, (lemmas, pointers) in synsets.items()}
     pairs: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     for (pos, _), (words, pointers) in table.items():
         for target_pos, target, source, goal in pointers:

@@ -27,6 +27,7 @@ PARTS = {"n": "noun", "a": "adj"}
 LINKS = {"\\", "+"}  # pertainym ("Libyan" -> "Libya"), derivationally related form
 MAX_WORDS = 5  # a longer lemma ("Socialist People's Libyan Arab Jamahiriya") is never quoted by a claim
 MIN_LETTERS = 2
+NAME_JOINERS = {"of", "the", "and", "de"}  # lower-case words inside a name: "Bank of England", "Charles de Gaulle"
 
 
 def is_name(lemma: str) -> bool:
@@ -34,7 +35,7 @@ def is_name(lemma: str) -> bool:
     words = lemma.replace("-", " ").split()
     return (
         0 < len(words) <= MAX_WORDS
-        and all(word[0].isupper() or word in {"of", "the", "and", "de"} for word in words)
+        and all(word[0].isupper() or word in NAME_JOINERS for word in words)
         and sum(char.isalpha() for char in lemma) >= MIN_LETTERS
     )
 
@@ -47,7 +48,8 @@ def key(lemma: str) -> str:
 
 def name_forms(root: Path) -> dict[str, list[str]]:
     """Each name form -> its other forms (see the module docstring), sorted."""
-    table = {key: ([lemma.replace("_", " ") for lemma in lemmas], pointers) for key, (lemmas, pointers) in read_synsets(root, PARTS, LINKS).items()}
+    synsets = read_synsets(root, PARTS, LINKS)
+    table = {synset: ([lemma.replace("_", " ") for lemma in lemmas], pointers) for synset, (lemmas, pointers) in synsets.items()}
     linked: dict[str, set[str]] = defaultdict(set)
 
     def link(group: list[str]) -> None:
@@ -71,7 +73,7 @@ def name_forms(root: Path) -> dict[str, list[str]]:
     return {form: sorted(others) for form, others in sorted(linked.items()) if others}
 
 
-def main(argv: list[str] | None = None) -> None:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--wordnet", type=Path, default=PACKAGE_DIR)
     parser.add_argument("--out", type=Path, default=OUT)
@@ -80,7 +82,8 @@ def main(argv: list[str] | None = None) -> None:
     forms = name_forms(args.wordnet)
     args.out.write_text(json.dumps(forms, ensure_ascii=False, separators=(",", ":"), sort_keys=True) + "\n")
     print(f"{len(forms)} name forms -> {args.out} ({args.out.stat().st_size // 1024} KiB)")
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main())

@@ -104,7 +104,9 @@ also as its short form ("November" is held by "Nov 10"), a name also in another 
         held, forms = _sentence_terms(text), other_form_words(claim, text)
         # A direction word counts only in a sentence that says most of what the claim says: "higher
         # cravings" is not backed by "more abstinence" in the sentence before "lower cravings".
-        lacking = [term.surface for term in terms if not _held(term, held, counts, forms) or (term.kind == "direction" and i not in closest)]
+        lacking = [
+            term.surface for term in terms if not _held(term, held, counts, forms) or (term.kind == "direction" and i not in closest)
+        ]
         if best is None or len(lacking) < len(best):
             best = lacking
         if not lacking:
