@@ -57,7 +57,8 @@ def _stated_forms(text: str) -> tuple[frozenset[Phrase], ...]:
     return tuple(frozenset(forms) for forms in (_forms_at(words, start) for start in range(len(words))) if forms)
 
 
-def _names(claim: str) -> list[Phrase]:
+@lru_cache(maxsize=1024)  # the veto asks it again for each sentence of the passages
+def _names(claim: str) -> tuple[Phrase, ...]:
     """The claim's names the table knows: the longest form at a place, the next looked for after it."""
     words = WORD.findall(claim)
     names, start = [], 0
@@ -65,7 +66,7 @@ def _names(claim: str) -> list[Phrase]:
         forms = _forms_at(words, start)
         names += forms[:1]
         start += len(forms[0]) if forms else 1
-    return names
+    return tuple(names)
 
 
 @lru_cache(maxsize=4096)
