@@ -3,7 +3,8 @@
 What it does: the answer keeps the best few candidate sentences (`qa.text.sentences`, scored by
 the cross-encoder in the search stage) within `quote_margin` of the best and, for a first
 question, above `min_quote_score` (after an exchange, the best one whatever its score), drops
-near-duplicates, completes a list whose lead-in ends with a colon, adds the
+near-duplicates, completes a list whose lead-in ends with a colon (and drops a lead-in that
+introduces sections rather than a list: "Key findings by condition:" before a heading), adds the
 bibliography entry of a marker such as `[4]` when the question asks for a source, and orders
 quotes for reading: the best document first, each document's quotes in document order. Every
 quote is an exact span of the stored text; quotes from one passage share a citation number.
@@ -73,7 +74,8 @@ def _repeats(candidate: Candidate, chosen: list[tuple[Candidate, float]]) -> boo
 
 
 def complete(quotes: list[tuple[Candidate, float]], question: str, index) -> list[tuple[Candidate, float]]:
-    """Add the items of a quoted list lead-in and, for source questions, cited bibliography lines."""
+    """Add the items of a quoted list lead-in and, for source questions, cited bibliography lines;
+    drop a quoted lead-in of sections (a heading or the document's end follows it) beside other quotes."""
     have = {(c.chunk.source, c.start) for c, _ in quotes}
     extra: list[tuple[Candidate, float]] = []
 
@@ -82,12 +84,19 @@ def complete(quotes: list[tuple[Candidate, float]], question: str, index) -> lis
             have.add((candidate.chunk.source, candidate.start))
             extra.append((candidate, score))
 
+    section_leads: set[tuple[str, int]] = set()
     for candidate, score in quotes:
         if candidate.text.rstrip().endswith(":"):
-            for start, end, kind, text in index.sentences_after(candidate.chunk.source, candidate.start, MAX_LIST_ITEMS):
+            following = index.sentences_after(candidate.chunk.source, candidate.start, MAX_LIST_ITEMS)
+            if not following or following[0][2] == "heading":
+                section_leads.add((candidate.chunk.source, candidate.start))
+            for start, end, kind, text in following:
                 if kind != "bullet":
                     break
                 add(_sibling(candidate, start, end, kind, text, index), score)
+    if len(section_leads) < len(quotes):
+        # A lead-in to the sections below it says nothing the reader can use; alone, it stays.
+        quotes = [(c, s) for c, s in quotes if (c.chunk.source, c.start) not in section_leads]
     if ASKS_FOR_SOURCE.search(question):
         for candidate, score in quotes + extra:
             for number in cited_numbers(candidate.text):
