@@ -41,16 +41,21 @@ def test_kept_out_cases_are_never_fit_cases():
     assert all(len(side) == 1 for side in sides.values())
 
 
-def test_a_topic_shift_case_asks_a_squad_question_after_another_articles_exchange():
+@pytest.mark.parametrize("name", ["shift", "inshift"])
+def test_a_topic_shift_case_asks_a_squad_question_after_an_exchange_on_another_passage(name):
+    """`shift`: after an exchange about another article; `inshift`: about another passage of its own."""
     squad = {case.id: case for case in load_set("squad2")}
-    shifts = load_set("shift")
-    assert len(shifts) > 2000
+    shifts = load_set(name)
+    assert len(shifts) > 2000 and {case.kind for case in shifts} == {name}
     for shift in shifts[:50]:
         original = squad[shift.id]
         assert shift.question == original.question and shift.answers == original.answers
         earlier_question = shift.history[0]["content"]
         earlier = next(c for c in squad.values() if c.question == earlier_question and c.answerable)
-        assert earlier.gold_doc != original.gold_doc
+        if name == "shift":
+            assert earlier.gold_doc != original.gold_doc
+        else:
+            assert earlier.gold_doc == original.gold_doc and earlier.gold_text[0] != original.gold_text[0]
         assert split_of(shift) == split_of(original)
 
 
@@ -152,7 +157,7 @@ def test_an_unknown_set_is_an_error_that_names_the_sets(capsys):
 
     with pytest.raises(SystemExit) as exit_:
         main(["squad3"])
-    assert exit_.value.code == 2 and "the sets are: squad2, coqa, medquad, golden, shift, follow, swap" in capsys.readouterr().err
+    assert exit_.value.code == 2 and "the sets are: squad2, coqa, medquad, golden, shift, inshift, follow, swap" in capsys.readouterr().err
 
 
 def test_a_medquad_near_miss_question_is_about_the_page_its_title_names():

@@ -14,7 +14,7 @@ says whether a case may be fit on (`fit`) or is kept out of all fitting (`kept`)
   a typo, no question mark; `bench/data/casual_questions.jsonl`, each answerable one with a fact
   of the documents it must find), half about what the documents never cover; a probe of the
   default corpus beside golden, never fit on either: every case is `kept`.
-`shift`, `follow` and `swap` are built from squad2 (see `SETS`) and split by its articles.
+`shift`, `inshift`, `follow` and `swap` are built from squad2 (see `SETS`) and split by its articles.
 `index_for(name)` builds or refreshes a cached index of the set's corpus under `.bench-index/`.
 `DevCase`, `corpus_folder`, `article_of` and `squad_kept_articles` come from `bench.data.dev_case` (so
 that `bench.data.follow_set`, which builds `follow`, can read them too) and are importable from here.
@@ -36,13 +36,14 @@ from bench.data.swap_set import swapped_focus
 
 CACHE = ROOT / ".bench-index"
 # `shift` is derived from squad2: an answerable question asked after an exchange about another
-# article, so the conversation must be left behind (a topic shift). `follow` too: a question
+# article, so the conversation must be left behind (a topic shift); `inshift` the same within one
+# article, after an exchange about another of its passages (the default corpus is one topic). `follow` too: a question
 # (answerable or not) with a name turned into a pronoun, asked after an exchange that named it -
 # follow-ups that lean on the conversation, half of which the article does not answer
 # (`bench.data.follow_set`; coqa's follow-ups are all answerable). `swap` too: answerable questions
 # with their focus swapped for a word their article never uses, on-topic near misses
 # (`bench.data.swap_set`), all unanswerable.
-SETS = ("squad2", "coqa", "medquad", "golden", "shift", "follow", "swap", "casual")
+SETS = ("squad2", "coqa", "medquad", "golden", "shift", "inshift", "follow", "swap", "casual")
 CASUAL = ROOT / "bench" / "data" / "casual_questions.jsonl"
 # The sets written here in the golden set's format: never fit on, their hit is must-include recall.
 WRITTEN_HERE = ("golden", "casual")
@@ -51,8 +52,8 @@ WRITTEN_HERE = ("golden", "casual")
 def load_set(name: str) -> list[DevCase]:
     if name in WRITTEN_HERE:
         return _load_golden(name)
-    if name == "shift":
-        return _topic_shifts(load_set("squad2"))
+    if name in ("shift", "inshift"):
+        return _topic_shifts(load_set("squad2"), same_article=name == "inshift")
     if name == "follow":
         return pronoun_follow_ups(load_set("squad2"))
     if name == "swap":
@@ -104,19 +105,28 @@ def _load_golden(name: str = "golden") -> list[DevCase]:
     return cases
 
 
-def _topic_shifts(squad: list[DevCase]) -> list[DevCase]:
+def _topic_shifts(squad: list[DevCase], same_article: bool = False) -> list[DevCase]:
     """Each answerable squad2 question, asked after the nearest earlier answerable question of
-    another article, answered by its gold answer or (every other case) its gold passage, as a
-    chat's quoted answer would be; the file is shuffled, so "earlier" is arbitrary."""
+    another article (`same_article`: of the same article, on another passage), answered by its gold
+    answer or (every other case) its gold passage, as a chat's quoted answer would be; the file is
+    shuffled, so "earlier" is arbitrary. A squad2 question is written to stand alone, so neither
+    kind leans on the exchange before it."""
     answerable = [c for c in squad if c.answerable and c.gold_doc and c.gold_text]
+    name = "inshift" if same_article else "shift"
+
+    def fits(case: DevCase, earlier: DevCase) -> bool:
+        if same_article:
+            return earlier.gold_doc == case.gold_doc and earlier.gold_text[0] != case.gold_text[0]
+        return earlier.gold_doc != case.gold_doc
+
     cases = []
     for i, case in enumerate(answerable):
-        before = next((answerable[j] for j in range(i - 1, i - len(answerable), -1) if answerable[j].gold_doc != case.gold_doc), None)
+        before = next((answerable[j] for j in range(i - 1, i - len(answerable), -1) if fits(case, answerable[j])), None)
         if before is None:
             continue
         said = before.gold_text[0][:400] if i % 2 else before.answers[0]
         history = ({"role": "user", "content": before.question}, {"role": "assistant", "content": said})
-        cases.append(replace(case, set="shift", kind="shift", turns=(before.question, case.question), history=history,
+        cases.append(replace(case, set=name, kind=name, turns=(before.question, case.question), history=history,
                              extra={**case.extra, "before_doc": before.gold_doc[0]}))
     return cases
 
@@ -125,7 +135,7 @@ def split_of(case: DevCase) -> str:
     """`kept` (never fit on; thresholds are not chosen on it either) or `fit`."""
     if case.set in WRITTEN_HERE:
         return "kept"
-    if case.set in ("squad2", "shift", "follow", "swap"):
+    if case.set in ("squad2", "shift", "inshift", "follow", "swap"):
         return "kept" if article_of(case) in squad_kept_articles() else "fit"
     story = case.gold_doc[0] if case.gold_doc else (topic_document(case) if case.set == "medquad" else None) or case.id.split("|")[0]
     return "kept" if document_kept(story) else "fit"
