@@ -68,15 +68,9 @@ SECTIONS_SPANS = [(0, 22, "text"), (23, 49, "text"), (50, 57, "heading"), (58, 8
 class SectionsIndex:
     """A one-document index whose colon lead-in introduces a section heading, not list items."""
 
-    def __init__(self, chunk):
-        self.chunk = chunk
-
     def sentences_after(self, source, offset, limit):
         spans = [(s, e, k, SECTIONS_TEXT[s:e]) for s, e, k in SECTIONS_SPANS]
         return [span for span in spans if span[0] > offset][:limit]
-
-    def chunk_containing(self, source, start, end):
-        return self.chunk
 
 
 def test_complete_drops_a_lead_in_of_sections_beside_other_quotes():
@@ -84,10 +78,10 @@ def test_complete_drops_a_lead_in_of_sections_beside_other_quotes():
     lead = candidate(chunk, 1, SECTIONS_SPANS, SECTIONS_TEXT)
     assert lead.text == "Key findings by condition:"
     opening = candidate(chunk, 0, SECTIONS_SPANS, SECTIONS_TEXT)
-    completed = complete([(opening, 5.0), (lead, 4.0)], "What is the evidence?", SectionsIndex(chunk))
+    completed = complete([(opening, 5.0), (lead, 4.0)], "What is the evidence?", SectionsIndex())
     assert [c.text for c, _ in completed] == ["Evidence is promising."]
     # Alone it stays: the decision judged it, and an answer needs a quote.
-    assert [c.text for c, _ in complete([(lead, 4.0)], "What is the evidence?", SectionsIndex(chunk))] == [lead.text]
+    assert [c.text for c, _ in complete([(lead, 4.0)], "What is the evidence?", SectionsIndex())] == [lead.text]
     # The list lead-in of the shared document keeps its place beside other quotes.
     list_chunk = make_chunk(0, 8)
     kept = complete([(candidate(list_chunk, 1), 5.0), (candidate(list_chunk, 3), 4.0)], "Symptoms?", FakeIndex([list_chunk]))

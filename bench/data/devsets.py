@@ -37,10 +37,10 @@ from bench.data.swap_set import swapped_focus
 CACHE = ROOT / ".bench-index"
 # `shift` is derived from squad2: an answerable question asked after an exchange about another
 # article, so the conversation must be left behind (a topic shift); `inshift` the same within one
-# article, after an exchange about another of its passages (the default corpus is one topic). `follow` too: a question
-# (answerable or not) with a name turned into a pronoun, asked after an exchange that named it -
-# follow-ups that lean on the conversation, half of which the article does not answer
-# (`bench.data.follow_set`; coqa's follow-ups are all answerable). `swap` too: answerable questions
+# article, after an exchange about another of its passages (the default corpus is one topic).
+# `follow` too: a question (answerable or not) with a name turned into a pronoun, asked after an
+# exchange that named it - follow-ups that lean on the conversation, half of which the article does
+# not answer (`bench.data.follow_set`; coqa's follow-ups are all answerable). `swap` too: answerable questions
 # with their focus swapped for a word their article never uses, on-topic near misses
 # (`bench.data.swap_set`), all unanswerable.
 SETS = ("squad2", "coqa", "medquad", "golden", "shift", "inshift", "follow", "swap", "casual")
