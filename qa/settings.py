@@ -67,9 +67,14 @@ class Settings(IngestSettings):
         description="Score sentences against the question followed by this many latest exchanges (0: the condensed question).",
     )
     own_words_rescore: int = Field(
-        4, ge=0, le=50,
+        8, ge=0, le=50,
         description="A follow-up scored with its conversation chooses its quotes among its best this many sentences "
-        "by the mean of that score and the score against the question as asked (0: by the first score alone).",
+        "by a weighted mean of that score and the score against the question as asked (0: by the first score alone).",
+    )
+    own_words_weight: float = Field(
+        0.6, ge=0.0, le=1.0,
+        description="The weight of the score against the question as asked in that mean (the rest is the score with "
+        "the conversation).",
     )
     discussed_weight: float = Field(
         1.0, ge=0.0, le=10.0,

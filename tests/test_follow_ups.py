@@ -48,6 +48,23 @@ def test_a_topic_shift_is_answered_as_if_asked_alone(corpus_index):
     assert {c.source for c in shifted.citations} == {"ketamine-substance-abuse-overview.txt"}
 
 
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("Who led the cocaine ketamine trial?", "Dakwar et al."),
+        ("Is ketamine approved by the FDA for addiction?", "There is no FDA-approved medication"),
+    ],
+)
+def test_a_new_subject_of_the_same_topic_is_quoted_from_its_own_passage(corpus_index, question, expected):
+    # Over two documents on one topic every question leans on the exchange before it; the
+    # question's own words must still choose its sentence, not the previous answer's.
+    first = ask("What dose of ketamine was used in the alcohol trial?", index=corpus_index)
+    result = ask(question, first.history_turns(), index=corpus_index)
+    assert not result.refused
+    assert expected in result.citations[0].quote
+    assert "Grabski" not in result.answer
+
+
 def test_a_follow_up_after_a_refusal_is_answered(corpus_index):
     first = ask("How much does a ketamine infusion for alcohol use disorder cost?", index=corpus_index)
     assert first.refused and "citations" not in first.history_turns()[1]

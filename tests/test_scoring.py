@@ -32,18 +32,27 @@ def test_the_best_eligible_sentences_get_the_mean_of_both_scores(monkeypatch, se
     cands, eligible = sentences
     fake = FakeCrossEncoder({"0.8 mg/kg": -6.0, "days abstinent": 3.0})
     monkeypatch.setattr(scoring, "get_cross_encoder", lambda threads=1: fake)
-    blended = scoring.with_own_words(cands, [-1.0, -2.0, 5.0], eligible, "How long?", top=6)
+    blended = scoring.with_own_words(cands, [-1.0, -2.0, 5.0], eligible, "How long?", top=6, own_weight=0.5)
     # The dose sentence led with the conversation; the question as asked prefers the other one.
     assert blended[:2] == [-3.5, 0.5]
     assert blended[2] == -math.inf  # a passage the answer may not quote is not rescored
     assert fake.asked[0][0] == "How long?"
 
 
+def test_the_question_as_asked_weighs_as_much_as_its_weight_says(monkeypatch, sentences):
+    cands, eligible = sentences
+    fake = FakeCrossEncoder({"0.8 mg/kg": -6.0, "days abstinent": 3.0})
+    monkeypatch.setattr(scoring, "get_cross_encoder", lambda threads=1: fake)
+    blended = scoring.with_own_words(cands, [-1.0, -2.0, 5.0], eligible, "How long?", top=6, own_weight=0.75)
+    assert blended[:2] == pytest.approx([0.25 * -1.0 + 0.75 * -6.0, 0.25 * -2.0 + 0.75 * 3.0])
+    assert scoring.with_own_words(cands, [-1.0, -2.0, 5.0], eligible, "How long?", top=6, own_weight=0.0)[:2] == [-1.0, -2.0]
+
+
 def test_only_the_top_sentences_are_rescored(monkeypatch, sentences):
     cands, eligible = sentences
     fake = FakeCrossEncoder({"0.8 mg/kg": 0.0, "days abstinent": 0.0})
     monkeypatch.setattr(scoring, "get_cross_encoder", lambda threads=1: fake)
-    blended = scoring.with_own_words(cands, [-1.0, -2.0, 5.0], eligible, "How long?", top=1)
+    blended = scoring.with_own_words(cands, [-1.0, -2.0, 5.0], eligible, "How long?", top=1, own_weight=0.5)
     assert blended[0] == -0.5 and blended[1] == -math.inf
     assert len(fake.asked[0][1]) == 1
 

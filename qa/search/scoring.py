@@ -88,21 +88,25 @@ def rerank_passages(
 
 
 def with_own_words(
-    sentences: list, scores, eligible: set[str], question: str, top: int, threads: int = 1
+    sentences: list, scores, eligible: set[str], question: str, top: int, threads: int = 1, own_weight: float = 0.6
 ) -> list[float]:
     """Scores for choosing a follow-up's quotes: each of the best `top` sentences of the `eligible`
-    passages gets the mean of its score (against the question with its conversation) and its
-    score against `question` as asked; the others cannot be chosen (-inf).
+    passages gets the weighted mean of its score (against the question with its conversation) and
+    its score against `question` as asked (weight `own_weight`); the others cannot be chosen (-inf).
 
     The conversation tells which passages a follow-up is about, but it also pulls towards the
     sentence the last answer came from ("What's his name?" after "the head assistant" scores
     that sentence best); the question's own words tell which sentence answers. On the coqa and
     follow dev sets' fit splits this chose answering sentences more often (bench/NOTEBOOK.md,
-    "Conversations: what was tried and measured")."""
+    "Conversations: what was tried and measured"). Over a corpus of one topic every question leans
+    on the exchange before it, and with equal weights the exchange's own sentence won ("Is ketamine
+    approved by the FDA?" after the alcohol trial quoted the alcohol trial): the question's words
+    weigh a little more, over more sentences; more still lost pronoun follow-ups (the NOTEBOOK's
+    entry on the quote choice's weight)."""
     ranked = sorted((i for i, c in enumerate(sentences) if c.chunk.id in eligible), key=lambda i: -float(scores[i]))[:top]
     blended = [float("-inf")] * len(sentences)
     if ranked:
         own = get_cross_encoder(threads).score(question, [scoring_text(sentences[i]) for i in ranked])
         for i, score in zip(ranked, own):
-            blended[i] = (float(scores[i]) + float(score)) / 2
+            blended[i] = (1 - own_weight) * float(scores[i]) + own_weight * float(score)
     return blended
