@@ -1,7 +1,7 @@
 """Conversations on the project's corpus, with the real models and a persistent index: an elliptic
 follow-up, a pronoun whose referent is only in the previous answer, a topic shift left alone, a
-follow-up after a refusal, and the history with and without citations through `ask()` and the
-chat's turn handler."""
+new subject of the same topic quoted from its own passage, a follow-up after a refusal, and the
+history with and without citations through `ask()` and the chat's turn handler."""
 
 from __future__ import annotations
 
