@@ -60,4 +60,4 @@ def test_only_the_top_sentences_are_rescored(monkeypatch, sentences):
 def test_no_eligible_sentence_scores_nothing(monkeypatch, sentences):
     cands, _ = sentences
     monkeypatch.setattr(scoring, "get_cross_encoder", lambda threads=1: pytest.fail("scored for nothing"))
-    assert scoring.with_own_words(cands, [1.0, 2.0, 3.0], set(), "How long?", top=6) == [-math.inf] * 3
+    assert scoring.with_own_words(cands, [1.0, 2.0, 3.0], set(), "How long?", top=6, own_weight=0.5) == [-math.inf] * 3

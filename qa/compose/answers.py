@@ -104,8 +104,8 @@ def extractive(reading: Reading, retrieved: Retrieved, scored: Scored, settings:
     scores = scored.scores
     if with_conversation and settings.own_words_rescore:
         scores = with_own_words(
-            scored.sentences, scores, allowed, reading.normalised, settings.own_words_rescore, settings.rerank_threads,
-            settings.own_words_weight,
+            scored.sentences, scores, allowed, reading.normalised, settings.own_words_rescore, settings.own_words_weight,
+            settings.rerank_threads,
         )
     if with_conversation and settings.discussed_weight and retrieved.discussed:
         scores = toward_discussed(scored.sentences, scores, retrieved.discussed, settings.discussed_weight)

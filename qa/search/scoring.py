@@ -88,7 +88,7 @@ def rerank_passages(
 
 
 def with_own_words(
-    sentences: list, scores, eligible: set[str], question: str, top: int, threads: int = 1, own_weight: float = 0.6
+    sentences: list, scores, eligible: set[str], question: str, top: int, own_weight: float, threads: int = 1
 ) -> list[float]:
     """Scores for choosing a follow-up's quotes: each of the best `top` sentences of the `eligible`
     passages gets the weighted mean of its score (against the question with its conversation) and
