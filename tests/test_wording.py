@@ -73,6 +73,22 @@ def test_capitals_typed_are_kept_and_a_name_neither_knows_is_capitalised_in_lowe
     assert normalise("did grabski or zelenskyy study it", vocabulary) == "Did Grabski or Zelenskyy study it?"
 
 
+def test_a_word_the_corpus_capitalises_only_opening_a_sentence_is_no_name():
+    # A reference's "Published 2018 Aug 2." is the corpus's only "published": an everyday word, not
+    # a name, so a question typed in lower case keeps it in lower case. "Dakwar" is capitalised inside
+    # a sentence, "Grabski" only opens one but English does not know it: both names.
+    vocabulary = CorpusVocabulary([
+        "Front Mol Neurosci. 2018;11:235. Published 2018 Aug 2.",
+        "In a trial (Dakwar et al.) ketamine was infused once.",
+        "Grabski and colleagues found more days abstinent.",
+    ])
+    assert not vocabulary.is_name("published")
+    assert vocabulary.is_name("dakwar") and vocabulary.is_name("grabski")
+    assert normalise("what journal published the dakwar and grabski trials", vocabulary) == (
+        "What journal published the Dakwar and Grabski trials?"
+    )
+
+
 def test_the_closing_mark_is_one_question_mark(vocabulary):
     assert normalise("Tell me about the trial.", vocabulary) == "Tell me about the trial?"
     assert normalise("Is it approved?!  ", vocabulary) == "Is it approved?"
@@ -97,6 +113,8 @@ from qa_fixtures import DOSE_QUESTION, corpus_index  # noqa: E402,F401
     ("Is ketamine approved for treating addiction?", ["is ketamine approved for treating addiction",
                                                        "Is ketamine aproved for treating addiction?"]),
     ("How do people with alcohol problems respond to ketamine?", ["how do ppl with alcohol problems respond to ketamine"]),
+    # "published" opens a reference's sentence only ("Published 2018 Aug 2."): no name in lower case
+    ("What journal published the cocaine study?", ["what journal published the cocaine study"]),
 ])
 def test_the_chain_answers_a_question_typed_three_ways_alike(corpus_index, question, variants):  # noqa: F811
     from qa import ask

@@ -19,8 +19,9 @@ decided on, so that the same question typed three ways gets the same answer:
   "please", so not the corpus's "plus"). Only the corpus's words: an acronym typed in lower case
   ("lsd") must not become an English word whose consonants it happens to be ("leased");
 - a question typed without a single capital gets the capitals the corpus gives its words
-  ("dakwar" -> "Dakwar": the corpus never writes it in lower case), and a word neither the
-  corpus nor English knows is taken for a name;
+  ("dakwar" -> "Dakwar": the corpus never writes it in lower case, and writes it with a capital
+  inside a sentence; a word it only opens sentences with, "Published 2018 Aug 2.", is no name),
+  and a word neither the corpus nor English knows is taken for a name;
 - the closing mark is always one question mark ("...trial" and "...trial?" read alike).
 `CorpusVocabulary` counts the words of an index's chunks once per loaded index.
 What it does not: change the question shown to the user (the answer keeps it as typed), or the
@@ -45,6 +46,7 @@ MIN_ENGLISH_COUNT = 500
 MIN_NAME_LETTERS = 6  # a short name is often one edit from a word ("Fahr" ~ "far")
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
 CLOSING_MARKS = re.compile(r"[\s?.!]+$")
+OPENING_LOOKBACK = 8  # characters read before a capitalised word to tell whether it opens a sentence
 
 
 @lru_cache(maxsize=1)
@@ -88,13 +90,17 @@ class CorpusVocabulary:
     def __init__(self, texts) -> None:
         self.counts: Counter[str] = Counter()
         self.written_lower: Counter[str] = Counter()
+        self.capitalised_inside: Counter[str] = Counter()
         self._skeletons: dict[str, str] | None = None
         for text in texts:
             for match in WORD.finditer(text):
                 word = match.group(0)
-                self.counts[word.lower()] += 1
+                lowered = word.lower()
+                self.counts[lowered] += 1
                 if word.islower():
                     self.written_lower[word] += 1
+                elif not _opens_sentence(text, match.start()):
+                    self.capitalised_inside[lowered] += 1
 
     def spelt_without_vowels(self, abbreviated: str) -> str | None:
         """The commonest word of the corpus that `abbreviated` spells without its vowels ("ppl" ->
@@ -112,8 +118,12 @@ class CorpusVocabulary:
         return lowered in self.counts
 
     def is_name(self, lowered: str) -> bool:
-        """Whether the corpus has the word and never writes it in lower case ("Dakwar", "FDA")."""
-        return lowered in self.counts and not self.written_lower[lowered]
+        """Whether the corpus has the word, never writes it in lower case, and writes it with a capital
+        inside a sentence ("Dakwar", "FDA") or English does not know it. A word the corpus only opens
+        sentences with is an everyday word ("Published 2018 Aug 2." in a reference: "published")."""
+        if lowered not in self.counts or self.written_lower[lowered]:
+            return False
+        return bool(self.capitalised_inside[lowered]) or lowered not in english()
 
 
 class _Vocabularies:
@@ -133,6 +143,16 @@ class _Vocabularies:
 
 
 vocabulary_of = _Vocabularies()
+
+
+def _opens_sentence(text: str, start: int) -> bool:
+    """Whether the word at `start` opens `text`, a line, or a sentence (after ".", "!", "?", ":" or a
+    bullet), quotes and brackets before it aside; read from the few characters before it."""
+    lead = text[max(0, start - OPENING_LOOKBACK) : start]
+    bare = lead.rstrip(" \t\"'\u201c\u2018([")
+    if not bare:  # the text's start, or too far back to tell: no sign of a name either way
+        return True
+    return bare[-1] in ".!?:\n\u2022"
 
 
 def without_vowels(word: str) -> str:
