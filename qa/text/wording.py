@@ -20,8 +20,8 @@ decided on, so that the same question typed three ways gets the same answer:
   ("lsd") must not become an English word whose consonants it happens to be ("leased");
 - a question typed without a single capital gets the capitals the corpus gives its words
   ("dakwar" -> "Dakwar": the corpus never writes it in lower case, and writes it with a capital
-  inside a sentence; a word it only opens sentences with, "Published 2018 Aug 2.", is no name),
-  and a word neither the corpus nor English knows is taken for a name;
+  inside a sentence or English does not know it; a word it only opens sentences with, "Published
+  2018 Aug 2.", is no name), and a word neither the corpus nor English knows is taken for a name;
 - the closing mark is always one question mark ("...trial" and "...trial?" read alike).
 `CorpusVocabulary` counts the words of an index's chunks once per loaded index.
 What it does not: change the question shown to the user (the answer keeps it as typed), or the
