@@ -114,6 +114,15 @@ def test_the_casual_questions_are_kept_out_and_their_facts_are_the_documents_wor
         assert all(fact.lower() in corpus for fact in case.must_include), case.id
 
 
+def test_the_chat_set_asks_each_casual_question_after_the_one_before_it():
+    casual, chat = load_set("casual"), load_set("chat")
+    assert [c.id for c in chat] == [c.id for c in casual]
+    for before, case, asked in zip([casual[-1]] + casual[:-1], casual, chat):
+        assert asked.turns == (before.question, case.question) and asked.history is None
+        assert (asked.answerable, asked.must_include, split_of(asked)) == (case.answerable, case.must_include, "kept")
+    assert corpus_folder("chat") == corpus_folder("casual")
+
+
 def test_names_of_a_question_come_in_one_order_whatever_the_hash_seed():
     from bench.data.follow_set import _names
 
@@ -122,11 +131,11 @@ def test_names_of_a_question_come_in_one_order_whatever_the_hash_seed():
     assert _names("Did Tesla or Edison build the first dynamo in Paris?") == ["Edison", "Paris", "Tesla"]
 
 
-@pytest.mark.parametrize("name", ["squad2", "coqa", "medquad", "golden", "shift", "follow", "casual"])
+@pytest.mark.parametrize("name", ["squad2", "coqa", "medquad", "golden", "shift", "follow", "casual", "chat"])
 def test_suite_runs_ten_cases_of_each_set(tmp_path, name):
     kinds = {"coqa-followup"} if name == "coqa" else None
     cases = select(load_set(name), "kept", 10, kinds)
-    if name in ("golden", "casual"):
+    if name in ("golden", "casual", "chat"):
         documents = [p.name for p in corpus_folder(name).iterdir()]
     elif name in ("shift", "follow"):  # the articles of the questions and of the exchanges before them
         before = {c.question: c for c in load_set("squad2")}

@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[2]
 DEV = ROOT.parent / "shared" / "data" / "dev"
 # The sets asked on another set's corpus (see `bench.data.devsets.SETS`): built from its cases, or
 # (`casual`) written for the default corpus as the golden set was.
-DERIVED_FROM = {"shift": "squad2", "inshift": "squad2", "follow": "squad2", "swap": "squad2", "casual": "golden"}
+DERIVED_FROM = {"shift": "squad2", "inshift": "squad2", "follow": "squad2", "swap": "squad2", "casual": "golden", "chat": "golden"}
 SQUAD_KEPT_ARTICLES_EVERY = 4
 
 

@@ -13,7 +13,9 @@ says whether a case may be fit on (`fit`) or is kept out of all fitting (`kept`)
 - casual: questions on the default corpus asked the way a chat user asks them (lay words, "ppl",
   a typo, no question mark; `bench/data/casual_questions.jsonl`, each answerable one with a fact
   of the documents it must find), half about what the documents never cover; a probe of the
-  default corpus beside golden, never fit on either: every case is `kept`.
+  default corpus beside golden, never fit on either: every case is `kept`;
+- chat: the casual questions asked mid-chat, each after the exchange of the one before it in the
+  file (a user who goes on asking), so that the default corpus's conversations are measured too.
 `shift`, `inshift`, `follow` and `swap` are built from squad2 (see `SETS`) and split by its articles.
 `index_for(name)` builds or refreshes a cached index of the set's corpus under `.bench-index/`.
 `DevCase`, `corpus_folder`, `article_of` and `squad_kept_articles` come from `bench.data.dev_case` (so
@@ -43,13 +45,15 @@ CACHE = ROOT / ".bench-index"
 # not answer (`bench.data.follow_set`; coqa's follow-ups are all answerable). `swap` too: answerable questions
 # with their focus swapped for a word their article never uses, on-topic near misses
 # (`bench.data.swap_set`), all unanswerable.
-SETS = ("squad2", "coqa", "medquad", "golden", "shift", "inshift", "follow", "swap", "casual")
+SETS = ("squad2", "coqa", "medquad", "golden", "shift", "inshift", "follow", "swap", "casual", "chat")
 CASUAL = ROOT / "bench" / "data" / "casual_questions.jsonl"
 # The sets written here in the golden set's format: never fit on, their hit is must-include recall.
-WRITTEN_HERE = ("golden", "casual")
+WRITTEN_HERE = ("golden", "casual", "chat")
 
 
 def load_set(name: str) -> list[DevCase]:
+    if name == "chat":
+        return _mid_chat(load_set("casual"))
     if name in WRITTEN_HERE:
         return _load_golden(name)
     if name in ("shift", "inshift"):
@@ -103,6 +107,12 @@ def _load_golden(name: str = "golden") -> list[DevCase]:
             )
         )
     return cases
+
+
+def _mid_chat(casual: list[DevCase]) -> list[DevCase]:
+    """Each casual question asked after the question before it in the file (the first after the
+    last), turn by turn: the chat's answer to the earlier one is the history it is asked with."""
+    return [replace(case, set="chat", kind="chat", turns=(casual[i - 1].question, case.question)) for i, case in enumerate(casual)]
 
 
 def _topic_shifts(squad: list[DevCase], same_article: bool = False) -> list[DevCase]:
