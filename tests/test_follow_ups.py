@@ -1,6 +1,7 @@
 """Conversations on the project's corpus, with the real models and a persistent index: an elliptic
 follow-up, a pronoun whose referent is only in the previous answer, a topic shift left alone, a
-new subject of the same topic quoted from its own passage, a follow-up after a refusal, and the
+new subject of the same topic quoted from its own passage, a new question not drawn to the exchange
+before it although both documents are the conversation's, a follow-up after a refusal, and the
 history with and without citations through `ask()` and the chat's turn handler."""
 
 from __future__ import annotations
@@ -63,6 +64,23 @@ def test_a_new_subject_of_the_same_topic_is_quoted_from_its_own_passage(corpus_i
     assert not result.refused
     assert expected in result.citations[0].quote
     assert "Grabski" not in result.answer
+
+
+@pytest.mark.parametrize(
+    ("earlier_question", "question", "expected"),
+    [
+        ("Who led the 2025 scoping review?", "How many infusions did the alcohol trial give?", "three IV ketamine infusions"),
+        ("Which journal published the cocaine trial?", "How does ketamine reduce cravings?", "normalizing glutamate signaling"),
+    ],
+)
+def test_over_two_documents_a_new_question_is_not_drawn_to_the_exchange_before_it(corpus_index, earlier_question, question, expected):
+    # Every document of this index is one the conversation is about, so where the question's own
+    # best hits lie says nothing of whether it leans on the exchange: read as leaning, the first was
+    # refused and the second quoted the cocaine trial's craving scores.
+    first = ask(earlier_question, index=corpus_index)
+    result = ask(question, first.history_turns(), index=corpus_index)
+    assert not result.refused
+    assert expected in result.citations[0].quote
 
 
 def test_a_follow_up_after_a_refusal_is_answered(corpus_index):

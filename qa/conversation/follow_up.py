@@ -3,10 +3,11 @@
 What it does: `follow_up_features` measures a question against the latest exchange and the index —
 its own content words, whether it points back ("he", "that", "there"), how well it matches the
 corpus on its own, how close it is to the latest exchange, and whether what it finds alone lies
-in the documents the conversation was about — and `FollowUpModel.probability` combines them with
-the logistic weights in `qa/models/follow_up.json` (fit by `bench/fit/follow_up.py` on CoQA
-follow-ups, which lean, against SQuAD questions asked after an exchange about another article,
-which do not). A topic shift gets a low probability and is searched as it stands.
+in the documents the conversation was about (nothing, when those are all the index holds) — and
+`FollowUpModel.probability` combines them with the logistic weights in `qa/models/follow_up.json`
+(fit by `bench/fit/follow_up.py` on CoQA follow-ups, which lean, against SQuAD questions asked
+after an exchange about another article, which do not). A topic shift gets a low probability and
+is searched as it stands.
 What it does not: search with the conversation (see `qa.search.retrieve.conversation_candidates`).
 """
 
@@ -45,8 +46,17 @@ def follow_up_features(question: str, question_vector, exchange_vector, alone_de
         "alone_bm25": math.log1p(alone_keyword[0][1]) if alone_keyword else 0.0,
         "alone_dense": float(alone_dense[0][1]) if alone_dense else 0.0,
         "near_exchange": float(np.dot(question_vector, exchange_vector)),
-        "alone_in_conversation": float(np.mean([s in conversation_sources for s in alone_sources])) if alone_sources else 1.0,
+        "alone_in_conversation": _share_in(alone_sources, conversation_sources, index),
     }
+
+
+def _share_in(alone_sources: list[str], conversation_sources: set[str], index) -> float:
+    """The share of the question's own best hits that lie in the conversation's documents; NaN
+    (read as saying nothing) when those documents are every document the index holds: then every
+    hit lies in them, whatever the question (a corpus of two documents, a chat over one story)."""
+    if conversation_sources >= index.sources:
+        return float("nan")
+    return float(np.mean([s in conversation_sources for s in alone_sources])) if alone_sources else 1.0
 
 
 @dataclass
@@ -59,8 +69,10 @@ class FollowUpModel:
     scales: dict[str, float]
 
     def probability(self, features: dict[str, float]) -> float:
+        # A feature measured as NaN says nothing: it is read at its mean (see `_share_in`).
         z = self.bias + sum(
-            self.weights[name] * (features[name] - self.means[name]) / (self.scales[name] or 1.0) for name in self.weights
+            self.weights[name] * (features[name] - self.means[name]) / (self.scales[name] or 1.0)
+            for name in self.weights if not math.isnan(features[name])
         )
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 

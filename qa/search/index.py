@@ -61,6 +61,7 @@ class LoadedIndex:
         self._first_chunk = {}
         for chunk in chunks:
             self._first_chunk.setdefault(chunk.source, chunk)
+        self.sources = frozenset(self._first_chunk)  # the names of the documents it holds
         self._sentences: dict[str, dict[int, tuple[int, int, str, str]]] = {}
         for chunk in chunks:
             for start, end, kind in chunk.sentences:
