@@ -1,16 +1,17 @@
 """The dev suite: `python -m bench.suite [SET ...] [--split kept|fit|all] [--limit N] [--set FIELD=VALUE ...]`.
 
-What it does: asks every selected case of the external dev sets (`squad2`, `coqa`, from
-`../shared/data/dev/`), of `shift` (squad2 questions asked after an exchange about another
-article: a topic shift the conversation must not drag back), of `follow` (squad2 questions with
-a name turned into a pronoun after an exchange about it: follow-ups that lean on the
-conversation, half unanswerable), of `swap` (squad2 questions whose focus was swapped for a word
-their article lacks: on-topic near misses, all unanswerable), of the golden set, of `casual` (questions on the default
-corpus as a chat user words them, half on what it never covers) and of `chat` (the same asked mid-chat, each after
-the one before it) through `ask()`, on one cached index per set (`bench.data.devsets`), scores each answer by
-the dev README's rules (`qa.eval.dev_metrics`), prints a table per set — hit, doc_hit, refusal_ok,
-false_refusal, balanced, median answer length, p50/p95 ms — writes it to BENCHMARKS.md (section `suite`, or `suite-LABEL` with `--label`), draws
-`bench/results/suite.png`, and keeps every case's outcome in `.bench-index/suite-SET.jsonl`.
+What it does: asks every selected case of the external dev sets (`squad2`, `coqa`, `medquad`, from
+`../shared/data/dev/`), of `shift` and `inshift` (squad2 questions asked after an exchange about another
+article, or another passage of theirs: topic shifts the conversation must not drag back), of `follow`
+(squad2 questions with a name turned into a pronoun after an exchange about it: follow-ups that lean on
+the conversation, half unanswerable), of `swap` (squad2 questions whose focus was swapped for a word their
+article lacks: on-topic near misses, all unanswerable), of the golden set, of `casual` (questions on the
+default corpus as a chat user words them, half on what it never covers) and of `chat` (the same asked
+mid-chat, each after the one before it) through `ask()`, on one cached index per set (`bench.data.devsets`),
+scores each answer by the dev README's rules (`qa.eval.dev_metrics`), prints a table per set — hit,
+doc_hit, refusal_ok, false_refusal, balanced, median answer length, p50/p95 ms — writes it to BENCHMARKS.md
+(section `suite`, or `suite-LABEL` with `--label`), draws `bench/results/suite.png`, and keeps every
+case's outcome in `.bench-index/suite-LABEL-SET.jsonl` (`main` without a label).
 By default it runs the kept-out part of each set (see `bench.data.devsets.split_of`), which no
 fitting or threshold choice has seen. `--set` overrides a `Settings` field for every question
 (ablations). For golden, casual and chat, hit is must-include recall (the share of expected facts found).
@@ -19,8 +20,7 @@ fitting or threshold choice has seen. `--set` overrides a `Settings` field for e
 index of its two articles, the conversation's and the question's, so that the figures can be
 laid beside the full corpus's: the same question about the same passage should get the same
 decision whatever else the index holds.
-What it does not: fit anything (see `bench.fit.answerability`) or run in `make test` (a smoke
-test runs a few cases of each set).
+What it does not: fit anything (see `bench.fit.answerability`) or run in `make test` (a smoke test asks a few).
 """
 
 from __future__ import annotations

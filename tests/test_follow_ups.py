@@ -73,7 +73,9 @@ def test_a_new_subject_of_the_same_topic_is_quoted_from_its_own_passage(corpus_i
         ("Which journal published the cocaine trial?", "How does ketamine reduce cravings?", "normalizing glutamate signaling"),
     ],
 )
-def test_over_two_documents_a_new_question_is_not_drawn_to_the_exchange_before_it(corpus_index, earlier_question, question, expected):
+def test_over_two_documents_a_new_question_is_not_drawn_to_the_exchange_before_it(
+    corpus_index, earlier_question, question, expected
+):
     # Every document of this index is one the conversation is about, so where the question's own
     # best hits lie says nothing of whether it leans on the exchange: read as leaning, the first was
     # refused and the second quoted the cocaine trial's craving scores.

@@ -112,7 +112,8 @@ def _load_golden(name: str = "golden") -> list[DevCase]:
 def _mid_chat(casual: list[DevCase]) -> list[DevCase]:
     """Each casual question asked after the question before it in the file (the first after the
     last), turn by turn: the chat's answer to the earlier one is the history it is asked with."""
-    return [replace(case, set="chat", kind="chat", turns=(casual[i - 1].question, case.question)) for i, case in enumerate(casual)]
+    return [replace(case, set="chat", kind="chat", turns=(casual[i - 1].question, case.question))
+            for i, case in enumerate(casual)]
 
 
 def _topic_shifts(squad: list[DevCase], same_article: bool = False) -> list[DevCase]:
