@@ -4,6 +4,8 @@ During a conversation, retrieve searches with the recent exchanges too (`qa.sear
 conversation_candidates`, weighed by `qa.conversation.follow_up`), and a leaning follow-up's sentences are
 scored against the question with the latest exchange's opening (`qa.conversation.history`) and its quotes
 kept to the document the conversation is about (`qa.conversation.discussed`, in `qa.compose.answers`).
+A leaning follow-up refused with its conversation that stands alone (`qa.conversation.follow_up.stands_alone`)
+is asked once more as a first question, and answered so when the documents answer it alone.
 
 What it does: `QAChain` (the object `qa.chain`) runs the steps as an LCEL sequence over a `Turn`
 (the call, then each stage's typed record: `Reading`, `Retrieved`, `Scored`, `Decision`) and
@@ -29,8 +31,9 @@ from qa.answer import REFUSAL, Answer
 from qa.compose import answers as compose
 from qa.conversation.condense import condense_how
 from qa.conversation.discussed import get_discussed_model
-from qa.conversation.follow_up import get_follow_up_model
+from qa.conversation.follow_up import get_follow_up_model, stands_alone
 from qa.conversation.history import Conversation, clean_history, question_with_context
+from qa.conversation.llm_condense import llm_standalone
 from qa.conversation.reading import Reading
 from qa.decision.answer_head import get_answer_head
 from qa.decision.answerability import get_model
@@ -84,30 +87,12 @@ def _condense(turn: Turn) -> Turn:
     conversation = Conversation.of(turn.history, index, settings.conversation_exchanges)
     # What is searched and decided on: the same for "...alchohol trial" and "...alcohol trial?" (qa.text.wording).
     normalised = normalise(turn.question, vocabulary_of(index)) if settings.normalise_wording else turn.question
-    rewritten = _condense_with_llm(turn)
+    rewritten = llm_standalone(turn.question, turn.history, settings)
     standalone, condensed = (rewritten, "llm") if rewritten else condense_how(
         normalised, turn.history, get_query_embedder().encode, index.bm25.document_frequency, index
     )
     turn.reading = Reading(turn.question, normalised, standalone, condensed, conversation)
     return turn
-
-
-def _condense_with_llm(turn: Turn) -> str | None:
-    """The LLM's standalone question when `condense_with_llm` is on and it gives a usable one."""
-    settings = turn.settings
-    if not (settings.condense_with_llm and turn.history and settings.llm.strip().lower() not in ("", "none")):
-        return None
-    from qa.conversation.llm_condense import condense_with_llm
-    from qa.llm.backends import LLMUnavailable, chat_model
-    from qa.llm.spec import parse_llm
-
-    try:
-        model = chat_model(parse_llm(settings.llm), settings.llm_max_tokens, settings.llm_timeout)
-        return condense_with_llm(turn.question, turn.history, model, settings.prompts_dir)
-    except (ValueError, LLMUnavailable):
-        return None
-    except Exception:  # a server that does not answer: the heuristic still works
-        return None
 
 
 @timed("retrieve")
@@ -176,7 +161,34 @@ def _judge(turn: Turn) -> Turn:
     turn.decision = declined(turn.notice) if turn.notice else judge(
         turn.scored, turn.settings, turn.index, first_turn=not turn.history, asked=turn.reading.normalised
     )
+    refused_follow_up = turn.history and not turn.notice and not turn.decision.answerable
+    if refused_follow_up and turn.settings.alone_retry and turn.retrieved.follow_up >= FOLLOWS_ON:
+        if stands_alone(turn.reading.normalised):
+            _answer_alone(turn)
     return turn
+
+
+def _answer_alone(turn: Turn) -> None:
+    """A follow-up that leaned on the conversation and was refused, although it stands alone (no word
+    pointing back, words of its own: `stands_alone`), asked once more as a first question: searched,
+    scored and judged with no conversation (the first question's decision, gate included). Over a
+    corpus on one topic every question resembles the exchange before it, and a question on a new point
+    ("What were the odds of relapse in the ketamine group?" after a question on alcohol) was scored
+    with that exchange beside it and refused. When the documents answer it alone, that answer stands
+    (searched with nothing of the conversation); otherwise the turn keeps its first refusal."""
+    alone = Turn(question=turn.reading.standalone, history=[], settings=turn.settings, started=turn.started)
+    alone.index = turn.index
+    alone = _rerank(_retrieve(_condense(alone)))
+    if alone.notice:
+        return
+    alone.decision = judge(alone.scored, alone.settings, alone.index, first_turn=True, asked=alone.reading.normalised)
+    turn.timings["alone_ms"] = sum(alone.timings.values())
+    if alone.decision.answerable:
+        turn.reading = Reading(
+            turn.reading.asked, alone.reading.normalised, alone.reading.standalone, turn.reading.condensed,
+            alone.reading.conversation,
+        )
+        turn.retrieved, turn.scored, turn.decision = alone.retrieved, alone.scored, alone.decision
 
 
 def _answers(turn: Turn) -> Iterator[Answer]:

@@ -1,6 +1,6 @@
 """The follow-up model's features and reading, with a fake index: where the question's own best hits
 lie says nothing when the conversation's documents are all the index holds, and a feature that
-says nothing is read at its mean."""
+says nothing is read at its mean; and which questions stand alone without their conversation."""
 
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ import math
 from types import SimpleNamespace
 
 import numpy as np
+import pytest
 
-from qa.conversation.follow_up import FEATURES, FollowUpModel, follow_up_features
+from qa.conversation.follow_up import FEATURES, FollowUpModel, follow_up_features, stands_alone
 
 
 def _index(sources_of_chunks: list[str]):
@@ -43,3 +44,18 @@ def test_a_feature_that_says_nothing_is_read_at_its_mean():
     at_mean = model.probability({**features, "alone_in_conversation": means["alone_in_conversation"]})
     assert model.probability({**features, "alone_in_conversation": float("nan")}) == at_mean
     assert model.probability(features) > at_mean
+
+
+@pytest.mark.parametrize(
+    ("question", "alone"),
+    [
+        ("What were the odds of relapse in the ketamine group?", True),
+        ("Did the coke trial use therapy too?", True),
+        ("What dose did they use?", False),  # "they" points back
+        ("Is that his former home?", False),
+        ("and the second?", False),  # one word of its own
+        ("Who is winning?", False),
+    ],
+)
+def test_a_question_stands_alone_when_it_points_back_to_nothing_and_has_words_of_its_own(question, alone):
+    assert stands_alone(question) is alone

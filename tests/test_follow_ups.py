@@ -1,7 +1,8 @@
 """Conversations on the project's corpus, with the real models and a persistent index: an elliptic
 follow-up, a pronoun whose referent is only in the previous answer, a topic shift left alone, a
 new subject of the same topic quoted from its own passage, a new question not drawn to the exchange
-before it although both documents are the conversation's, a follow-up after a refusal, and the
+before it although both documents are the conversation's, a question that stands alone asked alone
+when the exchange leads to a refusal, a follow-up after a refusal, and the
 history with and without citations through `ask()` and the chat's turn handler."""
 
 from __future__ import annotations
@@ -83,6 +84,33 @@ def test_over_two_documents_a_new_question_is_not_drawn_to_the_exchange_before_i
     result = ask(question, first.history_turns(), index=corpus_index)
     assert not result.refused
     assert expected in result.citations[0].quote
+
+
+@pytest.mark.parametrize(
+    ("earlier_question", "question", "expected"),
+    [
+        ("is ketmaine helpful for alchol problems?", "What were the odds of relapse in the ketamine group?",
+         "odds of relapse were significantly lower"),
+        ("Why might ketamine reduce cravings?", "What are the signs of addiction?", "Strong cravings and preoccupation"),
+    ],
+)
+def test_a_question_that_stands_alone_is_asked_alone_when_the_exchange_before_it_leads_to_a_refusal(
+    corpus_index, earlier_question, question, expected
+):
+    # Both lean on the exchange before them (the corpus has one topic) and, scored with it beside
+    # them, were refused; asked as first questions the documents answer them.
+    first = ask(earlier_question, index=corpus_index)
+    for retry, refused in ((False, True), (True, False)):
+        result = ask(question, first.history_turns(), index=corpus_index, alone_retry=retry)
+        assert result.refused is refused
+    assert expected in result.citations[0].quote
+    assert not result.searched_with, "the answer says it was searched without the conversation"
+
+
+def test_an_unanswerable_question_mid_chat_stays_refused_when_asked_alone(corpus_index):
+    first = ask("What did the 2022 alcohol trial find?", index=corpus_index)
+    result = ask("Is ketamine safe during pregnancy?", first.history_turns(), index=corpus_index)
+    assert result.refused
 
 
 def test_a_follow_up_after_a_refusal_is_answered(corpus_index):

@@ -7,7 +7,8 @@ in the documents the conversation was about (nothing, when those are all the ind
 `FollowUpModel.probability` combines them with the logistic weights in `qa/models/follow_up.json`
 (fit by `bench/fit/follow_up.py` on CoQA follow-ups, which lean, against SQuAD questions asked
 after an exchange about another article, which do not). A topic shift gets a low probability and
-is searched as it stands.
+is searched as it stands. `stands_alone(question)` says whether a question can be read without its
+conversation at all (no word pointing back, words of its own to search for).
 What it does not: search with the conversation (see `qa.search.retrieve.conversation_candidates`).
 """
 
@@ -31,6 +32,18 @@ POINTS_BACK = re.compile(
 QUESTION_WORDS = {"what", "which", "who", "whom", "how", "when", "where", "why", "whose", "many", "much"}
 FEATURES = ("own_words", "points_back", "alone_bm25", "alone_dense", "near_exchange", "alone_in_conversation")
 CONVERSATION_DOCUMENTS = 5  # the documents a conversation "is about": its search's best five
+MIN_OWN_WORDS = 2  # fewer, and a question asks about its conversation ("and the second?", "who is winning?")
+
+
+def own_words(question: str) -> list[str]:
+    """The question's content words: neither stop words nor question words."""
+    return [w for w in tokenize(question) if w not in STOP_WORDS and w not in QUESTION_WORDS]
+
+
+def stands_alone(question: str) -> bool:
+    """Whether a question can be read without the conversation before it: it points back to nothing
+    ("he", "that", "there") and has words of its own to search for."""
+    return len(own_words(question)) >= MIN_OWN_WORDS and not POINTS_BACK.search(question)
 
 
 def follow_up_features(question: str, question_vector, exchange_vector, alone_dense: list[tuple[int, float]],
@@ -38,7 +51,7 @@ def follow_up_features(question: str, question_vector, exchange_vector, alone_de
     """The signals, given the question, its vector, the latest exchange's vector, the question's
     own dense and BM25 hits (best first) and the documents the conversation is about."""
     words = tokenize(question)
-    own = [w for w in words if w not in STOP_WORDS and w not in QUESTION_WORDS]
+    own = own_words(question)
     alone_sources = [index.chunks[p].source for p, _ in (alone_dense[:1] + alone_keyword[:1])]
     return {
         "own_words": math.log1p(len(own)),
