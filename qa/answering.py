@@ -161,7 +161,7 @@ def _judge(turn: Turn) -> Turn:
     turn.decision = declined(turn.notice) if turn.notice else judge(
         turn.scored, turn.settings, turn.index, first_turn=not turn.history, asked=turn.reading.normalised
     )
-    refused_follow_up = turn.history and not turn.notice and not turn.decision.answerable
+    refused_follow_up = bool(turn.history) and not turn.notice and not turn.decision.answerable
     if refused_follow_up and turn.settings.alone_retry and turn.retrieved.follow_up >= FOLLOWS_ON:
         if stands_alone(turn.reading.normalised):
             _answer_alone(turn)

@@ -108,8 +108,9 @@ def test_a_question_that_stands_alone_is_asked_alone_when_the_exchange_before_it
 
 
 def test_an_unanswerable_question_mid_chat_stays_refused_when_asked_alone(corpus_index):
-    first = ask("What did the 2022 alcohol trial find?", index=corpus_index)
-    result = ask("Is ketamine safe during pregnancy?", first.history_turns(), index=corpus_index)
+    first = ask("Is ketamine typically given with therapy?", index=corpus_index)
+    result = ask("Does ketamine help with gambling addiction?", first.history_turns(), index=corpus_index)
+    assert "alone_ms" in result.timings, "refused with its conversation, it was asked once more alone"
     assert result.refused
 
 
